@@ -1,0 +1,37 @@
+# Plenary: `make run` starts a server, `make test` runs every test. Both set everything up.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-$(shell cat requirements.txt | cksum | cut -d' ' -f1)
+FLASK  := ASYNC_MODE=threading $(BIN)/flask --app "app:create_app()"
+HOST   ?= 127.0.0.1
+PORT   ?= 5000
+
+.PHONY: run test install migrate demo organiser clean
+
+$(STAMP): requirements.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.txt
+	rm -f $(VENV)/.installed-*
+	touch $(STAMP)
+
+install: $(STAMP)
+
+migrate: install
+	$(FLASK) db upgrade
+
+run: migrate
+	HOST=$(HOST) PORT=$(PORT) $(BIN)/python wsgi.py
+
+test: install
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+demo: migrate
+	$(FLASK) demo
+
+organiser: migrate
+	$(FLASK) create-organiser
+
+clean:
+	rm -rf $(VENV) .pytest_cache

@@ -1,0 +1,51 @@
+"""Plenary: live co-creation for conference workshops. create_app() builds the app."""
+import os
+from pathlib import Path
+
+from flask import Flask
+
+from config import get_config
+
+from .extensions import csrf, db, migrate, socketio
+
+
+def create_app(config=None, **overrides) -> Flask:
+    """Build the app. `config` is a config class or a name ('development', 'test', ...)."""
+    config_class = config if isinstance(config, type) else get_config(config)
+    app = Flask(__name__, static_folder="../static", template_folder="../templates",
+                instance_path=str(Path(__file__).resolve().parent.parent / "instance"))
+    app.config.from_object(config_class)
+    app.config["SECRET_KEY"] = app.config.get("SECRET_KEY") or config_class.init_secret()
+    app.config.update(overrides)
+    _prepare_sqlite_dir(app)
+
+    db.init_app(app)
+    migrate.init_app(app, db, render_as_batch=True)
+    csrf.init_app(app)
+    socketio.init_app(
+        app,
+        async_mode=app.config["ASYNC_MODE"],
+        message_queue=app.config["MESSAGE_QUEUE_URL"],
+        max_http_buffer_size=app.config["SOCKETIO_MAX_BUFFER"],
+        cors_allowed_origins=None,  # same origin only
+        logger=False, engineio_logger=False,
+    )
+    with app.app_context():
+        from .database import configure_engine
+        configure_engine(db.engine, app.config["SQLITE_BUSY_TIMEOUT_MS"])
+
+    from . import cli
+    from .realtime import broadcast, handlers
+    from .views import register_blueprints
+
+    broadcast.init_app(app)
+    handlers.register()
+    register_blueprints(app)
+    cli.register(app)
+    return app
+
+
+def _prepare_sqlite_dir(app: Flask) -> None:
+    uri = app.config["SQLALCHEMY_DATABASE_URI"]
+    if uri.startswith("sqlite:///") and ":memory:" not in uri:
+        os.makedirs(os.path.dirname(uri[len("sqlite:///"):]) or ".", exist_ok=True)

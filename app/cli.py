@@ -1,0 +1,40 @@
+"""Shell commands: `flask create-organiser` and `flask demo`."""
+import click
+
+from .extensions import db
+from .services import accounts, workshops
+from .services.errors import DomainError
+
+
+def register(app) -> None:
+    @app.cli.command("create-organiser")
+    @click.option("--email", prompt=True)
+    @click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
+    def create_organiser(email, password):
+        """Create an organiser account (email + password)."""
+        try:
+            organiser = accounts.create_organiser(email, password)
+            db.session.commit()
+        except DomainError as error:
+            raise click.ClickException(error.message) from None
+        click.echo(f"Organiser {organiser.email} created. Log in at /login.")
+
+    @app.cli.command("demo")
+    @click.option("--event", "event_title", default="Grow your Region 2026")
+    def demo(event_title):
+        """Create a demo event with two workshops and print their links."""
+        event = workshops.create_event(event_title)
+        created = [
+            workshops.create_workshop(
+                event, "Interregional value chains",
+                "How can clusters multiply the connections between regional value chains?"),
+            workshops.create_workshop(
+                event, "Smart specialisation in practice",
+                "What would help your region deploy its smart specialisation strategy?",
+                vote_budget=3),
+        ]
+        db.session.commit()
+        for workshop in created:
+            click.echo(f"{workshop.title}: join code {workshop.code}  "
+                       f"phone /j/{workshop.code}  screen /w/{workshop.code}/screen  "
+                       f"facilitator /f/{workshop.facilitator_token}")

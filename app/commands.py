@@ -1,0 +1,147 @@
+"""Client writes, shared by the socket handlers and the JSON API.
+
+Each command validates its payload, checks the caller's role, runs the domain service in
+one transaction, records the answer under the caller's client_id (so a resent write is
+answered again and applied once), commits, and only then broadcasts.
+"""
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from .actors import Actor
+from .extensions import db
+from .models import Participant, ProcessedWrite
+from .realtime import broadcast
+from .services import changes, ideas, participants, voting, workshops
+from .services.errors import InvalidInput, NotAllowed, NotFound
+from .services.validation import client_id as valid_client_id
+from .services.validation import expect_object
+
+
+_COMMANDS = {}
+_ROLE_MESSAGES = {
+    "attendee": "Only attendees can do this (open the workshop's join link on your phone).",
+    "facilitator": "Only the workshop's facilitator can do this.",
+}
+
+
+def command(name: str, role: str, required: dict, optional: dict | None = None):
+    def register(fn):
+        _COMMANDS[name] = (fn, role, required, optional or {})
+        return fn
+    return register
+
+
+def names() -> list[str]:
+    return list(_COMMANDS)
+
+
+def role_of(name: str) -> str:
+    if name not in _COMMANDS:
+        raise NotFound(f"Unknown command '{name}'.")
+    return _COMMANDS[name][1]
+
+
+def workshop_id_of(payload) -> int:
+    """The workshop a payload is for, checked before anything else is looked at."""
+    if not isinstance(payload, dict):
+        raise InvalidInput("The message must be a JSON object.")
+    if "workshop_id" not in payload:
+        raise InvalidInput("Missing field 'workshop_id'.")
+    value = payload["workshop_id"]
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise InvalidInput("Field 'workshop_id' must be a whole number.")
+    return value
+
+
+def execute(name: str, actor: Actor, payload) -> dict:
+    if name not in _COMMANDS:
+        raise InvalidInput(f"Unknown command '{name}'.")
+    fn, role, required, optional = _COMMANDS[name]
+    expect_object(payload, {"workshop_id": int, "client_id": str, **required}, optional)
+    if actor.role != role:
+        raise NotAllowed(_ROLE_MESSAGES[role])
+    if payload["workshop_id"] != actor.workshop_id:
+        raise NotAllowed("You have not joined this workshop.")
+    client_id = valid_client_id(payload["client_id"])
+    answered = _answer_given(actor, client_id)
+    if answered is not None:
+        return answered
+    try:
+        response, envelopes, voted_idea = fn(actor, payload)
+        db.session.add(ProcessedWrite(actor=actor.key, client_id=client_id, response=response))
+        db.session.commit()
+    except IntegrityError:
+        # The same write arrived twice at the same moment and the other copy won.
+        db.session.rollback()
+        answered = _answer_given(actor, client_id)
+        if answered is None:
+            raise
+        return answered
+    except Exception:
+        db.session.rollback()
+        raise
+    broadcast.publish(actor.workshop_id, envelopes)
+    if voted_idea is not None:
+        broadcast.votes_changed(actor.workshop_id, [voted_idea])
+    return response
+
+
+def _answer_given(actor: Actor, client_id: str) -> dict | None:
+    return db.session.scalar(select(ProcessedWrite.response).where(
+        ProcessedWrite.actor == actor.key, ProcessedWrite.client_id == client_id))
+
+
+def _participant(actor: Actor) -> Participant:
+    return db.session.get(Participant, actor.participant_id)
+
+
+@command("idea.post", "attendee", {"text": object})
+def _post_idea(actor, payload):
+    workshop = workshops.get_workshop(actor.workshop_id)
+    idea, change = ideas.post_idea(workshop, _participant(actor), payload["text"])
+    envelope = change.envelope()
+    return {"ok": True, "idea": envelope["data"]["idea"], "version": change.version}, [envelope], None
+
+
+@command("vote.cast", "attendee", {"idea_id": int})
+def _cast_vote(actor, payload):
+    workshop = workshops.get_workshop(actor.workshop_id)
+    answer = voting.cast_vote(workshop, _participant(actor), payload["idea_id"])
+    return {"ok": True, **answer}, [], answer["idea_id"]
+
+
+@command("vote.retract", "attendee", {"idea_id": int})
+def _retract_vote(actor, payload):
+    workshop = workshops.get_workshop(actor.workshop_id)
+    answer = voting.retract_vote(workshop, _participant(actor), payload["idea_id"])
+    return {"ok": True, **answer}, [], answer["idea_id"]
+
+
+@command("profile.update", "attendee", {},
+         {"display_name": str, "organisation": str, "kind": str, "region": str})
+def _update_profile(actor, payload):
+    fields = {k: v for k, v in payload.items() if k not in ("workshop_id", "client_id")}
+    workshop = workshops.get_workshop(actor.workshop_id)
+    if workshop.phase == "closed":
+        raise InvalidInput("This workshop is closed.")
+    participant = participants.update_profile(_participant(actor), **fields)
+    return {"ok": True, "profile": participant.profile()}, [], None
+
+
+@command("phase.set", "facilitator", {"phase": str})
+def _set_phase(actor, payload):
+    workshop = workshops.get_workshop(actor.workshop_id)
+    change = workshops.set_phase(workshop, payload["phase"])
+    version = change.version if change else changes.current_version(workshop.id)
+    envelopes = [change.envelope()] if change else []
+    return {"ok": True, "phase": workshop.phase, "version": version}, envelopes, None
+
+
+@command("settings.update", "facilitator", {}, {"vote_budget": int, "vote_cap": int})
+def _update_settings(actor, payload):
+    workshop = workshops.get_workshop(actor.workshop_id)
+    change = workshops.update_settings(
+        workshop, payload.get("vote_budget"), payload.get("vote_cap"))
+    version = change.version if change else changes.current_version(workshop.id)
+    envelopes = [change.envelope()] if change else []
+    return {"ok": True, **workshop.settings(), "version": version}, envelopes, None

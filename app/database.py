@@ -1,0 +1,26 @@
+"""Engine set-up that SQLAlchemy cannot express in a URL.
+
+SQLite: WAL journal, synchronous=NORMAL, a busy timeout, foreign keys, and every
+transaction opened with BEGIN IMMEDIATE so that two writers never deadlock on a lock
+upgrade (they queue on the busy timeout instead).
+"""
+from sqlalchemy import event
+
+
+def configure_engine(engine, busy_timeout_ms: int) -> None:
+    if engine.dialect.name != "sqlite":
+        return
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection, _record):
+        dbapi_connection.isolation_level = None  # we issue BEGIN ourselves
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection):
+        connection.exec_driver_sql("BEGIN IMMEDIATE")

@@ -1,0 +1,131 @@
+"""Database models (SQLAlchemy 2.0 typed mappings).
+
+Workshop state that clients see is versioned: every change bumps Workshop.version and is
+written to the Change log, from which reconnecting clients are brought up to date.
+"""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint, text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from .extensions import db
+
+PHASES = ("draft", "collecting", "voting", "results", "closed")
+STAKEHOLDER_KINDS = {
+    "company": "Company",
+    "cluster": "Cluster organisation",
+    "public_authority": "Public authority",
+    "research_education": "Research & education",
+    "other": "Other",
+}
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc).replace(tzinfo=None)
+
+
+def isoformat(moment: datetime) -> str:
+    return moment.replace(microsecond=0).isoformat() + "Z"
+
+
+class Organiser(db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(255))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Event(db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title: Mapped[str] = mapped_column(String(200))
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("organiser.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    workshops: Mapped[list[Workshop]] = relationship(
+        back_populates="event", order_by="Workshop.id"
+    )
+
+
+class Workshop(db.Model):
+    __table_args__ = (
+        # A join code is unique among workshops that are not closed.
+        Index("uq_workshop_open_code", "code", unique=True,
+              sqlite_where=text("phase != 'closed'"),
+              postgresql_where=text("phase != 'closed'")),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("event.id"), index=True)
+    title: Mapped[str] = mapped_column(String(200))
+    question: Mapped[str] = mapped_column(Text, default="")
+    code: Mapped[str] = mapped_column(String(6), index=True)
+    facilitator_token: Mapped[str] = mapped_column(String(64), unique=True)
+    phase: Mapped[str] = mapped_column(String(16), default="draft")
+    vote_budget: Mapped[int] = mapped_column(default=5)
+    vote_cap: Mapped[int] = mapped_column(default=1)
+    version: Mapped[int] = mapped_column(default=0)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    event: Mapped[Event] = relationship(back_populates="workshops")
+
+    def settings(self) -> dict:
+        return {"vote_budget": self.vote_budget, "vote_cap": self.vote_cap}
+
+
+class Participant(db.Model):
+    """An attendee in one workshop, known by the token in their signed cookie."""
+    __table_args__ = (UniqueConstraint("workshop_id", "token"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workshop_id: Mapped[int] = mapped_column(ForeignKey("workshop.id"))
+    token: Mapped[str] = mapped_column(String(64))
+    display_name: Mapped[str] = mapped_column(String(80), default="")
+    organisation: Mapped[str] = mapped_column(String(80), default="")
+    kind: Mapped[str] = mapped_column(String(32), default="")
+    region: Mapped[str] = mapped_column(String(80), default="")
+    votes_used: Mapped[int] = mapped_column(default=0)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    def profile(self) -> dict:
+        return {"display_name": self.display_name, "organisation": self.organisation,
+                "kind": self.kind, "region": self.region}
+
+
+class Idea(db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workshop_id: Mapped[int] = mapped_column(ForeignKey("workshop.id"), index=True)
+    participant_id: Mapped[int | None] = mapped_column(ForeignKey("participant.id"))
+    text: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Vote(db.Model):
+    """The dots one participant has put on one idea (1..vote_cap)."""
+    __table_args__ = (UniqueConstraint("participant_id", "idea_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workshop_id: Mapped[int] = mapped_column(ForeignKey("workshop.id"), index=True)
+    participant_id: Mapped[int] = mapped_column(ForeignKey("participant.id"))
+    idea_id: Mapped[int] = mapped_column(ForeignKey("idea.id"), index=True)
+    dots: Mapped[int] = mapped_column(default=0)
+
+
+class Change(db.Model):
+    """One versioned state change of a workshop, as broadcast to its room."""
+    __table_args__ = (UniqueConstraint("workshop_id", "version"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workshop_id: Mapped[int] = mapped_column(ForeignKey("workshop.id"))
+    version: Mapped[int]
+    type: Mapped[str] = mapped_column(String(40))
+    data: Mapped[dict] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    def envelope(self) -> dict:
+        return {"version": self.version, "type": self.type, "data": self.data}
+
+
+class ProcessedWrite(db.Model):
+    """The answer given to a client write, so a resend with the same id is applied once."""
+    __table_args__ = (UniqueConstraint("actor", "client_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    actor: Mapped[str] = mapped_column(String(80))
+    client_id: Mapped[str] = mapped_column(String(64))
+    response: Mapped[dict] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

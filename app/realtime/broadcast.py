@@ -1,0 +1,80 @@
+"""The one place that sends workshop state to clients.
+
+- publish(): versioned deltas, right after the transaction that made them commits.
+- votes_changed(): vote tallies, coalesced per workshop (TALLY_INTERVAL, ~150 ms): the
+  flush reads the totals from the database (the truth, whichever worker took the votes),
+  records one `votes.tallied` change and broadcasts it.
+- presence_changed(): the count of connected attendees, coalesced the same way.
+"""
+import logging
+
+from ..extensions import db, socketio
+from ..services import changes
+from . import connections
+
+log = logging.getLogger(__name__)
+_tallies = None
+_presence = None
+
+
+def room(workshop_id: int) -> str:
+    return f"w:{workshop_id}"
+
+
+def facilitators_room(workshop_id: int) -> str:
+    return f"f:{workshop_id}"
+
+
+def init_app(app) -> None:
+    from .coalescer import Coalescer
+
+    global _tallies, _presence
+    interval = app.config["TALLY_INTERVAL"]
+
+    def in_app(fn):
+        def run(key, items):
+            with app.app_context():
+                try:
+                    fn(key, items)
+                except Exception:  # a failed flush must not kill later ones
+                    log.exception("broadcast flush failed for workshop %s", key)
+                    db.session.rollback()
+                finally:
+                    db.session.remove()
+        return run
+
+    _tallies = Coalescer(interval, in_app(_flush_tallies), socketio.start_background_task,
+                         socketio.sleep)
+    _presence = Coalescer(interval, in_app(_flush_presence), socketio.start_background_task,
+                          socketio.sleep)
+
+
+def publish(workshop_id: int, envelopes: list[dict]) -> None:
+    for envelope in envelopes:
+        socketio.emit(envelope["type"], envelope, to=room(workshop_id))
+
+
+def votes_changed(workshop_id: int, idea_ids) -> None:
+    _tallies.mark(workshop_id, idea_ids)
+
+
+def presence_changed(workshop_id: int) -> None:
+    _presence.mark(workshop_id)
+
+
+def _flush_tallies(workshop_id: int, idea_ids: set) -> None:
+    if not idea_ids:
+        return
+    # The version is bumped first: it locks the workshop row, so a later version always
+    # carries totals read later.
+    change = changes.record(workshop_id, "votes.tallied", {})
+    totals = changes.tallies(workshop_id, sorted(idea_ids))
+    change.data = {"tallies": {str(k): v for k, v in totals.items()}}
+    envelope = change.envelope()
+    db.session.commit()
+    publish(workshop_id, [envelope])
+
+
+def _flush_presence(workshop_id: int, _items) -> None:
+    socketio.emit("presence.changed", {"connected": connections.attendee_count(workshop_id)},
+                  to=room(workshop_id))

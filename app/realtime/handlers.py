@@ -1,0 +1,117 @@
+"""Socket.IO handlers. The client contract (every event and payload) is docs/PROTOCOL.md.
+
+Contract in short:
+- `workshop.join {workshop_id, role, since}` joins the workshop's room as 'attendee',
+  'screen' or 'facilitator' (authorised from the signed session cookie) and answers with
+  the deltas since `since` or a snapshot.
+- `workshop.sync {workshop_id, since}` answers the same for a client that saw a gap.
+- Writes (`idea.post`, `vote.cast`, `vote.retract`, `profile.update`, `phase.set`,
+  `settings.update`) carry `workshop_id` and `client_id`, and are accepted only for a
+  workshop this connection joined, in a role allowed to make them.
+- Every ack is `{ok: true, ...}` or `{ok: false, error: "..."}`; the database session is
+  released after every event, even when the handler raises.
+"""
+import functools
+import logging
+
+from flask import current_app, request
+from flask_socketio import join_room
+
+from .. import commands, identity
+from ..actors import ROLES, Actor
+from ..extensions import db, socketio
+from ..services import changes, participants, workshops
+from ..services.errors import DomainError, InvalidInput, NotAllowed
+from ..services.validation import expect_object
+from . import broadcast, connections
+
+log = logging.getLogger(__name__)
+INTERNAL_ERROR = "Something went wrong on the server; nothing was changed. Please try again."
+
+
+def guarded(fn):
+    """Turn refusals into error acks, never let an exception escape, always release the db."""
+    @functools.wraps(fn)
+    def handler(payload=None, *extra):
+        try:
+            if extra:
+                raise InvalidInput("Send exactly one JSON object per event.")
+            return fn(payload)
+        except DomainError as error:
+            db.session.rollback()
+            return {"ok": False, "error": error.message}
+        except Exception:
+            log.exception("socket event %s failed", fn.__name__)
+            db.session.rollback()
+            return {"ok": False, "error": INTERNAL_ERROR}
+        finally:
+            db.session.remove()
+    return handler
+
+
+def register() -> None:
+    socketio.on_event("workshop.join", guarded(join))
+    socketio.on_event("workshop.sync", guarded(sync))
+    for name in commands.names():
+        socketio.on_event(name, guarded(functools.partial(write, name)))
+    socketio.on_event("disconnect", disconnect)
+
+
+def join(payload):
+    workshop_id = commands.workshop_id_of(payload)
+    expect_object(payload, {"workshop_id": int, "role": str}, {"since": int})
+    role = payload["role"]
+    if role not in ROLES:
+        raise InvalidInput(f"Unknown role '{role}'. Use one of: {', '.join(ROLES)}.")
+    workshop = workshops.get_workshop(workshop_id)
+    actor = Actor(role, workshop.id)
+    if role == "attendee":
+        token = identity.participant_token()
+        if not token:
+            raise NotAllowed("Open the workshop's join link first to take part.")
+        participant = participants.get_or_create(workshop, token)
+        db.session.commit()
+        actor = Actor(role, workshop.id, participant.id)
+    elif role == "facilitator" and not identity.can_facilitate(workshop):
+        raise NotAllowed("Only the workshop's facilitator can open the console: "
+                         "use the facilitator link.")
+    join_room(broadcast.room(workshop.id))
+    if role == "facilitator":
+        join_room(broadcast.facilitators_room(workshop.id))
+    if connections.join(request.sid, actor):
+        broadcast.presence_changed(workshop.id)
+    answer = _sync_answer(actor, payload.get("since"))
+    return {"ok": True, "role": role, "connected": connections.attendee_count(workshop.id),
+            **answer}
+
+
+def sync(payload):
+    workshop_id = commands.workshop_id_of(payload)
+    expect_object(payload, {"workshop_id": int}, {"since": int})
+    actor = _member(workshop_id)
+    return {"ok": True, **_sync_answer(actor, payload.get("since"))}
+
+
+def write(name, payload):
+    actor = _member(commands.workshop_id_of(payload))
+    return commands.execute(name, actor, payload)
+
+
+def disconnect(*_reason):
+    for workshop_id in connections.leave_all(request.sid):
+        broadcast.presence_changed(workshop_id)
+
+
+def _member(workshop_id: int) -> Actor:
+    actor = connections.actor_for(request.sid, workshop_id)
+    if actor is None:
+        raise NotAllowed("You have not joined this workshop.")
+    return actor
+
+
+def _sync_answer(actor: Actor, since) -> dict:
+    version, sync_ = changes.sync(actor.workshop_id, since, current_app.config["MAX_DELTAS"])
+    answer = {"version": version, "sync": sync_}
+    if actor.role == "attendee":
+        answer["me"] = participants.own_state(actor.participant_id)
+    return answer

@@ -1,0 +1,38 @@
+"""Organiser accounts: email + hashed password."""
+import re
+
+from sqlalchemy import func, select
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from ..extensions import db
+from ..models import Organiser
+from .errors import Conflict, InvalidInput
+
+EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+MIN_PASSWORD = 10
+
+
+def has_organiser() -> bool:
+    return db.session.scalar(select(func.count(Organiser.id))) > 0
+
+
+def create_organiser(email: str, password: str) -> Organiser:
+    email = (email or "").strip().lower()
+    if not EMAIL.match(email) or len(email) > 254:
+        raise InvalidInput("Please enter a valid email address.")
+    if not isinstance(password, str) or len(password) < MIN_PASSWORD:
+        raise InvalidInput(f"The password must have at least {MIN_PASSWORD} characters.")
+    if db.session.scalar(select(Organiser).where(Organiser.email == email)):
+        raise Conflict("An organiser with this email already exists.")
+    organiser = Organiser(email=email, password_hash=generate_password_hash(password))
+    db.session.add(organiser)
+    db.session.flush()
+    return organiser
+
+
+def authenticate(email: str, password: str) -> Organiser | None:
+    email = (email or "").strip().lower()
+    organiser = db.session.scalar(select(Organiser).where(Organiser.email == email))
+    if organiser and check_password_hash(organiser.password_hash, password or ""):
+        return organiser
+    return None

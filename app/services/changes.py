@@ -1,0 +1,73 @@
+"""The versioned change log of a workshop: bumping versions, deltas and snapshots."""
+from sqlalchemy import func, select, update
+
+from ..extensions import db
+from ..models import Change, Idea, Vote, Workshop, isoformat
+
+
+def record(workshop_id: int, type_: str, data: dict) -> Change:
+    """Bump the workshop's version atomically and log the change under it."""
+    version = db.session.execute(
+        update(Workshop)
+        .where(Workshop.id == workshop_id)
+        .values(version=Workshop.version + 1)
+        .returning(Workshop.version)
+        .execution_options(synchronize_session=False)
+    ).scalar_one()
+    change = Change(workshop_id=workshop_id, version=version, type=type_, data=data)
+    db.session.add(change)
+    db.session.flush()
+    return change
+
+
+def current_version(workshop_id: int) -> int:
+    return db.session.scalar(select(Workshop.version).where(Workshop.id == workshop_id))
+
+
+def sync(workshop_id: int, since: int | None, max_deltas: int) -> tuple[int, dict]:
+    """What a client at version `since` needs: the deltas after it, or a snapshot."""
+    version = current_version(workshop_id)
+    if since is not None and 0 <= since <= version and version - since <= max_deltas:
+        rows = db.session.scalars(
+            select(Change)
+            .where(Change.workshop_id == workshop_id, Change.version > since)
+            .order_by(Change.version)
+        ).all()
+        if len(rows) == version - since:
+            return version, {"mode": "deltas", "deltas": [c.envelope() for c in rows]}
+    return version, {"mode": "snapshot", "snapshot": snapshot(workshop_id)}
+
+
+def idea_dict(idea: Idea, votes: int = 0) -> dict:
+    return {"id": idea.id, "text": idea.text, "votes": votes,
+            "created_at": isoformat(idea.created_at)}
+
+
+def tallies(workshop_id: int, idea_ids=None) -> dict[int, int]:
+    query = (select(Vote.idea_id, func.coalesce(func.sum(Vote.dots), 0))
+             .where(Vote.workshop_id == workshop_id).group_by(Vote.idea_id))
+    if idea_ids is not None:
+        query = query.where(Vote.idea_id.in_(list(idea_ids)))
+    counts = {idea_id: int(total) for idea_id, total in db.session.execute(query)}
+    if idea_ids is not None:
+        return {idea_id: counts.get(idea_id, 0) for idea_id in idea_ids}
+    return counts
+
+
+def snapshot(workshop_id: int) -> dict:
+    # Version first: anything newer than it reaches the client again as a delta, and
+    # every delta is safe to apply twice.
+    workshop = db.session.get(Workshop, workshop_id)
+    version = current_version(workshop_id)
+    ideas = db.session.scalars(
+        select(Idea).where(Idea.workshop_id == workshop_id).order_by(Idea.id)
+    ).all()
+    counts = tallies(workshop_id)
+    return {
+        "workshop": {
+            "id": workshop.id, "code": workshop.code, "title": workshop.title,
+            "question": workshop.question, "event_title": workshop.event.title,
+            "phase": workshop.phase, **workshop.settings(), "version": version,
+        },
+        "ideas": [idea_dict(idea, counts.get(idea.id, 0)) for idea in ideas],
+    }

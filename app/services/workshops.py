@@ -1,0 +1,134 @@
+"""Events and workshops: creation, join codes, facilitator links, phases and settings."""
+import secrets
+
+from sqlalchemy import select
+
+from ..extensions import db
+from ..models import PHASES, Change, Event, Workshop
+from . import changes
+from .errors import InvalidInput, NotFound
+from .validation import bounded_int, short_text
+
+# No 0/O, 1/I/L: a code read aloud or from the back of a room cannot be mistyped.
+CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+CODE_LENGTH = 6
+MAX_BUDGET = 100
+
+
+def normalise_code(raw) -> str:
+    if not isinstance(raw, str):
+        return ""
+    return "".join(ch for ch in raw.upper() if ch.isalnum())
+
+
+def new_code() -> str:
+    """A join code not used by any open workshop."""
+    for _ in range(100):
+        code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+        taken = db.session.scalar(
+            select(Workshop.id).where(Workshop.code == code, Workshop.phase != "closed"))
+        if not taken:
+            return code
+    raise RuntimeError("Could not find a free join code")  # 31^6 codes: never in practice
+
+
+def create_event(title: str, organiser_id: int | None = None) -> Event:
+    event = Event(title=short_text("title", title, 200, required=True),
+                  created_by_id=organiser_id)
+    db.session.add(event)
+    db.session.flush()
+    return event
+
+
+def get_event(event_id: int) -> Event:
+    event = db.session.get(Event, event_id)
+    if event is None:
+        raise NotFound("This event does not exist.")
+    return event
+
+
+def create_workshop(event: Event, title: str, question: str = "", vote_budget=5,
+                    vote_cap=1) -> Workshop:
+    budget = bounded_int("vote_budget", vote_budget, 1, MAX_BUDGET)
+    workshop = Workshop(
+        event=event,
+        title=short_text("title", title, 200, required=True),
+        question=short_text("question", question or "", 500),
+        vote_budget=budget,
+        vote_cap=bounded_int("vote_cap", vote_cap, 1, budget),
+        code=new_code(),
+        facilitator_token=secrets.token_urlsafe(24),
+    )
+    db.session.add(workshop)
+    db.session.flush()
+    return workshop
+
+
+def get_workshop(workshop_id) -> Workshop:
+    workshop = db.session.get(Workshop, workshop_id) if isinstance(workshop_id, int) else None
+    if workshop is None:
+        raise NotFound("This workshop does not exist.")
+    return workshop
+
+
+def find_by_code(raw_code) -> Workshop | None:
+    """The open workshop with this code, else the most recent closed one, else None."""
+    code = normalise_code(raw_code)
+    if len(code) != CODE_LENGTH:
+        return None
+    return db.session.scalar(
+        select(Workshop).where(Workshop.code == code)
+        .order_by((Workshop.phase == "closed").asc(), Workshop.id.desc()).limit(1))
+
+
+def find_by_facilitator_token(token: str) -> Workshop | None:
+    if not isinstance(token, str) or not token:
+        return None
+    return db.session.scalar(select(Workshop).where(Workshop.facilitator_token == token))
+
+
+def rotate_facilitator_token(workshop: Workshop) -> str:
+    workshop.facilitator_token = secrets.token_urlsafe(24)
+    db.session.flush()
+    return workshop.facilitator_token
+
+
+def set_phase(workshop: Workshop, phase) -> Change | None:
+    """Move the workshop to any phase, forward or back. None when it is already there."""
+    if phase not in PHASES:
+        raise InvalidInput(f"Unknown phase '{phase}'. Use one of: {', '.join(PHASES)}.")
+    previous = workshop.phase
+    if phase == previous:
+        return None
+    if previous == "closed":
+        # Reopening: the code may have been given to another open workshop meanwhile.
+        taken = db.session.scalar(select(Workshop.id).where(
+            Workshop.code == workshop.code, Workshop.phase != "closed", Workshop.id != workshop.id))
+        if taken:
+            workshop.code = new_code()
+    workshop.phase = phase
+    db.session.flush()
+    return changes.record(workshop.id, "phase.changed", {"phase": phase, "previous": previous})
+
+
+def update_settings(workshop: Workshop, vote_budget=None, vote_cap=None) -> Change | None:
+    if workshop.phase == "closed":
+        raise InvalidInput("This workshop is closed; reopen it to change its settings.")
+    budget = workshop.vote_budget if vote_budget is None else bounded_int(
+        "vote_budget", vote_budget, 1, MAX_BUDGET)
+    cap = workshop.vote_cap if vote_cap is None else bounded_int("vote_cap", vote_cap, 1, MAX_BUDGET)
+    if cap > budget:
+        raise InvalidInput(f"The per-idea cap ({cap}) cannot be larger than the budget ({budget}).")
+    if (budget, cap) == (workshop.vote_budget, workshop.vote_cap):
+        return None
+    workshop.vote_budget, workshop.vote_cap = budget, cap
+    db.session.flush()
+    return changes.record(workshop.id, "settings.changed", workshop.settings())
+
+
+def update_details(workshop: Workshop, title: str, question: str) -> Change | None:
+    workshop.title = short_text("title", title, 200, required=True)
+    workshop.question = short_text("question", question or "", 500)
+    db.session.flush()
+    return changes.record(workshop.id, "workshop.updated",
+                          {"title": workshop.title, "question": workshop.question})

@@ -1,0 +1,54 @@
+"""Blueprints: pages for people, the JSON API, exports; errors as HTML or JSON."""
+from flask import jsonify, render_template, request
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+from ..services.errors import DomainError
+
+
+def wants_json() -> bool:
+    return request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json"
+
+
+def register_blueprints(app) -> None:
+    from . import api, exports, organiser, pages
+
+    app.register_blueprint(pages.bp)
+    app.register_blueprint(organiser.bp)
+    app.register_blueprint(api.bp)
+    app.register_blueprint(exports.bp)
+
+    @app.errorhandler(DomainError)
+    def domain_error(error):
+        if wants_json():
+            return jsonify(ok=False, error=error.message), error.status
+        return render_template("error.html", title="Sorry", message=error.message), error.status
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(error):
+        message = "The form expired. Please go back, reload the page and try again."
+        if wants_json():
+            return jsonify(ok=False, error=message), 400
+        return render_template("error.html", title="Form expired", message=message), 400
+
+    @app.errorhandler(HTTPException)
+    def http_error(error):
+        messages = {
+            404: "This page does not exist.",
+            405: "This method is not allowed here.",
+            413: f"The request is too large (at most {app.config['MAX_CONTENT_LENGTH'] // 1024} KB).",
+        }
+        message = messages.get(error.code, error.description)
+        if wants_json():
+            return jsonify(ok=False, error=message), error.code
+        return render_template("error.html", title=error.name, message=message), error.code
+
+    @app.errorhandler(Exception)
+    def unexpected(error):
+        app.logger.exception("unhandled error")
+        from ..extensions import db
+        db.session.rollback()
+        message = "Something went wrong on the server; nothing was changed."
+        if wants_json():
+            return jsonify(ok=False, error=message), 500
+        return render_template("error.html", title="Server error", message=message), 500

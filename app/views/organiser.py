@@ -1,0 +1,130 @@
+"""Organiser pages: first-run setup, login, dashboard, events and workshops."""
+import functools
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+
+from .. import identity
+from ..extensions import db
+from ..models import Event
+from ..services import accounts, workshops
+from ..services.errors import DomainError
+
+bp = Blueprint("organiser", __name__)
+
+
+def organiser_required(view):
+    @functools.wraps(view)
+    def wrapped(*args, **kwargs):
+        if identity.current_organiser() is None:
+            if not accounts.has_organiser():
+                return redirect(url_for("organiser.setup"))
+            return redirect(url_for("organiser.login", next=request.path))
+        return view(*args, **kwargs)
+    return wrapped
+
+
+def _int_field(name: str, default: int):
+    raw = request.form.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        return int(raw)
+    except ValueError:
+        raise DomainError(f"The {name.replace('_', ' ')} must be a whole number.") from None
+
+
+@bp.route("/setup", methods=["GET", "POST"])
+def setup():
+    if accounts.has_organiser():
+        flash("Plenary is already set up. Log in as organiser.", "success")
+        return redirect(url_for("organiser.login"))
+    if request.method == "POST":
+        try:
+            organiser = accounts.create_organiser(request.form.get("email", ""),
+                                                  request.form.get("password", ""))
+            db.session.commit()
+        except DomainError as error:
+            db.session.rollback()
+            return render_template("setup.html", error=error.message, form=request.form), 400
+        identity.log_in(organiser)
+        flash("Welcome! Create your first event.", "success")
+        return redirect(url_for("organiser.dashboard"))
+    return render_template("setup.html", form={})
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    if not accounts.has_organiser():
+        return redirect(url_for("organiser.setup"))
+    if request.method == "POST":
+        organiser = accounts.authenticate(request.form.get("email", ""),
+                                          request.form.get("password", ""))
+        if organiser is None:
+            return render_template("login.html", error="Wrong email or password.",
+                                   form=request.form), 401
+        identity.log_in(organiser)
+        target = request.args.get("next", "")
+        return redirect(target if target.startswith("/") and not target.startswith("//")
+                        else url_for("organiser.dashboard"))
+    return render_template("login.html", form={})
+
+
+@bp.post("/logout")
+def logout():
+    identity.log_out()
+    return redirect(url_for("pages.home"))
+
+
+@bp.get("/organiser")
+@organiser_required
+def dashboard():
+    events = db.session.scalars(db.select(Event).order_by(Event.id.desc())).all()
+    return render_template("dashboard.html", events=events)
+
+
+@bp.post("/organiser/events")
+@organiser_required
+def create_event():
+    try:
+        event = workshops.create_event(request.form.get("title", ""),
+                                       identity.current_organiser().id)
+        db.session.commit()
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+        return redirect(url_for("organiser.dashboard"))
+    return redirect(url_for("organiser.event", event_id=event.id))
+
+
+@bp.get("/organiser/events/<int:event_id>")
+@organiser_required
+def event(event_id):
+    return render_template("event.html", event=workshops.get_event(event_id))
+
+
+@bp.post("/organiser/events/<int:event_id>/workshops")
+@organiser_required
+def create_workshop(event_id):
+    event_ = workshops.get_event(event_id)
+    try:
+        workshop = workshops.create_workshop(
+            event_, request.form.get("title", ""), request.form.get("question", ""),
+            vote_budget=_int_field("vote_budget", 5), vote_cap=_int_field("vote_cap", 1))
+        db.session.commit()
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+        return redirect(url_for("organiser.event", event_id=event_id))
+    flash(f"Workshop “{workshop.title}” created. Join code: {workshop.code}", "success")
+    return redirect(url_for("organiser.event", event_id=event_id))
+
+
+@bp.post("/organiser/workshops/<int:workshop_id>/rotate-link")
+@organiser_required
+def rotate_link(workshop_id):
+    workshop = workshops.get_workshop(workshop_id)
+    workshops.rotate_facilitator_token(workshop)
+    db.session.commit()
+    flash(f"New facilitator link for “{workshop.title}”: the old one no longer works.",
+          "success")
+    return redirect(url_for("organiser.event", event_id=workshop.event_id))

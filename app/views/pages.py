@@ -1,0 +1,104 @@
+"""Pages for attendees, the projector and the facilitator."""
+import segno
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+
+from .. import identity
+from ..services import workshops
+
+bp = Blueprint("pages", __name__)
+
+
+def join_url(workshop) -> str:
+    from flask import current_app
+    base = current_app.config["PUBLIC_URL"] or request.host_url.rstrip("/")
+    return f"{base}/j/{workshop.code}"
+
+
+def open_workshop_or_page(code):
+    """The workshop for a code, or the friendly page explaining why there is none."""
+    workshop = workshops.find_by_code(code)
+    if workshop is None:
+        return None, (render_template(
+            "error.html", title="Unknown join code",
+            message=f"There is no workshop with the code “{code}”. "
+                    "Check the code on the screen and try again.", show_join=True), 404)
+    if workshop.phase == "closed":
+        return None, (render_template(
+            "error.html", title="This workshop has ended",
+            message=f"“{workshop.title}” is closed. Thank you for taking part!",
+            show_join=True), 410)
+    return workshop, None
+
+
+def page_config(workshop, role: str) -> dict:
+    return {"workshopId": workshop.id, "code": workshop.code, "role": role,
+            "joinUrl": join_url(workshop),
+            "screenUrl": url_for("pages.screen", code=workshop.code)}
+
+
+@bp.get("/")
+def home():
+    return render_template("index.html")
+
+
+@bp.get("/join")
+def join_form():
+    code = workshops.normalise_code(request.args.get("code", ""))
+    if not code:
+        flash("Type the join code shown on the screen.", "error")
+        return redirect(url_for("pages.home"))
+    return redirect(url_for("pages.phone", code=code))
+
+
+@bp.get("/j/<code>")
+def phone(code):
+    workshop, refusal = open_workshop_or_page(code)
+    if refusal:
+        return refusal
+    if code != workshop.code:
+        return redirect(url_for("pages.phone", code=workshop.code))
+    identity.participant_token(create=True)
+    return render_template("phone.html", workshop=workshop,
+                           config=page_config(workshop, "attendee"))
+
+
+@bp.get("/w/<code>/screen")
+def screen(code):
+    workshop, refusal = open_workshop_or_page(code)
+    if refusal:
+        return refusal
+    url = join_url(workshop)
+    qr_svg = segno.make(url, error="m").svg_inline(omitsize=True, border=2, dark="#000",
+                                                    light="#fff")
+    from markupsafe import Markup
+    return render_template("screen.html", workshop=workshop, join_url=url,
+                           qr_svg=Markup(qr_svg), config=page_config(workshop, "screen"))
+
+
+@bp.get("/w/<code>/console")
+def console(code):
+    workshop = workshops.find_by_code(code)
+    if workshop is None:
+        abort(404)
+    if not identity.can_facilitate(workshop):
+        return render_template(
+            "error.html", title="Facilitators only",
+            message="Open the facilitator link the organiser gave you, or log in as organiser.",
+        ), 403
+    return render_template(
+        "console.html", workshop=workshop, config=page_config(workshop, "facilitator"),
+        screen_url=url_for("pages.screen", code=workshop.code), join_url=join_url(workshop),
+        export_md_url=url_for("exports.markdown_export", workshop_id=workshop.id),
+        export_json_url=url_for("exports.json_summary_export", workshop_id=workshop.id))
+
+
+@bp.get("/f/<token>")
+def facilitator_link(token):
+    workshop = workshops.find_by_facilitator_token(token)
+    if workshop is None:
+        return render_template(
+            "error.html", title="Link no longer valid",
+            message="This facilitator link is unknown or was replaced by a new one. "
+                    "Ask the organiser for the current link."), 404
+    identity.grant_facilitator(workshop)
+    return redirect(url_for("pages.console", code=workshop.code))

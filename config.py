@@ -1,0 +1,87 @@
+"""Plenary configuration: one base read from environment variables, plus variants.
+
+Pick a variant with PLENARY_CONFIG=development|production|test (default: development).
+"""
+import os
+import secrets
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent
+INSTANCE_DIR = BASE_DIR / "instance"
+
+
+def _env_float(name, default):
+    return float(os.environ.get(name, default))
+
+
+class Config:
+    """Settings shared by every variant; each reads an environment variable."""
+
+    SECRET_KEY = os.environ.get("SECRET_KEY")
+    SQLALCHEMY_DATABASE_URI = os.environ.get(
+        "DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'plenary.sqlite3'}"
+    )
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    # Socket.IO server: eventlet (default), gevent or threading. wsgi.py patches to match.
+    ASYNC_MODE = os.environ.get("ASYNC_MODE", "eventlet")
+    # Redis (or other kombu URL) so several worker processes share workshops.
+    MESSAGE_QUEUE_URL = os.environ.get("MESSAGE_QUEUE_URL") or None
+    # Public base URL used in QR codes and join links (when behind a proxy).
+    PUBLIC_URL = os.environ.get("PUBLIC_URL", "").rstrip("/") or None
+    # Seconds between two coalesced vote-tally (and presence) broadcasts per workshop.
+    TALLY_INTERVAL = _env_float("TALLY_INTERVAL", 0.15)
+    # Delta log: a client further behind than this gets a snapshot instead.
+    MAX_DELTAS = 500
+    MAX_CONTENT_LENGTH = 64 * 1024
+    SOCKETIO_MAX_BUFFER = 1_000_000
+    SQLITE_BUSY_TIMEOUT_MS = 10_000
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_HTTPONLY = True
+    PERMANENT_SESSION_LIFETIME = 30 * 24 * 3600
+    WTF_CSRF_TIME_LIMIT = None
+    TESTING = False
+
+
+class DevelopmentConfig(Config):
+    # A development key is generated once and kept under instance/ so reloads keep cookies.
+    @staticmethod
+    def init_secret():
+        key_file = INSTANCE_DIR / "secret_key"
+        if not key_file.exists():
+            INSTANCE_DIR.mkdir(parents=True, exist_ok=True)
+            key_file.write_text(secrets.token_hex(32))
+        return key_file.read_text().strip()
+
+
+class ProductionConfig(Config):
+    SESSION_COOKIE_SECURE = os.environ.get("SESSION_COOKIE_SECURE", "1") == "1"
+
+    @staticmethod
+    def init_secret():
+        key = os.environ.get("SECRET_KEY")
+        if not key:
+            raise RuntimeError("SECRET_KEY must be set in production (PLENARY_CONFIG=production).")
+        return key
+
+
+class TestConfig(Config):
+    TESTING = True
+    ASYNC_MODE = "threading"
+    SECRET_KEY = "test-secret-key"
+    WTF_CSRF_ENABLED = False
+    TALLY_INTERVAL = 0.15
+
+    @staticmethod
+    def init_secret():
+        return "test-secret-key"
+
+
+CONFIGS = {
+    "development": DevelopmentConfig,
+    "production": ProductionConfig,
+    "test": TestConfig,
+}
+
+
+def get_config(name=None):
+    return CONFIGS[name or os.environ.get("PLENARY_CONFIG", "development")]

@@ -1,0 +1,38 @@
+"""Entry point: `python wsgi.py` serves Plenary (eventlet by default).
+
+Monkey-patching happens here, first, and only here: the app code never imports eventlet
+or gevent, so switching servers is the ASYNC_MODE setting (eventlet, gevent, threading).
+"""
+import os
+
+ASYNC_MODE = os.environ.get("ASYNC_MODE", "eventlet")
+if ASYNC_MODE == "eventlet":
+    import eventlet
+
+    eventlet.monkey_patch()
+elif ASYNC_MODE == "gevent":
+    from gevent import monkey
+
+    monkey.patch_all()
+
+from app import create_app  # noqa: E402
+from app.extensions import socketio  # noqa: E402
+
+app = create_app(os.environ.get("PLENARY_CONFIG"), ASYNC_MODE=ASYNC_MODE)
+
+# eventlet's WSGI server silently caps concurrent connections at 1,024 unless told otherwise.
+MAX_CONNECTIONS = int(os.environ.get("MAX_CONNECTIONS", "10000"))
+
+
+def main() -> None:
+    host = os.environ.get("HOST", "127.0.0.1")
+    port = int(os.environ.get("PORT", "5000"))
+    options = {"max_size": MAX_CONNECTIONS} if ASYNC_MODE == "eventlet" else {}
+    if ASYNC_MODE == "threading":
+        options["allow_unsafe_werkzeug"] = True
+    print(f"Plenary on http://{host}:{port}/ ({ASYNC_MODE})", flush=True)
+    socketio.run(app, host=host, port=port, log_output=False, **options)
+
+
+if __name__ == "__main__":
+    main()
