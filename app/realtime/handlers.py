@@ -29,9 +29,8 @@ log = logging.getLogger(__name__)
 INTERNAL_ERROR = "Something went wrong on the server; nothing was changed. Please try again."
 
 
-def guarded(fn):
+def guarded(event: str, fn):
     """Turn refusals into error acks, never let an exception escape, always release the db."""
-    @functools.wraps(fn)
     def handler(payload=None, *extra):
         try:
             if extra:
@@ -41,7 +40,7 @@ def guarded(fn):
             db.session.rollback()
             return {"ok": False, "error": error.message}
         except Exception:
-            log.exception("socket event %s failed", fn.__name__)
+            log.exception("socket event %s failed", event)
             db.session.rollback()
             return {"ok": False, "error": INTERNAL_ERROR}
         finally:
@@ -50,10 +49,10 @@ def guarded(fn):
 
 
 def register() -> None:
-    socketio.on_event("workshop.join", guarded(join))
-    socketio.on_event("workshop.sync", guarded(sync))
+    socketio.on_event("workshop.join", guarded("workshop.join", join))
+    socketio.on_event("workshop.sync", guarded("workshop.sync", sync))
     for name in commands.names():
-        socketio.on_event(name, guarded(functools.partial(write, name)))
+        socketio.on_event(name, guarded(name, functools.partial(write, name)))
     socketio.on_event("disconnect", disconnect)
 
 

@@ -1,0 +1,161 @@
+"""A live Plenary server (wsgi.py in a subprocess) and real python-socketio phones."""
+import os
+import socket
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import requests
+import socketio
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class LiveServer:
+    def __init__(self, database_url: str, async_mode: str = "eventlet", **env):
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.env = {**os.environ, "PORT": str(self.port), "HOST": "127.0.0.1",
+                    "DATABASE_URL": database_url, "ASYNC_MODE": async_mode,
+                    "SECRET_KEY": "live-test-secret", "PLENARY_CONFIG": "development",
+                    "PYTHONUNBUFFERED": "1", **env}
+        self.process = None
+        self.log_path = None
+
+    def start(self, log_dir: Path, timeout: float = 20.0):
+        self.log_path = log_dir / f"server-{self.port}.log"
+        self._log = open(self.log_path, "w")
+        self.process = subprocess.Popen([sys.executable, str(ROOT / "wsgi.py")], cwd=ROOT,
+                                        env=self.env, stdout=self._log, stderr=subprocess.STDOUT)
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"server exited: {self.log_path.read_text()}")
+            try:
+                if requests.get(self.url + "/", timeout=1).status_code == 200:
+                    return self
+            except requests.ConnectionError:
+                time.sleep(0.1)
+        raise RuntimeError(f"server did not start: {self.log_path.read_text()}")
+
+    def stop(self):
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+        if self.process:
+            self._log.close()
+
+
+class LivePhone:
+    """A browser-like client: a cookie from a page, then a websocket Socket.IO connection
+    that applies deltas by version exactly as static/js/realtime.js does."""
+
+    def __init__(self, base_url: str, workshop_id: int, page: str, role: str = "attendee"):
+        self.base_url, self.workshop_id, self.role = base_url, workshop_id, role
+        self.http = requests.Session()
+        response = self.http.get(base_url + page, allow_redirects=False, timeout=10)
+        assert response.status_code in (200, 302), response.status_code
+        self.lock = threading.Lock()
+        self.version = None
+        self.phase = None
+        self.ideas = {}
+        self.sio = socketio.Client(reconnection=False)
+        for name in ("idea.posted", "phase.changed", "settings.changed", "votes.tallied"):
+            self.sio.on(name, self._on_delta)
+
+    def connect(self):
+        cookie = "; ".join(f"{k}={v}" for k, v in self.http.cookies.items())
+        self.sio.connect(self.base_url, headers={"Cookie": cookie}, transports=["websocket"],
+                         wait_timeout=10)
+        ack = self.sio.call("workshop.join", {"workshop_id": self.workshop_id, "role": self.role,
+                                              "since": self.version}, timeout=10)
+        assert ack["ok"], ack
+        with self.lock:
+            self._apply_sync(ack)
+        return ack
+
+    def disconnect(self):
+        self.sio.disconnect()
+
+    def call(self, event, payload, timeout=15):
+        return self.sio.call(event, {"workshop_id": self.workshop_id, **payload}, timeout=timeout)
+
+    def votes_of(self, idea_id):
+        with self.lock:
+            return self.ideas.get(idea_id, {}).get("votes")
+
+    def board(self):
+        with self.lock:
+            return self.version, self.phase, {i: (d["text"], d["votes"]) for i, d in self.ideas.items()}
+
+    def _on_delta(self, envelope):
+        with self.lock:
+            if self.version is not None and envelope["version"] > self.version + 1:
+                ack = self.sio.call("workshop.sync", {"workshop_id": self.workshop_id,
+                                                      "since": self.version}, timeout=10)
+                self._apply_sync(ack)
+            self._apply(envelope)
+
+    def _apply_sync(self, ack):
+        sync = ack["sync"]
+        if sync["mode"] == "snapshot":
+            snap = sync["snapshot"]
+            self.phase = snap["workshop"]["phase"]
+            self.ideas = {i["id"]: dict(i) for i in snap["ideas"]}
+            self.version = snap["workshop"]["version"]
+        else:
+            for envelope in sync["deltas"]:
+                self._apply(envelope)
+
+    def _apply(self, envelope):
+        if self.version is not None and envelope["version"] <= self.version:
+            return
+        kind, data = envelope["type"], envelope["data"]
+        if kind == "idea.posted":
+            self.ideas.setdefault(data["idea"]["id"], dict(data["idea"]))
+        elif kind == "phase.changed":
+            self.phase = data["phase"]
+        elif kind == "votes.tallied":
+            for idea_id, votes in data["tallies"].items():
+                self.ideas[int(idea_id)]["votes"] = votes
+        self.version = envelope["version"]
+
+
+def wait_until(predicate, timeout=10.0, interval=0.05):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(interval)
+    return predicate()
+
+
+def run_together(functions, timeout=60):
+    """Run the functions in threads released at the same instant; return their results."""
+    barrier = threading.Barrier(len(functions))
+    results = [None] * len(functions)
+
+    def runner(i, fn):
+        barrier.wait()
+        try:
+            results[i] = fn()
+        except Exception as error:  # reported to the test, not swallowed
+            results[i] = error
+
+    threads = [threading.Thread(target=runner, args=(i, fn)) for i, fn in enumerate(functions)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout)
+    return results
