@@ -33,7 +33,8 @@ class Config:
     # Delta log: a client further behind than this gets a snapshot instead.
     MAX_DELTAS = 500
     MAX_CONTENT_LENGTH = 64 * 1024
-    SOCKETIO_MAX_BUFFER = 1_000_000
+    # Socket.IO messages up to this size get a clear error ack; bigger ones close the socket.
+    SOCKETIO_MAX_BUFFER = 4_000_000
     SQLITE_BUSY_TIMEOUT_MS = 10_000
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_HTTPONLY = True

@@ -9,10 +9,10 @@ from live import LivePhone, LiveServer, run_together, wait_until
 PHONES = 50
 
 
-@pytest.fixture
-def live(app, db_url, tmp_path):
+@pytest.fixture(params=["eventlet"])
+def live(request, app, db_url, tmp_path):
     workshop = make_workshop(app, phase="collecting")
-    server = LiveServer(db_url).start(tmp_path)
+    server = LiveServer(db_url, async_mode=request.param).start(tmp_path)
     yield server, workshop
     server.stop()
 
@@ -63,7 +63,9 @@ def test_fifty_phones_post_and_vote_at_once_and_every_tally_is_exact(live):
             client.disconnect()
 
 
+@pytest.mark.parametrize("live", ["eventlet", "gevent", "threading"], indirect=True)
 def test_phone_that_misses_updates_converges_after_reconnecting(live):
+    """The same app under each async mode (a config value): a phone that was away catches up."""
     server, workshop = live
     phone, other = (LivePhone(server.url, workshop["id"], f"/j/{workshop['code']}")
                     for _ in range(2))
@@ -97,3 +99,17 @@ def test_phone_that_misses_updates_converges_after_reconnecting(live):
     finally:
         for client in (phone, other, console):
             client.disconnect()
+
+
+def test_megabytes_of_text_get_a_clear_error_over_a_real_websocket(live):
+    server, workshop = live
+    phone = LivePhone(server.url, workshop["id"], f"/j/{workshop['code']}")
+    try:
+        phone.connect()
+        ack = phone.call("idea.post", {"client_id": cid(), "text": "x" * 3_000_000})
+        assert ack == {"ok": False,
+                       "error": "The idea is too long (3000000 characters; at most 500)."}
+        assert phone.call("idea.post", {"client_id": cid(), "text": "Still connected"})["ok"]
+        assert wait_until(lambda: [t for t, _v in phone.board()[2].values()] == ["Still connected"])
+    finally:
+        phone.disconnect()

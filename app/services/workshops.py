@@ -125,10 +125,3 @@ def update_settings(workshop: Workshop, vote_budget=None, vote_cap=None) -> Chan
     db.session.flush()
     return changes.record(workshop.id, "settings.changed", workshop.settings())
 
-
-def update_details(workshop: Workshop, title: str, question: str) -> Change | None:
-    workshop.title = short_text("title", title, 200, required=True)
-    workshop.question = short_text("question", question or "", 500)
-    db.session.flush()
-    return changes.record(workshop.id, "workshop.updated",
-                          {"title": workshop.title, "question": workshop.question})
