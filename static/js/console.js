@@ -1,0 +1,77 @@
+/* Facilitator console: phases (keys 1-5), vote settings, the live ideas with counts. */
+(function () {
+  "use strict";
+  var P = window.Plenary, el = P.el;
+  var config = P.readConfig();
+  var $ = function (id) { return document.getElementById(id); };
+  var PHASES = ["draft", "collecting", "voting", "results", "closed"];
+  var render = P.scheduler(draw);
+  var lastCount = null;
+  var live = P.connect(config, {
+    onChange: render,
+    onAck: function (entry, ack) {
+      if (entry.event === "phase.set") $("phase-error").textContent = ack.ok ? "" : ack.error;
+      if (entry.event === "settings.update") {
+        $("settings-msg").textContent = ack.ok ? "Saved." : ack.error;
+        $("settings-msg").className = ack.ok ? "muted" : "error";
+      }
+    }
+  });
+
+  function setPhase(phase) {
+    if (live.state.workshop && live.state.workshop.phase === phase) return;
+    live.send("phase.set", { phase: phase });
+  }
+
+  function draw() {
+    var s = live.state;
+    var conn = $("conn");
+    conn.textContent = s.error ? s.error : s.online && s.joined ? "Connected" : "Reconnecting…";
+    conn.classList.toggle("is-online", s.online && s.joined);
+    if (!s.workshop) return;
+    document.querySelectorAll("#phase-buttons [data-phase]").forEach(function (b) {
+      b.setAttribute("aria-pressed", String(b.dataset.phase === s.workshop.phase));
+    });
+    var ideas = Array.from(s.ideas.values());
+    var order = $("sort").value;
+    ideas = order === "votes" ? P.ranked(s.ideas) : ideas.sort(function (a, b) { return b.id - a.id; });
+    var list = $("ideas");
+    list.textContent = "";
+    var total = 0;
+    ideas.forEach(function (idea) {
+      total += idea.votes;
+      list.appendChild(el("li", {}, [el("span", { class: "count", text: String(idea.votes) }),
+        el("span", { class: "text", text: idea.text })]));
+    });
+    $("no-ideas").hidden = ideas.length > 0;
+    $("stat-people").textContent = s.connected;
+    $("stat-ideas").textContent = ideas.length;
+    $("stat-votes").textContent = total;
+    if (lastCount !== null && ideas.length > lastCount) $("announcer").textContent = (ideas.length - lastCount) + " new idea(s)";
+    lastCount = ideas.length;
+    var active = document.activeElement;
+    if (!active || !$("settings").contains(active)) {
+      $("budget").value = s.workshop.vote_budget;
+      $("cap").value = s.workshop.vote_cap;
+    }
+  }
+
+  document.querySelectorAll("#phase-buttons [data-phase]").forEach(function (b) {
+    b.addEventListener("click", function () { setPhase(b.dataset.phase); });
+  });
+  document.addEventListener("keydown", function (event) {
+    var tag = (event.target.tagName || "").toLowerCase();
+    if (tag === "input" || tag === "textarea" || tag === "select" || event.ctrlKey || event.metaKey || event.altKey) return;
+    var index = "12345".indexOf(event.key);
+    if (index >= 0) { event.preventDefault(); setPhase(PHASES[index]); }
+  });
+  $("settings").addEventListener("submit", function (event) {
+    event.preventDefault();
+    var budget = parseInt($("budget").value, 10), cap = parseInt($("cap").value, 10);
+    if (isNaN(budget) || isNaN(cap)) { $("settings-msg").textContent = "Enter whole numbers."; return; }
+    $("settings-msg").textContent = "Saving…";
+    live.send("settings.update", { vote_budget: budget, vote_cap: cap });
+  });
+  $("sort").addEventListener("change", render);
+  render();
+})();

@@ -1,0 +1,145 @@
+/* Phone page: post ideas, spend dots, see the live list. State comes from realtime.js. */
+(function () {
+  "use strict";
+  var P = window.Plenary, el = P.el;
+  var config = P.readConfig();
+  var mineKey = "plenary.mine." + config.workshopId;
+  var mine = new Set(P.load(mineKey, []));
+  var $ = function (id) { return document.getElementById(id); };
+  var lastIdeaCount = null;
+  var render = P.scheduler(draw);
+
+  var live = P.connect(config, {
+    onChange: render,
+    onAck: function (entry, ack) {
+      if (entry.event === "idea.post") {
+        if (ack.ok) { mine.add(ack.idea.id); P.save(mineKey, Array.from(mine)); announce("Your idea was saved."); }
+        else showError("post-error", ack.error);
+      } else if (entry.event === "vote.cast" || entry.event === "vote.retract") {
+        $("vote-msg").textContent = ack.ok ? "" : ack.error;
+      } else if (entry.event === "profile.update") {
+        $("profile-status").textContent = ack.ok ? "Saved." : ack.error;
+      }
+    }
+  });
+
+  var BANNERS = {
+    draft: ["The workshop has not started yet", "Ideas open when the facilitator starts."],
+    collecting: ["Post your ideas", "One idea per message. They appear on the big screen."],
+    voting: ["Vote for the ideas you support", "Tap + to give a dot, − to take it back."],
+    results: ["Results", "Thank you! Here is the ranking."],
+    closed: ["This workshop is closed", "Thank you for taking part."]
+  };
+
+  function announce(text) { $("announcer").textContent = text; }
+  function showError(id, text) { var n = $(id); n.textContent = text; n.hidden = !text; }
+
+  function draw() {
+    var s = live.state;
+    $("offline").hidden = s.online;
+    showError("join-error", s.error || "");
+    if (!s.workshop) return;
+    var phase = s.workshop.phase;
+    var banner = BANNERS[phase] || [phase, ""];
+    var head = $("phase-banner");
+    head.textContent = "";
+    head.appendChild(document.createTextNode(banner[0]));
+    head.appendChild(el("small", { text: banner[1] }));
+    $("composer").hidden = phase !== "collecting";
+    drawBudget(s, phase);
+    drawIdeas(s, phase);
+    if (s.me && !profileFilled) fillProfile(s.me.profile);
+  }
+
+  function drawBudget(s, phase) {
+    var show = phase === "voting" && s.me;
+    $("budget").hidden = !show;
+    if (!show) return;
+    var budget = s.workshop.vote_budget, used = Math.min(s.me.votes_used, budget);
+    var dots = $("dots");
+    dots.textContent = "";
+    for (var i = 0; i < budget; i++) dots.appendChild(el("span", { class: "dot" + (i < budget - used ? "" : " used") }));
+    var left = Math.max(0, budget - s.me.votes_used);
+    $("budget-text").textContent = left + " of " + budget + " votes left" +
+      (s.workshop.vote_cap > 1 ? " · up to " + s.workshop.vote_cap + " on one idea" : "");
+  }
+
+  function pendingVotes(ideaId) {
+    return live.pending().filter(function (e) {
+      return (e.event === "vote.cast" || e.event === "vote.retract") && e.fields.idea_id === ideaId;
+    }).length;
+  }
+
+  function drawIdeas(s, phase) {
+    var list = $("ideas");
+    var ideas = phase === "results" || phase === "closed" ? P.ranked(s.ideas)
+      : Array.from(s.ideas.values()).sort(function (a, b) { return b.id - a.id; });
+    var ranks = P.rankOf(ideas);
+    list.textContent = "";
+    live.pending().filter(function (e) { return e.event === "idea.post"; }).forEach(function (e) {
+      list.appendChild(el("li", { class: "idea mine" }, [el("div", { class: "idea-text", text: e.fields.text }, [
+        el("div", { class: "idea-meta status-pending", text: s.online ? "Sending…" : "Waiting for connection…" })])]));
+    });
+    ideas.forEach(function (idea, i) {
+      var meta = el("div", { class: "idea-meta" + (mine.has(idea.id) ? " status-saved" : "") });
+      meta.textContent = mine.has(idea.id) ? "✓ Yours, saved" : "";
+      var body = el("div", { class: "idea-text", text: idea.text }, [meta]);
+      var parts = [];
+      if (phase === "results" || phase === "closed") parts.push(el("span", { class: "rank", text: ranks[i] + "." }));
+      parts.push(body);
+      if (phase === "voting") parts.push(voteControls(s, idea));
+      else if (phase === "results" || phase === "closed") parts.push(el("strong", { text: idea.votes + (idea.votes === 1 ? " vote" : " votes") }));
+      list.appendChild(el("li", { class: "idea" + (mine.has(idea.id) ? " mine" : "") }, parts));
+    });
+    $("no-ideas").hidden = ideas.length > 0;
+    $("idea-count").textContent = "(" + ideas.length + ")";
+    if (lastIdeaCount !== null && ideas.length > lastIdeaCount) announce((ideas.length - lastIdeaCount) + " new idea(s).");
+    lastIdeaCount = ideas.length;
+  }
+
+  function voteControls(s, idea) {
+    var myDots = (s.me && s.me.votes[String(idea.id)]) || 0;
+    var busy = pendingVotes(idea.id) > 0;
+    var minus = el("button", { class: "btn", type: "button", "aria-label": "Take back a vote from: " + idea.text.slice(0, 60), text: "−" });
+    var plus = el("button", { class: "btn btn-primary", type: "button", "aria-label": "Vote for: " + idea.text.slice(0, 60), text: "+" });
+    minus.disabled = myDots === 0 || busy;
+    plus.disabled = busy;
+    minus.addEventListener("click", function () { live.send("vote.retract", { idea_id: idea.id }); });
+    plus.addEventListener("click", function () { live.send("vote.cast", { idea_id: idea.id }); });
+    var count = el("span", { class: "count", text: String(myDots), "aria-label": "Your votes on this idea: " + myDots });
+    return el("div", { class: "idea-votes" }, [minus, count, plus]);
+  }
+
+  var text = $("idea-text");
+  text.addEventListener("input", function () {
+    var n = text.value.trim().length;
+    $("idea-counter").textContent = n + " / 500";
+    $("idea-counter").classList.toggle("over", n > 500);
+  });
+  $("composer").addEventListener("submit", function (event) {
+    event.preventDefault();
+    var value = text.value.trim();
+    showError("post-error", "");
+    if (!value) { showError("post-error", "The idea is empty: write something first."); return; }
+    if (value.length > 500) { showError("post-error", "The idea is too long (at most 500 characters)."); return; }
+    live.send("idea.post", { text: value });
+    text.value = "";
+    $("idea-counter").textContent = "0 / 500";
+    text.focus();
+  });
+
+  var profileFilled = false;
+  function fillProfile(profile) {
+    profileFilled = true;
+    var form = $("profile-form");
+    Object.keys(profile).forEach(function (k) { if (form.elements[k]) form.elements[k].value = profile[k]; });
+  }
+  $("profile-form").addEventListener("submit", function (event) {
+    event.preventDefault();
+    var f = event.target.elements;
+    $("profile-status").textContent = "Saving…";
+    live.send("profile.update", { display_name: f.display_name.value, organisation: f.organisation.value,
+                                  kind: f.kind.value, region: f.region.value });
+  });
+  render();
+})();

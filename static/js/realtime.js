@@ -1,0 +1,213 @@
+/* Plenary shared client: one workshop's live state over Socket.IO (docs/PROTOCOL.md).
+ *
+ * - On every connect: `workshop.join` with the last version applied; the answer brings the
+ *   deltas since then or a snapshot.
+ * - Broadcast envelopes {version, type, data} are applied in version order: old ones are
+ *   ignored, a gap triggers `workshop.sync`.
+ * - Writes go through an outbox kept in localStorage: each has a client_id, is resent after
+ *   a timeout or a reconnect until acknowledged, and is applied once by the server.
+ *
+ * Usage: const live = Plenary.connect(config, {onChange, onAck, onConnection});
+ *        live.send("idea.post", {text}) -> the outbox entry.
+ */
+(function () {
+  "use strict";
+  var DELTA_TYPES = ["idea.posted", "phase.changed", "settings.changed", "votes.tallied"];
+  var ACK_TIMEOUT_MS = 8000;
+
+  function newClientId() {
+    if (window.crypto && crypto.randomUUID) return crypto.randomUUID();
+    return "c" + Date.now().toString(36) + Math.random().toString(36).slice(2, 12);
+  }
+
+  function load(key, fallback) {
+    try { var raw = localStorage.getItem(key); return raw ? JSON.parse(raw) : fallback; }
+    catch (e) { return fallback; }
+  }
+
+  function save(key, value) {
+    try { localStorage.setItem(key, JSON.stringify(value)); } catch (e) { /* private mode */ }
+  }
+
+  function connect(config, hooks) {
+    hooks = hooks || {};
+    var outboxKey = "plenary.outbox." + config.workshopId + "." + config.role;
+    var state = {
+      workshop: null, ideas: new Map(), version: null, connected: 0, me: null,
+      online: false, joined: false, error: null
+    };
+    var outbox = load(outboxKey, []);
+    var inFlight = new Set();
+    var syncing = false;
+    var socket = io({ reconnectionDelayMax: 4000 });
+
+    function changed(reason) { if (hooks.onChange) hooks.onChange(state, reason); }
+    function persist() { save(outboxKey, outbox); }
+
+    function applySnapshot(snap) {
+      state.workshop = snap.workshop;
+      state.ideas = new Map();
+      snap.ideas.forEach(function (idea) { state.ideas.set(idea.id, idea); });
+      state.version = snap.workshop.version;
+    }
+
+    function applyEnvelope(env) {
+      if (state.version !== null && env.version <= state.version) return;
+      var data = env.data;
+      if (env.type === "idea.posted") {
+        if (!state.ideas.has(data.idea.id)) state.ideas.set(data.idea.id, data.idea);
+      } else if (env.type === "phase.changed") {
+        state.workshop.phase = data.phase;
+      } else if (env.type === "settings.changed") {
+        state.workshop.vote_budget = data.vote_budget;
+        state.workshop.vote_cap = data.vote_cap;
+      } else if (env.type === "votes.tallied") {
+        Object.keys(data.tallies).forEach(function (id) {
+          var idea = state.ideas.get(Number(id));
+          if (idea) idea.votes = data.tallies[id];
+        });
+      }
+      state.version = env.version;
+      state.workshop.version = env.version;
+    }
+
+    function applySync(ack) {
+      if (ack.sync.mode === "snapshot") applySnapshot(ack.sync.snapshot);
+      else ack.sync.deltas.forEach(applyEnvelope);
+      if (ack.me) state.me = ack.me;
+    }
+
+    function requestSync() {
+      if (syncing || !state.joined) return;
+      syncing = true;
+      socket.timeout(ACK_TIMEOUT_MS).emit("workshop.sync",
+        { workshop_id: config.workshopId, since: state.version }, function (err, ack) {
+          syncing = false;
+          if (err || !ack.ok) return;
+          applySync(ack);
+          changed("sync");
+        });
+    }
+
+    function onEnvelope(env) {
+      if (!state.joined || state.version === null) return; // the join answer covers it
+      if (env.version > state.version + 1) { requestSync(); return; }
+      applyEnvelope(env);
+      changed(env.type);
+    }
+
+    function join() {
+      socket.timeout(ACK_TIMEOUT_MS).emit("workshop.join", {
+        workshop_id: config.workshopId, role: config.role, since: state.version
+      }, function (err, ack) {
+        if (err) { join(); return; }
+        if (!ack.ok) { state.error = ack.error; changed("error"); return; }
+        state.error = null;
+        applySync(ack);
+        state.connected = ack.connected;
+        state.joined = true;
+        changed("joined");
+        flush();
+      });
+    }
+
+    function deliver(entry) {
+      if (inFlight.has(entry.clientId) || !state.joined) return;
+      inFlight.add(entry.clientId);
+      var payload = Object.assign({ workshop_id: config.workshopId, client_id: entry.clientId },
+                                  entry.fields);
+      socket.timeout(ACK_TIMEOUT_MS).emit(entry.event, payload, function (err, ack) {
+        inFlight.delete(entry.clientId);
+        if (err) {            // no answer: keep it, try again while connected
+          if (socket.connected) setTimeout(function () { deliver(entry); }, 1500);
+          return;
+        }
+        outbox = outbox.filter(function (e) { return e.clientId !== entry.clientId; });
+        persist();
+        if (ack.ok && ack.votes_used !== undefined && state.me) {
+          state.me.votes_used = ack.votes_used;
+          state.me.votes[String(ack.idea_id)] = ack.my_dots;
+        }
+        if (ack.ok && ack.profile && state.me) state.me.profile = ack.profile;
+        if (hooks.onAck) hooks.onAck(entry, ack);
+        changed("ack");
+      });
+    }
+
+    function flush() { outbox.forEach(deliver); }
+
+    function send(event, fields) {
+      var entry = { clientId: newClientId(), event: event, fields: fields, at: Date.now() };
+      outbox.push(entry);
+      persist();
+      if (socket.connected) deliver(entry);
+      changed("queued");
+      return entry;
+    }
+
+    socket.on("connect", function () { state.online = true; changed("online"); join(); });
+    socket.on("disconnect", function () {
+      state.online = false; state.joined = false; inFlight.clear(); changed("offline");
+    });
+    socket.on("connect_error", function () { state.online = false; changed("offline"); });
+    DELTA_TYPES.forEach(function (type) { socket.on(type, onEnvelope); });
+    socket.on("presence.changed", function (p) { state.connected = p.connected; changed("presence"); });
+
+    return {
+      state: state,
+      send: send,
+      pending: function () { return outbox.slice(); },
+      socket: socket
+    };
+  }
+
+  /* Helpers shared by the pages. */
+  function el(tag, attrs, children) {
+    var node = document.createElement(tag);
+    Object.keys(attrs || {}).forEach(function (k) {
+      if (k === "text") node.textContent = attrs[k];       // ideas are text, never HTML
+      else if (k === "class") node.className = attrs[k];
+      else node.setAttribute(k, attrs[k]);
+    });
+    (children || []).forEach(function (c) { if (c) node.appendChild(c); });
+    return node;
+  }
+
+  function readConfig() {
+    return JSON.parse(document.getElementById("plenary-config").textContent);
+  }
+
+  function ranked(ideas) {
+    return Array.from(ideas.values()).sort(function (a, b) {
+      return (b.votes - a.votes) || (a.id - b.id);
+    });
+  }
+
+  function rankOf(list) { // ties share a rank: 1, 2, 2, 4
+    var ranks = [], rank = 0;
+    list.forEach(function (idea, i) {
+      if (i === 0 || idea.votes !== list[i - 1].votes) rank = i + 1;
+      ranks.push(rank);
+    });
+    return ranks;
+  }
+
+  function scheduler(render) {
+    var queued = false;
+    return function () {
+      if (queued) return;
+      queued = true;
+      requestAnimationFrame(function () { queued = false; render(); });
+    };
+  }
+
+  var PHASE_LABELS = {
+    draft: "Not started yet", collecting: "Collecting ideas", voting: "Voting",
+    results: "Results", closed: "Closed"
+  };
+
+  window.Plenary = {
+    connect: connect, el: el, readConfig: readConfig, ranked: ranked, rankOf: rankOf,
+    scheduler: scheduler, PHASE_LABELS: PHASE_LABELS, load: load, save: save
+  };
+})();

@@ -1,0 +1,99 @@
+/* Projector page: the idea wall, live vote bars, the ranking. No controls.
+ *
+ * 300 ideas do not fit on one screen at a size readable from 15 m (text >= 28 px), and a
+ * scrolling wall nobody controls is unreadable. So the wall shows as many cards as fit,
+ * never shrinking the text: while collecting the newest ones (what the room just posted),
+ * while voting the most supported ones; a line says how many more there are, and every
+ * phone has the full list. The ranking shows the top ideas that fit, with their counts.
+ * Cards are keyed by idea id and kept between renders, so updates do not jump.
+ */
+(function () {
+  "use strict";
+  var P = window.Plenary, el = P.el;
+  var config = P.readConfig();
+  var $ = function (id) { return document.getElementById(id); };
+  var cards = new Map();
+  var lastCount = null;
+  var render = P.scheduler(draw);
+  var live = P.connect(config, { onChange: render });
+
+  function card(idea) {
+    var node = cards.get(idea.id);
+    if (!node) {
+      node = el("li", { class: "card-idea" }, [
+        el("div", { class: "text", text: idea.text }),
+        el("div", { class: "votes" }), el("div", { class: "bar" })]);
+      cards.set(idea.id, node);
+    }
+    return node;
+  }
+
+  function fit(container, nodes) {
+    container.textContent = "";
+    var shown = 0;
+    for (var i = 0; i < nodes.length; i++) {
+      container.appendChild(nodes[i]);
+      if (container.scrollHeight > container.clientHeight + 2) { container.removeChild(nodes[i]); break; }
+      shown++;
+    }
+    return shown;
+  }
+
+  function draw() {
+    var s = live.state;
+    $("offline").hidden = s.online;
+    $("people").textContent = s.connected;
+    $("people-label").textContent = s.connected === 1 ? "person connected" : "people connected";
+    if (!s.workshop) return;
+    var phase = s.workshop.phase;
+    $("phase").textContent = P.PHASE_LABELS[phase] || phase;
+    var ideas = Array.from(s.ideas.values());
+    var showRanking = phase === "results" || phase === "closed";
+    $("wall").hidden = showRanking;
+    $("ranking").hidden = !showRanking;
+    var shown = showRanking ? drawRanking(ideas) : drawWall(ideas, phase);
+    var hidden = ideas.length - shown;
+    $("more").hidden = hidden <= 0;
+    $("more").textContent = "+ " + hidden + " more idea" + (hidden === 1 ? "" : "s") + " on your phones";
+    if (lastCount !== null && ideas.length > lastCount) {
+      $("announcer").textContent = (ideas.length - lastCount) + " new idea(s)";
+    }
+    lastCount = ideas.length;
+  }
+
+  function drawWall(ideas, phase) {
+    var voting = phase === "voting";
+    var ordered = voting ? P.ranked(new Map(ideas.map(function (i) { return [i.id, i]; })))
+      : ideas.sort(function (a, b) { return b.id - a.id; });
+    var max = Math.max(1, Math.max.apply(null, ordered.map(function (i) { return i.votes; }).concat([0])));
+    var nodes = ordered.map(function (idea) {
+      var node = card(idea);
+      node.querySelector(".votes").textContent = voting ? idea.votes + (idea.votes === 1 ? " vote" : " votes") : "";
+      var bar = node.querySelector(".bar");
+      bar.hidden = !voting;
+      bar.style.width = (100 * idea.votes / max) + "%";
+      return node;
+    });
+    return fit($("wall"), nodes);
+  }
+
+  function drawRanking(ideas) {
+    var ordered = P.ranked(new Map(ideas.map(function (i) { return [i.id, i]; })));
+    var ranks = P.rankOf(ordered);
+    var max = Math.max(1, ordered.length ? ordered[0].votes : 1);
+    var nodes = ordered.map(function (idea, i) {
+      var bar = el("div", { class: "bar" });
+      bar.style.width = (100 * idea.votes / max) + "%";
+      return el("li", {}, [el("span", { class: "pos", text: ranks[i] + "." }),
+        el("span", { class: "text", text: idea.text }), el("span", { class: "num", text: String(idea.votes) }), bar]);
+    });
+    return fit($("ranking"), nodes);
+  }
+
+  $("fullscreen").addEventListener("click", function () {
+    if (document.fullscreenElement) document.exitFullscreen();
+    else if (document.documentElement.requestFullscreen) document.documentElement.requestFullscreen();
+  });
+  window.addEventListener("resize", render);
+  render();
+})();
