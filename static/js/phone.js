@@ -75,6 +75,8 @@
     var ideas = phase === "results" || phase === "closed" ? P.ranked(s.ideas)
       : Array.from(s.ideas.values()).sort(function (a, b) { return b.id - a.id; });
     var ranks = P.rankOf(ideas);
+    var focused = document.activeElement && list.contains(document.activeElement)
+      ? document.activeElement.getAttribute("data-key") : null;
     list.textContent = "";
     live.pending().filter(function (e) { return e.event === "idea.post"; }).forEach(function (e) {
       list.appendChild(el("li", { class: "idea mine" }, [el("div", { class: "idea-text", text: e.fields.text }, [
@@ -91,6 +93,11 @@
       else if (phase === "results" || phase === "closed") parts.push(el("strong", { text: idea.votes + (idea.votes === 1 ? " vote" : " votes") }));
       list.appendChild(el("li", { class: "idea" + (mine.has(idea.id) ? " mine" : "") }, parts));
     });
+    if (focused) {  // keep a keyboard or screen-reader user on the button they pressed
+      var again = list.querySelector('[data-key="' + focused + '"]');
+      if (again && again.disabled) again = list.querySelector('[data-key="' + focused.replace("minus", "plus") + '"]');
+      if (again) again.focus();
+    }
     $("no-ideas").hidden = ideas.length > 0;
     $("idea-count").textContent = "(" + ideas.length + ")";
     if (lastIdeaCount !== null && ideas.length > lastIdeaCount) announce((ideas.length - lastIdeaCount) + " new idea(s).");
@@ -100,12 +107,12 @@
   function voteControls(s, idea) {
     var myDots = (s.me && s.me.votes[String(idea.id)]) || 0;
     var busy = pendingVotes(idea.id) > 0;
-    var minus = el("button", { class: "btn", type: "button", "aria-label": "Take back a vote from: " + idea.text.slice(0, 60), text: "−" });
-    var plus = el("button", { class: "btn btn-primary", type: "button", "aria-label": "Vote for: " + idea.text.slice(0, 60), text: "+" });
-    minus.disabled = myDots === 0 || busy;
-    plus.disabled = busy;
-    minus.addEventListener("click", function () { live.send("vote.retract", { idea_id: idea.id }); });
-    plus.addEventListener("click", function () { live.send("vote.cast", { idea_id: idea.id }); });
+    var minus = el("button", { class: "btn", type: "button", "aria-label": "Take back a vote from: " + idea.text.slice(0, 60), text: "−", "data-key": "minus-" + idea.id });
+    var plus = el("button", { class: "btn btn-primary", type: "button", "aria-label": "Vote for: " + idea.text.slice(0, 60), text: "+", "data-key": "plus-" + idea.id });
+    minus.disabled = myDots === 0;
+    if (busy) { minus.setAttribute("aria-busy", "true"); plus.setAttribute("aria-busy", "true"); }
+    minus.addEventListener("click", function () { if (!busy) live.send("vote.retract", { idea_id: idea.id }); });
+    plus.addEventListener("click", function () { if (!busy) live.send("vote.cast", { idea_id: idea.id }); });
     var count = el("span", { class: "count", text: String(myDots), "aria-label": "Your votes on this idea: " + myDots });
     return el("div", { class: "idea-votes" }, [minus, count, plus]);
   }
