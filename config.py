@@ -14,13 +14,21 @@ def _env_float(name, default):
     return float(os.environ.get(name, default))
 
 
+def database_url(raw: str | None) -> str:
+    """DATABASE_URL, with plain postgres:// URLs mapped to the psycopg 3 driver we ship."""
+    if not raw:
+        return f"sqlite:///{INSTANCE_DIR / 'plenary.sqlite3'}"
+    for prefix in ("postgres://", "postgresql://"):
+        if raw.startswith(prefix):
+            return "postgresql+psycopg://" + raw[len(prefix):]
+    return raw
+
+
 class Config:
     """Settings shared by every variant; each reads an environment variable."""
 
     SECRET_KEY = os.environ.get("SECRET_KEY")
-    SQLALCHEMY_DATABASE_URI = os.environ.get(
-        "DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'plenary.sqlite3'}"
-    )
+    SQLALCHEMY_DATABASE_URI = database_url(os.environ.get("DATABASE_URL"))
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
     # Socket.IO server: eventlet (default), gevent or threading. wsgi.py patches to match.
     ASYNC_MODE = os.environ.get("ASYNC_MODE", "eventlet")

@@ -1,0 +1,30 @@
+"""Configuration read from the environment."""
+import pytest
+
+from app import create_app
+from config import ProductionConfig, database_url
+
+
+def test_production_refuses_to_start_without_a_secret_key(monkeypatch, db_url):
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    monkeypatch.setattr(ProductionConfig, "SECRET_KEY", None)
+    with pytest.raises(RuntimeError, match="SECRET_KEY must be set"):
+        create_app("production", SQLALCHEMY_DATABASE_URI=db_url)
+
+
+def test_plain_postgres_urls_use_the_installed_psycopg3_driver():
+    assert database_url("postgres://u@h/db") == "postgresql+psycopg://u@h/db"
+    assert database_url("postgresql://u@h/db") == "postgresql+psycopg://u@h/db"
+    assert database_url("postgresql+psycopg://u@h/db") == "postgresql+psycopg://u@h/db"
+    assert database_url(None).startswith("sqlite:///") and database_url(None).endswith(
+        "instance/plenary.sqlite3")
+
+
+def test_sqlite_runs_in_wal_mode_with_a_busy_timeout(app, ctx):
+    from app.extensions import db
+    if db.engine.dialect.name != "sqlite":
+        pytest.skip("SQLite pragmas only; this run uses PostgreSQL")
+    with db.engine.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert conn.exec_driver_sql("PRAGMA synchronous").scalar() == 1  # NORMAL
+        assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() == 10_000
