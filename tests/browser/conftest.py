@@ -1,0 +1,155 @@
+"""Real-browser fixtures: wsgi.py in a subprocess, Playwright driving Debian's Chromium.
+
+Skipped, with one line saying how to enable them, where there is no Chromium or no
+Playwright (`apt-get install -y chromium`, or PLENARY_CHROMIUM=/path/to/chrome).
+"""
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from live import LiveServer
+
+CHROMIUM = os.environ.get("PLENARY_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screens"
+AXE = Path(__file__).resolve().parent / "vendor" / "axe.min.js"
+VIEWPORTS = {
+    "phone": {"viewport": {"width": 390, "height": 844}, "has_touch": True, "is_mobile": True,
+              "device_scale_factor": 2},
+    "projector": {"viewport": {"width": 1920, "height": 1080}},
+    "console": {"viewport": {"width": 1440, "height": 900}},
+}
+
+try:
+    from playwright.sync_api import sync_playwright
+except ImportError:  # pragma: no cover - depends on the machine
+    sync_playwright = None
+
+
+def _why_unavailable():
+    if sync_playwright is None:
+        return "pip install playwright"
+    if not os.path.exists(CHROMIUM):
+        return (f"no Chromium at {CHROMIUM}: apt-get install -y chromium, "
+                "or set PLENARY_CHROMIUM=/path/to/chrome")
+    return None
+
+
+def pytest_collection_modifyitems(config, items):
+    reason = _why_unavailable()
+    if not reason:
+        return
+    browser_items = [i for i in items if "tests/browser" in str(i.fspath).replace(os.sep, "/")]
+    if browser_items:  # deselected, so the run reports them in one line below
+        items[:] = [i for i in items if i not in browser_items]
+        config.hook.pytest_deselected(items=browser_items)
+        config._plenary_browser_skip = (f"{len(browser_items)} browser tests not run: {reason}")
+
+
+def pytest_terminal_summary(terminalreporter, config):
+    line = getattr(config, "_plenary_browser_skip", None)
+    if line:
+        terminalreporter.write_line(line)
+
+
+@pytest.fixture(scope="session")
+def browser_db(tmp_path_factory):
+    """Browser tests share one file SQLite database and one live server."""
+    from flask_migrate import upgrade
+
+    from app import create_app
+    url = f"sqlite:///{tmp_path_factory.mktemp('browser') / 'plenary.sqlite3'}"
+    app = create_app("test", SQLALCHEMY_DATABASE_URI=url)
+    with app.app_context():
+        upgrade()
+    return url
+
+
+@pytest.fixture(scope="session")
+def server(browser_db, tmp_path_factory):
+    live = LiveServer(browser_db).start(tmp_path_factory.mktemp("server-log"))
+    yield live
+    live.stop()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def pages(browser, server):
+    """open(kind, path) -> a page in a fresh context; fails the test on console errors,
+    page errors or failed requests seen on any page."""
+    contexts, problems = [], []
+
+    def open_page(kind, path, expect_status=200):
+        context = browser.new_context(**VIEWPORTS[kind])
+        contexts.append(context)
+        page = context.new_page()
+        page.on("console", lambda m: m.type == "error" and problems.append(f"{kind} console: {m.text}"))
+        page.on("pageerror", lambda e: problems.append(f"{kind} page error: {e}"))
+        page.on("requestfailed", lambda r: _expected_failure(r.failure) or problems.append(
+            f"{kind} request failed: {r.url} {r.failure}"))
+        page.on("dialog", lambda d: (problems.append(f"{kind} dialog: {d.message}"), d.dismiss()))
+        response = page.goto(server.url + path)
+        assert response.status == expect_status, (path, response.status)
+        return page
+
+    yield open_page
+    seen = list(problems)
+    for context in contexts:
+        context.close()
+    assert not seen, seen
+
+
+def _expected_failure(failure):
+    # Offline mode (the Wi-Fi test) and a reload abort in-flight long-polling requests.
+    return any(code in (failure or "") for code in ("ERR_INTERNET_DISCONNECTED", "ERR_ABORTED"))
+
+
+def new_workshop(db_url, phase="collecting", ideas=(), **settings):
+    """A fresh workshop in the browser tests' database (made in-process, like an organiser)."""
+    from app import create_app
+    from app.extensions import db
+    from app.models import Idea
+    from app.services import workshops
+    app = create_app("test", SQLALCHEMY_DATABASE_URI=db_url)
+    with app.app_context():
+        event = workshops.create_event("Grow your Region 2026")
+        workshop = workshops.create_workshop(
+            event, "Interregional value chains",
+            "How can clusters multiply the connections between regional value chains?",
+            **settings)
+        workshop.phase = phase
+        db.session.flush()
+        for text in ideas:
+            db.session.add(Idea(workshop_id=workshop.id, text=text))
+        db.session.commit()
+        info = {"id": workshop.id, "code": workshop.code, "token": workshop.facilitator_token}
+        db.session.remove()
+        db.engine.dispose()
+    return info
+
+
+def screenshot(page, name):
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"))
+
+
+def axe_violations(page):
+    """Serious and critical WCAG 2.x A/AA violations found by axe-core in this page."""
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate("""async () => {
+        const r = await axe.run(document, {runOnly: {type: 'tag',
+            values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa']}});
+        return r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
+            nodes: v.nodes.slice(0, 3).map(n => n.target.join(' '))}));
+    }""")
+    return [v for v in result if v["impact"] in ("serious", "critical")]

@@ -1,0 +1,150 @@
+"""The three screens in a real browser, several at once, as people use them."""
+import time
+
+import pytest
+from playwright.sync_api import expect
+
+from conftest import axe_violations, new_workshop, screenshot
+
+IDEAS = [
+    "Shared testbeds so SMEs can try Industry 4.0 before they buy",
+    "A cross-border voucher for cluster members to hire researchers from another region",
+    "Map the value chains of the five S3 priorities and publish who is missing",
+    "Joint calls between the energy clusters of Valencia and Upper Austria",
+    "Matchmaking days twice a year, with bilateral meetings booked in advance",
+    "Simplify the paperwork for interregional Horizon Europe consortia",
+    "Skills academy for the green transition run by clusters and vocational schools",
+]
+
+
+def post(phone, text):
+    phone.fill("#idea-text", text)
+    phone.click("#send")
+
+
+def test_attendee_scans_fills_profile_posts_and_everyone_sees_it(pages, browser_db):
+    workshop = new_workshop(browser_db)
+    projector = pages("projector", f"/w/{workshop['code']}/screen")
+    other = pages("phone", f"/j/{workshop['code']}")
+    phone = pages("phone", f"/j/{workshop['code']}")
+    expect(projector.locator("#people")).to_have_text("2")
+    phone.click("#profile summary")
+    phone.fill("#p-name", "Ana")
+    phone.fill("#p-org", "Energy Cluster of the Valencia Region")
+    phone.select_option("#p-kind", "cluster")
+    phone.fill("#p-region", "Comunitat Valenciana")
+    phone.click("#profile-form button[type=submit]")
+    expect(phone.locator("#profile-status")).to_have_text("Saved.")
+    started = time.monotonic()
+    post(phone, IDEAS[0])
+    expect(projector.locator("#wall")).to_contain_text(IDEAS[0], timeout=1000)
+    expect(other.locator("#ideas")).to_contain_text(IDEAS[0], timeout=1000)
+    assert time.monotonic() - started < 1.0
+    expect(phone.locator(".idea.mine .status-saved")).to_have_count(1)
+    phone.reload()
+    expect(phone.locator("#p-org")).to_have_value("Energy Cluster of the Valencia Region")
+    expect(phone.locator(".idea.mine")).to_have_count(1)
+    screenshot(phone, "phone-collecting")
+    screenshot(projector, "projector-collecting")
+
+
+def test_voting_budget_dots_and_results_everywhere(pages, browser_db):
+    workshop = new_workshop(browser_db, ideas=IDEAS)
+    console = pages("console", f"/f/{workshop['token']}")
+    projector = pages("projector", f"/w/{workshop['code']}/screen")
+    phone = pages("phone", f"/j/{workshop['code']}")
+    expect(console.locator("#conn")).to_have_text("Connected")
+    screenshot(console, "console-collecting")
+    console.keyboard.press("3")  # the shortcut for "Vote"
+    expect(phone.locator("#budget")).to_be_visible()  # no reload
+    expect(console.locator('[data-phase="voting"]')).to_have_attribute("aria-pressed", "true")
+    expect(phone.locator(".dot.used")).to_have_count(0)
+    plus = phone.locator(".idea-votes .btn-primary")
+    for n in range(5):
+        plus.nth(n).click()
+        expect(phone.locator(".dot.used")).to_have_count(n + 1)
+    expect(phone.locator("#budget-text")).to_contain_text("0 of 5 votes left")
+    plus.nth(5).click()
+    expect(phone.locator("#vote-msg")).to_contain_text("You have used all 5 of your votes")
+    expect(projector.locator(".card-idea .votes", has_text="1 vote")).to_have_count(5)
+    expect(console.locator("#stat-votes")).to_have_text("5")
+    screenshot(phone, "phone-voting")
+    screenshot(projector, "projector-voting")
+    screenshot(console, "console-voting")
+    console.click('[data-phase="results"]')
+    expect(projector.locator("#ranking li").first).to_contain_text("1.")
+    expect(phone.locator(".rank").first).to_have_text("1.")
+    screenshot(phone, "phone-results")
+    screenshot(projector, "projector-results")
+    screenshot(console, "console-results")
+
+
+def test_phone_offline_posts_once_when_back(pages, browser_db, server):
+    workshop = new_workshop(browser_db)
+    other = pages("phone", f"/j/{workshop['code']}")
+    phone = pages("phone", f"/j/{workshop['code']}")
+    expect(phone.locator("#phase-banner")).to_contain_text("Post your ideas")
+    phone.context.set_offline(True)
+    expect(phone.locator("#offline")).to_be_visible(timeout=10_000)
+    post(phone, "Written in the tunnel")
+    expect(phone.locator(".status-pending")).to_have_count(1)
+    screenshot(phone, "phone-offline")
+    phone.context.set_offline(False)
+    expect(phone.locator("#offline")).to_be_hidden(timeout=15_000)
+    expect(phone.locator(".idea.mine .status-saved")).to_have_count(1, timeout=10_000)
+    expect(other.locator("#ideas .idea", has_text="Written in the tunnel")).to_have_count(1)
+    phone.reload()
+    expect(phone.locator("#ideas .idea", has_text="Written in the tunnel")).to_have_count(1)
+    expect(phone.locator("#ideas .idea")).to_have_count(other.locator("#ideas .idea").count())
+    state = phone.request.get(f"{server.url}/api/workshops/{workshop['id']}/state").json()
+    texts = [i["text"] for i in state["sync"]["snapshot"]["ideas"]]
+    assert texts == ["Written in the tunnel"]
+
+
+def test_html_in_an_idea_is_shown_as_text_everywhere(pages, browser_db):
+    workshop = new_workshop(browser_db)
+    console = pages("console", f"/f/{workshop['token']}")
+    projector = pages("projector", f"/w/{workshop['code']}/screen")
+    phone = pages("phone", f"/j/{workshop['code']}")
+    attack = "<img src=x onerror=alert(1)>"
+    post(phone, attack)
+    for page, where in ((phone, "#ideas"), (projector, "#wall"), (console, "#ideas")):
+        expect(page.locator(where)).to_contain_text(attack)
+        assert page.locator(f"{where} img").count() == 0
+    # the pages fixture fails the test on any dialog (alert) or page error
+
+
+@pytest.mark.parametrize("kind, path", [
+    ("phone", "/"), ("phone", "/j/{code}"), ("projector", "/w/{code}/screen"),
+    ("console", "/f/{token}"), ("console", "/setup"),
+])
+def test_pages_have_no_serious_accessibility_violations(pages, browser_db, kind, path):
+    workshop = new_workshop(browser_db, ideas=IDEAS[:3])
+    page = pages(kind, path.format(**workshop))
+    page.wait_for_timeout(500)  # let the live state render
+    assert axe_violations(page) == []
+
+
+def test_phone_works_one_handed_at_360px(browser, server, browser_db):
+    workshop = new_workshop(browser_db, phase="voting", ideas=IDEAS[:3])
+    context = browser.new_context(viewport={"width": 360, "height": 740}, has_touch=True,
+                                  is_mobile=True)
+    page = context.new_page()
+    page.goto(f"{server.url}/j/{workshop['code']}")
+    expect(page.locator(".idea-votes .btn-primary")).to_have_count(3)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    for box in (b.bounding_box() for b in page.locator("button:visible, summary").all()):
+        assert box["height"] >= 44 and box["width"] >= 44, box
+    context.close()
+
+
+def test_projector_text_is_readable_from_the_back(pages, browser_db):
+    workshop = new_workshop(browser_db, ideas=IDEAS)
+    projector = pages("projector", f"/w/{workshop['code']}/screen")
+    expect(projector.locator(".card-idea").first).to_be_visible()
+    size = projector.evaluate(
+        "parseFloat(getComputedStyle(document.querySelector('.card-idea')).fontSize)")
+    assert size >= 28
+    qr = projector.locator(".qr svg").bounding_box()
+    assert qr["height"] >= 400  # scannable from the back of a room
+    expect(projector.locator("#join-code")).to_have_text(workshop["code"])
