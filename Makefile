@@ -7,7 +7,10 @@ FLASK  := ASYNC_MODE=threading $(BIN)/flask --app "app:create_app()"
 HOST   ?= 127.0.0.1
 PORT   ?= 5000
 
-.PHONY: run test install migrate demo organiser clean
+CATALOGUES := $(wildcard app/translations/*/LC_MESSAGES/messages.po)
+COMPILED   := $(CATALOGUES:.po=.mo)
+
+.PHONY: run test install migrate demo organiser clean messages
 
 $(STAMP): requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -16,7 +19,16 @@ $(STAMP): requirements.txt
 	rm -f $(VENV)/.installed-*
 	touch $(STAMP)
 
-install: $(STAMP)
+# Compiled translation catalogues (English, Spanish, Catalan/Valencian).
+%.mo: %.po $(STAMP)
+	$(BIN)/pybabel compile --use-fuzzy -i $< -o $@
+
+install: $(STAMP) $(COMPILED)
+
+# After changing user-facing text: extract it and merge it into every catalogue.
+messages: install
+	$(BIN)/pybabel extract -F babel.cfg -o app/translations/messages.pot --no-location --project Plenary .
+	$(BIN)/pybabel update -i app/translations/messages.pot -d app/translations --no-location
 
 migrate: install
 	$(FLASK) db upgrade

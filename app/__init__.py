@@ -20,6 +20,8 @@ def create_app(config=None, **overrides) -> Flask:
     _prepare_sqlite_dir(app)
 
     db.init_app(app)
+    from . import i18n
+    i18n.init_app(app)
     migrate.init_app(app, db, render_as_batch=True)
     csrf.init_app(app)
     socketio.init_app(

@@ -4,6 +4,7 @@ Each command validates its payload, checks the caller's role, runs the domain se
 one transaction, records the answer under the caller's client_id (so a resent write is
 answered again and applied once), commits, and only then broadcasts.
 """
+from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
@@ -19,8 +20,9 @@ from .services.validation import expect_object
 
 _COMMANDS = {}
 _ROLE_MESSAGES = {
-    "attendee": "Only attendees can do this (open the workshop's join link on your phone).",
-    "facilitator": "Only the workshop's facilitator can do this.",
+    "attendee": lambda: _("Only attendees can do this (open the workshop's join link on "
+                          "your phone)."),
+    "facilitator": lambda: _("Only the workshop's facilitator can do this."),
 }
 
 
@@ -59,9 +61,9 @@ def execute(name: str, actor: Actor, payload) -> dict:
     fn, role, required, optional = _COMMANDS[name]
     expect_object(payload, {"workshop_id": int, "client_id": str, **required}, optional)
     if actor.role != role:
-        raise NotAllowed(_ROLE_MESSAGES[role])
+        raise NotAllowed(_ROLE_MESSAGES[role]())
     if payload["workshop_id"] != actor.workshop_id:
-        raise NotAllowed("You have not joined this workshop.")
+        raise NotAllowed(_("You have not joined this workshop."))
     client_id = valid_client_id(payload["client_id"])
     answered = _answer_given(actor, client_id)
     if answered is not None:
@@ -123,7 +125,7 @@ def _update_profile(actor, payload):
     fields = {k: v for k, v in payload.items() if k not in ("workshop_id", "client_id")}
     workshop = workshops.get_workshop(actor.workshop_id)
     if workshop.phase == "closed":
-        raise InvalidInput("This workshop is closed.")
+        raise InvalidInput(_("This workshop is closed."))
     participant = participants.update_profile(_participant(actor), **fields)
     return {"ok": True, "profile": participant.profile()}, [], None
 

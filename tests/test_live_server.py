@@ -3,7 +3,7 @@ import uuid
 
 import pytest
 
-from conftest import make_workshop
+from helpers import make_workshop
 from live import LivePhone, LiveServer, run_together, wait_until
 
 PHONES = 50

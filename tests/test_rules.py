@@ -9,7 +9,7 @@ from app.extensions import db
 from app.models import Change, Idea, Participant, Vote, Workshop
 from app.services import ideas, participants, voting, workshops
 from app.services.errors import DomainError, InvalidInput, NotFound
-from conftest import make_workshop
+from helpers import make_workshop
 
 
 def test_join_codes_are_unambiguous_and_unique_among_open_workshops(app, ctx):

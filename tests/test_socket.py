@@ -5,7 +5,7 @@ import pytest
 
 from app.extensions import db
 from app.models import Idea, ProcessedWrite, Vote, Workshop
-from conftest import make_workshop, new_client_id, wait_for
+from helpers import make_workshop, new_client_id, wait_for
 
 
 def events(packets, name):

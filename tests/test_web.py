@@ -5,7 +5,7 @@ import re
 from app import create_app
 from app.extensions import db
 from app.models import Event, Idea, Organiser, Workshop
-from conftest import make_workshop, new_client_id
+from helpers import make_workshop, new_client_id
 
 
 def organiser_client(app, email="ana@example.eu", password="correct horse battery"):

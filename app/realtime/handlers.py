@@ -15,6 +15,7 @@ import functools
 import logging
 
 from flask import current_app, request
+from flask_babel import gettext as _
 from flask_socketio import join_room
 
 from .. import commands, identity
@@ -26,7 +27,6 @@ from ..services.validation import expect_object
 from . import broadcast, connections
 
 log = logging.getLogger(__name__)
-INTERNAL_ERROR = "Something went wrong on the server; nothing was changed. Please try again."
 
 
 def guarded(event: str, fn):
@@ -42,7 +42,8 @@ def guarded(event: str, fn):
         except Exception:
             log.exception("socket event %s failed", event)
             db.session.rollback()
-            return {"ok": False, "error": INTERNAL_ERROR}
+            return {"ok": False, "error": _("Something went wrong on the server; nothing "
+                                            "was changed. Please try again.")}
         finally:
             db.session.remove()
     return handler
@@ -67,13 +68,13 @@ def join(payload):
     if role == "attendee":
         token = identity.participant_token()
         if not token:
-            raise NotAllowed("Open the workshop's join link first to take part.")
+            raise NotAllowed(_("Open the workshop's join link first to take part."))
         participant = participants.get_or_create(workshop, token)
         db.session.commit()
         actor = Actor(role, workshop.id, participant.id)
     elif role == "facilitator" and not identity.can_facilitate(workshop):
-        raise NotAllowed("Only the workshop's facilitator can open the console: "
-                         "use the facilitator link.")
+        raise NotAllowed(_("Only the workshop's facilitator can open the console: "
+                           "use the facilitator link."))
     join_room(broadcast.room(workshop.id))
     if role == "facilitator":
         join_room(broadcast.facilitators_room(workshop.id))
@@ -104,7 +105,7 @@ def disconnect(*_reason):
 def _member(workshop_id: int) -> Actor:
     actor = connections.actor_for(request.sid, workshop_id)
     if actor is None:
-        raise NotAllowed("You have not joined this workshop.")
+        raise NotAllowed(_("You have not joined this workshop."))
     return actor
 
 

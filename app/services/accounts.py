@@ -1,6 +1,7 @@
 """Organiser accounts: email + hashed password."""
 import re
 
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -19,11 +20,11 @@ def has_organiser() -> bool:
 def create_organiser(email: str, password: str) -> Organiser:
     email = (email or "").strip().lower()
     if not EMAIL.match(email) or len(email) > 254:
-        raise InvalidInput("Please enter a valid email address.")
+        raise InvalidInput(_("Please enter a valid email address."))
     if not isinstance(password, str) or len(password) < MIN_PASSWORD:
-        raise InvalidInput(f"The password must have at least {MIN_PASSWORD} characters.")
+        raise InvalidInput(_("The password must have at least %(n)d characters.", n=MIN_PASSWORD))
     if db.session.scalar(select(Organiser).where(Organiser.email == email)):
-        raise Conflict("An organiser with this email already exists.")
+        raise Conflict(_("An organiser with this email already exists."))
     organiser = Organiser(email=email, password_hash=generate_password_hash(password))
     db.session.add(organiser)
     db.session.flush()

@@ -1,4 +1,6 @@
 """Posting ideas."""
+from flask_babel import gettext as _
+
 from ..extensions import db
 from ..models import Change, Idea, Participant, Workshop
 from . import changes
@@ -9,13 +11,13 @@ MAX_IDEA_LENGTH = 500
 
 def clean_text(text) -> str:
     if not isinstance(text, str):
-        raise InvalidInput("The idea must be text.")
+        raise InvalidInput(_("The idea must be text."))
     text = text.strip()
     if not text:
-        raise InvalidInput("The idea is empty: write something first.")
+        raise InvalidInput(_("The idea is empty: write something first."))
     if len(text) > MAX_IDEA_LENGTH:
-        raise InvalidInput(
-            f"The idea is too long ({len(text)} characters; at most {MAX_IDEA_LENGTH}).")
+        raise InvalidInput(_("The idea is too long (%(n)d characters; at most %(max)d).",
+                             n=len(text), max=MAX_IDEA_LENGTH))
     return text
 
 
@@ -32,8 +34,9 @@ def post_idea(workshop: Workshop, participant: Participant, text) -> tuple[Idea,
 
 def _closed_for_posting(phase: str) -> str:
     return {
-        "draft": "The workshop has not started yet: posting opens when the facilitator starts it.",
-        "voting": "Posting is closed: the workshop is voting now.",
-        "results": "Posting is closed: the results are being shown.",
-        "closed": "This workshop is closed.",
-    }.get(phase, "Posting is closed.")
+        "draft": _("The workshop has not started yet: posting opens when the facilitator "
+                   "starts it."),
+        "voting": _("Posting is closed: the workshop is voting now."),
+        "results": _("Posting is closed: the results are being shown."),
+        "closed": _("This workshop is closed."),
+    }.get(phase, _("Posting is closed."))

@@ -1,4 +1,5 @@
 """Attendees: one participant per browser token per workshop, with an optional profile."""
+from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
@@ -39,8 +40,8 @@ def update_profile(participant: Participant, **fields) -> Participant:
         cleaned[name] = short_text(name, value, 80)
     kind = cleaned.get("kind")
     if kind and kind not in STAKEHOLDER_KINDS:
-        raise InvalidInput(
-            f"Unknown stakeholder kind '{kind}'. Use one of: {', '.join(STAKEHOLDER_KINDS)}.")
+        raise InvalidInput(_("Unknown stakeholder kind '%(kind)s'. Use one of: %(kinds)s.",
+                             kind=kind, kinds=", ".join(STAKEHOLDER_KINDS)))
     for name, value in cleaned.items():
         setattr(participant, name, value)
     db.session.flush()

@@ -4,6 +4,7 @@ Each rule is a single conditional UPDATE, so no interleaving of concurrent reque
 one phone or many, on one worker or several) can exceed the budget or the per-idea cap or
 lose a vote: the database serialises the updates of one participant's row.
 """
+from flask_babel import gettext as _
 from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 
@@ -14,10 +15,10 @@ from .errors import InvalidInput, NotFound
 
 def _voteable_idea(workshop: Workshop, idea_id) -> Idea:
     if workshop.phase != "voting":
-        raise InvalidInput("Voting is not open right now.")
+        raise InvalidInput(_("Voting is not open right now."))
     idea = db.session.get(Idea, idea_id) if isinstance(idea_id, int) else None
     if idea is None or idea.workshop_id != workshop.id:
-        raise NotFound("This idea does not exist in this workshop.")
+        raise NotFound(_("This idea does not exist in this workshop."))
     return idea
 
 
@@ -32,8 +33,8 @@ def cast_vote(workshop: Workshop, participant: Participant, idea_id) -> dict:
         .execution_options(synchronize_session=False)
     ).rowcount
     if spent != 1:
-        raise InvalidInput(f"You have used all {workshop.vote_budget} of your votes. "
-                           "Take one back to vote for another idea.")
+        raise InvalidInput(_("You have used all %(n)d of your votes. "
+                             "Take one back to vote for another idea.", n=workshop.vote_budget))
     added = db.session.execute(
         update(Vote)
         .where(Vote.participant_id == participant.id, Vote.idea_id == idea.id, Vote.dots < cap)
@@ -49,7 +50,7 @@ def cast_vote(workshop: Workshop, participant: Participant, idea_id) -> dict:
                                     idea_id=idea.id, dots=1))
         except IntegrityError:  # a concurrent first vote on the same idea won the insert
             raise InvalidInput(_cap_message(workshop.vote_cap)) if workshop.vote_cap == 1 \
-                else InvalidInput("Please try again: your vote crossed another one.")
+                else InvalidInput(_("Please try again: your vote crossed another one."))
     return _answer(participant.id, idea.id)
 
 
@@ -62,7 +63,7 @@ def retract_vote(workshop: Workshop, participant: Participant, idea_id) -> dict:
         .execution_options(synchronize_session=False)
     ).rowcount
     if removed != 1:
-        raise InvalidInput("You have no vote on this idea to take back.")
+        raise InvalidInput(_("You have no vote on this idea to take back."))
     db.session.execute(
         update(Participant)
         .where(Participant.id == participant.id)
@@ -87,8 +88,8 @@ def _dots(participant_id: int, idea_id: int) -> int | None:
 
 def _cap_message(cap: int) -> str:
     if cap == 1:
-        return "You have already voted for this idea (one vote per idea)."
-    return f"You have already put {cap} votes on this idea, the most allowed per idea."
+        return _("You have already voted for this idea (one vote per idea).")
+    return _("You have already put %(n)d votes on this idea, the most allowed per idea.", n=cap)
 
 
 def _answer(participant_id: int, idea_id: int) -> dict:

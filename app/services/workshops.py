@@ -1,6 +1,7 @@
 """Events and workshops: creation, join codes, facilitator links, phases and settings."""
 import secrets
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from ..extensions import db
@@ -43,7 +44,7 @@ def create_event(title: str, organiser_id: int | None = None) -> Event:
 def get_event(event_id: int) -> Event:
     event = db.session.get(Event, event_id)
     if event is None:
-        raise NotFound("This event does not exist.")
+        raise NotFound(_("This event does not exist."))
     return event
 
 
@@ -67,7 +68,7 @@ def create_workshop(event: Event, title: str, question: str = "", vote_budget=5,
 def get_workshop(workshop_id) -> Workshop:
     workshop = db.session.get(Workshop, workshop_id) if isinstance(workshop_id, int) else None
     if workshop is None:
-        raise NotFound("This workshop does not exist.")
+        raise NotFound(_("This workshop does not exist."))
     return workshop
 
 
@@ -113,12 +114,13 @@ def set_phase(workshop: Workshop, phase) -> Change | None:
 
 def update_settings(workshop: Workshop, vote_budget=None, vote_cap=None) -> Change | None:
     if workshop.phase == "closed":
-        raise InvalidInput("This workshop is closed; reopen it to change its settings.")
+        raise InvalidInput(_("This workshop is closed; reopen it to change its settings."))
     budget = workshop.vote_budget if vote_budget is None else bounded_int(
         "vote_budget", vote_budget, 1, MAX_BUDGET)
     cap = workshop.vote_cap if vote_cap is None else bounded_int("vote_cap", vote_cap, 1, MAX_BUDGET)
     if cap > budget:
-        raise InvalidInput(f"The per-idea cap ({cap}) cannot be larger than the budget ({budget}).")
+        raise InvalidInput(_("The per-idea cap (%(cap)d) cannot be larger than the budget "
+                             "(%(budget)d).", cap=cap, budget=budget))
     if (budget, cap) == (workshop.vote_budget, workshop.vote_cap):
         return None
     workshop.vote_budget, workshop.vote_cap = budget, cap

@@ -1,5 +1,6 @@
 """Blueprints: pages for people, the JSON API, exports; errors as HTML or JSON."""
 from flask import jsonify, render_template, request
+from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
@@ -22,21 +23,23 @@ def register_blueprints(app) -> None:
     def domain_error(error):
         if wants_json():
             return jsonify(ok=False, error=error.message), error.status
-        return render_template("error.html", title="Sorry", message=error.message), error.status
+        return render_template("error.html", title=_("Sorry"), message=error.message), \
+            error.status
 
     @app.errorhandler(CSRFError)
     def csrf_error(error):
-        message = "The form expired. Please go back, reload the page and try again."
+        message = _("The form expired. Please go back, reload the page and try again.")
         if wants_json():
             return jsonify(ok=False, error=message), 400
-        return render_template("error.html", title="Form expired", message=message), 400
+        return render_template("error.html", title=_("Form expired"), message=message), 400
 
     @app.errorhandler(HTTPException)
     def http_error(error):
         messages = {
-            404: "This page does not exist.",
-            405: "This method is not allowed here.",
-            413: f"The request is too large (at most {app.config['MAX_CONTENT_LENGTH'] // 1024} KB).",
+            404: _("This page does not exist."),
+            405: _("This method is not allowed here."),
+            413: _("The request is too large (at most %(kb)d KB).",
+                   kb=app.config["MAX_CONTENT_LENGTH"] // 1024),
         }
         message = messages.get(error.code, error.description)
         if wants_json():
@@ -48,7 +51,7 @@ def register_blueprints(app) -> None:
         app.logger.exception("unhandled error")
         from ..extensions import db
         db.session.rollback()
-        message = "Something went wrong on the server; nothing was changed."
+        message = _("Something went wrong on the server; nothing was changed.")
         if wants_json():
             return jsonify(ok=False, error=message), 500
-        return render_template("error.html", title="Server error", message=message), 500
+        return render_template("error.html", title=_("Server error"), message=message), 500

@@ -1,5 +1,6 @@
 """Workshop exports, for the organiser and the workshop's facilitator only."""
 from flask import Blueprint, Response, jsonify
+from flask_babel import gettext as _
 
 from .. import identity
 from ..export import json_summary, markdown
@@ -12,7 +13,7 @@ bp = Blueprint("exports", __name__)
 def _summary(workshop_id: int) -> dict:
     workshop = workshops.get_workshop(workshop_id)
     if not identity.can_facilitate(workshop):
-        raise NotAllowed("Exports are for the organiser and the workshop's facilitator.")
+        raise NotAllowed(_("Exports are for the organiser and the workshop's facilitator."))
     return summary.workshop_summary(workshop)
 
 

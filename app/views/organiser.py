@@ -2,6 +2,7 @@
 import functools
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 
 from .. import identity
 from ..extensions import db
@@ -30,13 +31,13 @@ def _int_field(name: str, default: int):
     try:
         return int(raw)
     except ValueError:
-        raise DomainError(f"The {name.replace('_', ' ')} must be a whole number.") from None
+        raise DomainError(_("Please enter whole numbers for the votes.")) from None
 
 
 @bp.route("/setup", methods=["GET", "POST"])
 def setup():
     if accounts.has_organiser():
-        flash("Plenary is already set up. Log in as organiser.", "success")
+        flash(_("Plenary is already set up. Log in as organiser."), "success")
         return redirect(url_for("organiser.login"))
     if request.method == "POST":
         try:
@@ -47,7 +48,7 @@ def setup():
             db.session.rollback()
             return render_template("setup.html", error=error.message, form=request.form), 400
         identity.log_in(organiser)
-        flash("Welcome! Create your first event.", "success")
+        flash(_("Welcome! Create your first event."), "success")
         return redirect(url_for("organiser.dashboard"))
     return render_template("setup.html", form={})
 
@@ -60,7 +61,7 @@ def login():
         organiser = accounts.authenticate(request.form.get("email", ""),
                                           request.form.get("password", ""))
         if organiser is None:
-            return render_template("login.html", error="Wrong email or password.",
+            return render_template("login.html", error=_("Wrong email or password."),
                                    form=request.form), 401
         identity.log_in(organiser)
         target = request.args.get("next", "")
@@ -115,7 +116,8 @@ def create_workshop(event_id):
         db.session.rollback()
         flash(error.message, "error")
         return redirect(url_for("organiser.event", event_id=event_id))
-    flash(f"Workshop “{workshop.title}” created. Join code: {workshop.code}", "success")
+    flash(_("Workshop “%(title)s” created. Join code: %(code)s", title=workshop.title,
+            code=workshop.code), "success")
     return redirect(url_for("organiser.event", event_id=event_id))
 
 
@@ -125,6 +127,6 @@ def rotate_link(workshop_id):
     workshop = workshops.get_workshop(workshop_id)
     workshops.rotate_facilitator_token(workshop)
     db.session.commit()
-    flash(f"New facilitator link for “{workshop.title}”: the old one no longer works.",
-          "success")
+    flash(_("New facilitator link for “%(title)s”: the old one no longer works.",
+            title=workshop.title), "success")
     return redirect(url_for("organiser.event", event_id=workshop.event_id))

@@ -1,8 +1,10 @@
 """Pages for attendees, the projector and the facilitator."""
 import segno
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 
 from .. import identity
+from ..i18n import js_strings
 from ..services import workshops
 
 bp = Blueprint("pages", __name__)
@@ -19,13 +21,14 @@ def open_workshop_or_page(code):
     workshop = workshops.find_by_code(code)
     if workshop is None:
         return None, (render_template(
-            "error.html", title="Unknown join code",
-            message=f"There is no workshop with the code “{code}”. "
-                    "Check the code on the screen and try again.", show_join=True), 404)
+            "error.html", title=_("Unknown join code"),
+            message=_("There is no workshop with the code “%(code)s”. "
+                      "Check the code on the screen and try again.", code=code),
+            show_join=True), 404)
     if workshop.phase == "closed":
         return None, (render_template(
-            "error.html", title="This workshop has ended",
-            message=f"“{workshop.title}” is closed. Thank you for taking part!",
+            "error.html", title=_("This workshop has ended"),
+            message=_("“%(title)s” is closed. Thank you for taking part!", title=workshop.title),
             show_join=True), 410)
     return workshop, None
 
@@ -33,7 +36,8 @@ def open_workshop_or_page(code):
 def page_config(workshop, role: str) -> dict:
     return {"workshopId": workshop.id, "code": workshop.code, "role": role,
             "joinUrl": join_url(workshop),
-            "screenUrl": url_for("pages.screen", code=workshop.code)}
+            "screenUrl": url_for("pages.screen", code=workshop.code),
+            "strings": js_strings()}
 
 
 @bp.get("/")
@@ -45,7 +49,7 @@ def home():
 def join_form():
     code = workshops.normalise_code(request.args.get("code", ""))
     if not code:
-        flash("Type the join code shown on the screen.", "error")
+        flash(_("Type the join code shown on the screen."), "error")
         return redirect(url_for("pages.home"))
     return redirect(url_for("pages.phone", code=code))
 
@@ -82,8 +86,8 @@ def console(code):
         abort(404)
     if not identity.can_facilitate(workshop):
         return render_template(
-            "error.html", title="Facilitators only",
-            message="Open the facilitator link the organiser gave you, or log in as organiser.",
+            "error.html", title=_("Facilitators only"),
+            message=_("Open the facilitator link the organiser gave you, or log in as organiser."),
         ), 403
     return render_template(
         "console.html", workshop=workshop, config=page_config(workshop, "facilitator"),
@@ -97,8 +101,8 @@ def facilitator_link(token):
     workshop = workshops.find_by_facilitator_token(token)
     if workshop is None:
         return render_template(
-            "error.html", title="Link no longer valid",
-            message="This facilitator link is unknown or was replaced by a new one. "
-                    "Ask the organiser for the current link."), 404
+            "error.html", title=_("Link no longer valid"),
+            message=_("This facilitator link is unknown or was replaced by a new one. "
+                      "Ask the organiser for the current link.")), 404
     identity.grant_facilitator(workshop)
     return redirect(url_for("pages.console", code=workshop.code))

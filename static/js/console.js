@@ -1,7 +1,7 @@
 /* Facilitator console: phases (keys 1-5), vote settings, the live ideas with counts. */
 (function () {
   "use strict";
-  var P = window.Plenary, el = P.el;
+  var P = window.Plenary, el = P.el, t = P.t;
   var config = P.readConfig();
   var $ = function (id) { return document.getElementById(id); };
   var PHASES = ["draft", "collecting", "voting", "results", "closed"];
@@ -12,7 +12,7 @@
     onAck: function (entry, ack) {
       if (entry.event === "phase.set") $("phase-error").textContent = ack.ok ? "" : ack.error;
       if (entry.event === "settings.update") {
-        $("settings-msg").textContent = ack.ok ? "Saved." : ack.error;
+        $("settings-msg").textContent = ack.ok ? t("saved") : ack.error;
         $("settings-msg").className = ack.ok ? "muted" : "error";
       }
     }
@@ -26,7 +26,7 @@
   function draw() {
     var s = live.state;
     var conn = $("conn");
-    conn.textContent = s.error ? s.error : s.online && s.joined ? "Connected" : "Reconnecting…";
+    conn.textContent = s.error ? s.error : t(s.online && s.joined ? "connected" : "reconnecting");
     conn.classList.toggle("is-online", s.online && s.joined);
     if (!s.workshop) return;
     document.querySelectorAll("#phase-buttons [data-phase]").forEach(function (b) {
@@ -47,7 +47,7 @@
     $("stat-people").textContent = s.connected;
     $("stat-ideas").textContent = ideas.length;
     $("stat-votes").textContent = total;
-    if (lastCount !== null && ideas.length > lastCount) $("announcer").textContent = (ideas.length - lastCount) + " new idea(s)";
+    if (lastCount !== null && ideas.length > lastCount) $("announcer").textContent = t("new_ideas", { n: ideas.length - lastCount });
     lastCount = ideas.length;
     var active = document.activeElement;
     if (!active || !$("settings").contains(active)) {
@@ -68,8 +68,8 @@
   $("settings").addEventListener("submit", function (event) {
     event.preventDefault();
     var budget = parseInt($("budget").value, 10), cap = parseInt($("cap").value, 10);
-    if (isNaN(budget) || isNaN(cap)) { $("settings-msg").textContent = "Enter whole numbers."; return; }
-    $("settings-msg").textContent = "Saving…";
+    if (isNaN(budget) || isNaN(cap)) { $("settings-msg").textContent = t("whole_numbers"); return; }
+    $("settings-msg").textContent = t("saving");
     live.send("settings.update", { vote_budget: budget, vote_cap: cap });
   });
   $("sort").addEventListener("change", render);

@@ -1,7 +1,7 @@
 /* Phone page: post ideas, spend dots, see the live list. State comes from realtime.js. */
 (function () {
   "use strict";
-  var P = window.Plenary, el = P.el;
+  var P = window.Plenary, el = P.el, t = P.t;
   var config = P.readConfig();
   var mineKey = "plenary.mine." + config.workshopId;
   var mine = new Set(P.load(mineKey, []));
@@ -13,23 +13,15 @@
     onChange: render,
     onAck: function (entry, ack) {
       if (entry.event === "idea.post") {
-        if (ack.ok) { mine.add(ack.idea.id); P.save(mineKey, Array.from(mine)); announce("Your idea was saved."); }
+        if (ack.ok) { mine.add(ack.idea.id); P.save(mineKey, Array.from(mine)); announce(t("saved_toast")); }
         else showError("post-error", ack.error);
       } else if (entry.event === "vote.cast" || entry.event === "vote.retract") {
         $("vote-msg").textContent = ack.ok ? "" : ack.error;
       } else if (entry.event === "profile.update") {
-        $("profile-status").textContent = ack.ok ? "Saved." : ack.error;
+        $("profile-status").textContent = ack.ok ? t("saved") : ack.error;
       }
     }
   });
-
-  var BANNERS = {
-    draft: ["The workshop has not started yet", "Ideas open when the facilitator starts."],
-    collecting: ["Post your ideas", "One idea per message. They appear on the big screen."],
-    voting: ["Vote for the ideas you support", "Tap + to give a dot, − to take it back."],
-    results: ["Results", "Thank you! Here is the ranking."],
-    closed: ["This workshop is closed", "Thank you for taking part."]
-  };
 
   function announce(text) { $("announcer").textContent = text; }
   function showError(id, text) { var n = $(id); n.textContent = text; n.hidden = !text; }
@@ -40,7 +32,7 @@
     showError("join-error", s.error || "");
     if (!s.workshop) return;
     var phase = s.workshop.phase;
-    var banner = BANNERS[phase] || [phase, ""];
+    var banner = [t("banner." + phase), t("banner." + phase + ".hint")];
     var head = $("phase-banner");
     head.textContent = "";
     head.appendChild(document.createTextNode(banner[0]));
@@ -60,8 +52,8 @@
     dots.textContent = "";
     for (var i = 0; i < budget; i++) dots.appendChild(el("span", { class: "dot" + (i < budget - used ? "" : " used") }));
     var left = Math.max(0, budget - s.me.votes_used);
-    $("budget-text").textContent = left + " of " + budget + " votes left" +
-      (s.workshop.vote_cap > 1 ? " · up to " + s.workshop.vote_cap + " on one idea" : "");
+    $("budget-text").textContent = t("votes_left", { left: left, budget: budget }) +
+      (s.workshop.vote_cap > 1 ? " · " + t("cap_note", { cap: s.workshop.vote_cap }) : "");
   }
 
   function pendingVotes(ideaId) {
@@ -80,17 +72,17 @@
     list.textContent = "";
     live.pending().filter(function (e) { return e.event === "idea.post"; }).forEach(function (e) {
       list.appendChild(el("li", { class: "idea mine" }, [el("div", { class: "idea-text", text: e.fields.text }, [
-        el("div", { class: "idea-meta status-pending", text: s.online ? "Sending…" : "Waiting for connection…" })])]));
+        el("div", { class: "idea-meta status-pending", text: s.online ? t("sending") : t("waiting") })])]));
     });
     ideas.forEach(function (idea, i) {
       var meta = el("div", { class: "idea-meta" + (mine.has(idea.id) ? " status-saved" : "") });
-      meta.textContent = mine.has(idea.id) ? "✓ Yours, saved" : "";
+      meta.textContent = mine.has(idea.id) ? t("saved_mine") : "";
       var body = el("div", { class: "idea-text", text: idea.text }, [meta]);
       var parts = [];
       if (phase === "results" || phase === "closed") parts.push(el("span", { class: "rank", text: ranks[i] + "." }));
       parts.push(body);
       if (phase === "voting") parts.push(voteControls(s, idea));
-      else if (phase === "results" || phase === "closed") parts.push(el("strong", { text: idea.votes + (idea.votes === 1 ? " vote" : " votes") }));
+      else if (phase === "results" || phase === "closed") parts.push(el("strong", { text: P.votes(idea.votes) }));
       list.appendChild(el("li", { class: "idea" + (mine.has(idea.id) ? " mine" : "") }, parts));
     });
     if (focused) {  // keep a keyboard or screen-reader user on the button they pressed
@@ -100,20 +92,20 @@
     }
     $("no-ideas").hidden = ideas.length > 0;
     $("idea-count").textContent = "(" + ideas.length + ")";
-    if (lastIdeaCount !== null && ideas.length > lastIdeaCount) announce((ideas.length - lastIdeaCount) + " new idea(s).");
+    if (lastIdeaCount !== null && ideas.length > lastIdeaCount) announce(t("new_ideas", { n: ideas.length - lastIdeaCount }));
     lastIdeaCount = ideas.length;
   }
 
   function voteControls(s, idea) {
     var myDots = (s.me && s.me.votes[String(idea.id)]) || 0;
     var busy = pendingVotes(idea.id) > 0;
-    var minus = el("button", { class: "btn", type: "button", "aria-label": "Take back a vote from: " + idea.text.slice(0, 60), text: "−", "data-key": "minus-" + idea.id });
-    var plus = el("button", { class: "btn btn-primary", type: "button", "aria-label": "Vote for: " + idea.text.slice(0, 60), text: "+", "data-key": "plus-" + idea.id });
+    var minus = el("button", { class: "btn", type: "button", "aria-label": t("take_back", { text: idea.text.slice(0, 60) }), text: "−", "data-key": "minus-" + idea.id });
+    var plus = el("button", { class: "btn btn-primary", type: "button", "aria-label": t("vote_for", { text: idea.text.slice(0, 60) }), text: "+", "data-key": "plus-" + idea.id });
     minus.disabled = myDots === 0;
     if (busy) { minus.setAttribute("aria-busy", "true"); plus.setAttribute("aria-busy", "true"); }
     minus.addEventListener("click", function () { if (!busy) live.send("vote.retract", { idea_id: idea.id }); });
     plus.addEventListener("click", function () { if (!busy) live.send("vote.cast", { idea_id: idea.id }); });
-    var count = el("span", { class: "count", text: String(myDots), "aria-label": "Your votes on this idea: " + myDots });
+    var count = el("span", { class: "count", text: String(myDots), "aria-label": t("my_votes", { n: myDots }) });
     return el("div", { class: "idea-votes" }, [minus, count, plus]);
   }
 
@@ -127,8 +119,8 @@
     event.preventDefault();
     var value = text.value.trim();
     showError("post-error", "");
-    if (!value) { showError("post-error", "The idea is empty: write something first."); return; }
-    if (value.length > 500) { showError("post-error", "The idea is too long (at most 500 characters)."); return; }
+    if (!value) { showError("post-error", t("empty_idea")); return; }
+    if (value.length > 500) { showError("post-error", t("long_idea")); return; }
     live.send("idea.post", { text: value });
     text.value = "";
     $("idea-counter").textContent = "0 / 500";
@@ -144,7 +136,7 @@
   $("profile-form").addEventListener("submit", function (event) {
     event.preventDefault();
     var f = event.target.elements;
-    $("profile-status").textContent = "Saving…";
+    $("profile-status").textContent = t("saving");
     live.send("profile.update", { display_name: f.display_name.value, organisation: f.organisation.value,
                                   kind: f.kind.value, region: f.region.value });
   });

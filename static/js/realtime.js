@@ -173,9 +173,24 @@
     return node;
   }
 
+  var strings = {};
+
   function readConfig() {
-    return JSON.parse(document.getElementById("plenary-config").textContent);
+    var config = JSON.parse(document.getElementById("plenary-config").textContent);
+    strings = config.strings || {};
+    return config;
   }
+
+  /* The page's language: t("votes_left", {left: 2, budget: 5}). */
+  function t(key, params) {
+    var text = strings[key] || key;
+    Object.keys(params || {}).forEach(function (name) {
+      text = text.split("{" + name + "}").join(String(params[name]));
+    });
+    return text;
+  }
+
+  function votes(n) { return t(n === 1 ? "vote_one" : "vote_many", { n: n }); }
 
   function ranked(ideas) {
     return Array.from(ideas.values()).sort(function (a, b) {
@@ -201,13 +216,8 @@
     };
   }
 
-  var PHASE_LABELS = {
-    draft: "Not started yet", collecting: "Collecting ideas", voting: "Voting",
-    results: "Results", closed: "Closed"
-  };
-
   window.Plenary = {
     connect: connect, el: el, readConfig: readConfig, ranked: ranked, rankOf: rankOf,
-    scheduler: scheduler, PHASE_LABELS: PHASE_LABELS, load: load, save: save
+    scheduler: scheduler, t: t, votes: votes, load: load, save: save
   };
 })();

@@ -9,7 +9,7 @@
  */
 (function () {
   "use strict";
-  var P = window.Plenary, el = P.el;
+  var P = window.Plenary, el = P.el, t = P.t;
   var config = P.readConfig();
   var $ = function (id) { return document.getElementById(id); };
   var cards = new Map();
@@ -43,10 +43,10 @@
     var s = live.state;
     $("offline").hidden = s.online;
     $("people").textContent = s.connected;
-    $("people-label").textContent = s.connected === 1 ? "person connected" : "people connected";
+    $("people-label").textContent = t(s.connected === 1 ? "person_connected" : "people_connected");
     if (!s.workshop) return;
     var phase = s.workshop.phase;
-    $("phase").textContent = P.PHASE_LABELS[phase] || phase;
+    $("phase").textContent = t("phase." + phase);
     var ideas = Array.from(s.ideas.values());
     var showRanking = phase === "results" || phase === "closed";
     $("wall").hidden = showRanking;
@@ -54,9 +54,9 @@
     var shown = showRanking ? drawRanking(ideas) : drawWall(ideas, phase);
     var hidden = ideas.length - shown;
     $("more").hidden = hidden <= 0;
-    $("more").textContent = "+ " + hidden + " more idea" + (hidden === 1 ? "" : "s") + " on your phones";
+    $("more").textContent = t("more_ideas", { n: hidden });
     if (lastCount !== null && ideas.length > lastCount) {
-      $("announcer").textContent = (ideas.length - lastCount) + " new idea(s)";
+      $("announcer").textContent = t("new_ideas", { n: ideas.length - lastCount });
     }
     lastCount = ideas.length;
   }
@@ -68,7 +68,7 @@
     var max = Math.max(1, Math.max.apply(null, ordered.map(function (i) { return i.votes; }).concat([0])));
     var nodes = ordered.map(function (idea) {
       var node = card(idea);
-      node.querySelector(".votes").textContent = voting ? idea.votes + (idea.votes === 1 ? " vote" : " votes") : "";
+      node.querySelector(".votes").textContent = voting ? P.votes(idea.votes) : "";
       var bar = node.querySelector(".bar");
       bar.hidden = !voting;
       bar.style.width = (100 * idea.votes / max) + "%";

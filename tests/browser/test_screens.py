@@ -4,7 +4,7 @@ import time
 import pytest
 from playwright.sync_api import expect
 
-from conftest import axe_violations, new_workshop, screenshot
+from browser_support import axe_violations, new_workshop, screenshot
 
 IDEAS = [
     "Shared testbeds so SMEs can try Industry 4.0 before they buy",
@@ -148,3 +148,19 @@ def test_projector_text_is_readable_from_the_back(pages, browser_db):
     qr = projector.locator(".qr svg").bounding_box()
     assert qr["height"] >= 400  # scannable from the back of a room
     expect(projector.locator("#join-code")).to_have_text(workshop["code"])
+
+
+def test_phone_speaks_the_browser_language_in_page_and_script_text(browser, server, browser_db):
+    workshop = new_workshop(browser_db, phase="voting", ideas=IDEAS[:2])
+    context = browser.new_context(locale="ca-ES", viewport={"width": 390, "height": 844},
+                                  has_touch=True, is_mobile=True)
+    page = context.new_page()
+    page.goto(f"{server.url}/j/{workshop['code']}")
+    expect(page.locator("html")).to_have_attribute("lang", "ca")
+    expect(page.locator("#phase-banner")).to_contain_text("Vota les idees que recolzes")
+    expect(page.locator("#budget-text")).to_have_text("Et queden 5 de 5 vots")
+    expect(page.locator("#ideas")).to_contain_text(IDEAS[0])  # ideas stay as written
+    page.click("a[hreflang=es]")
+    expect(page.locator("#phase-banner")).to_contain_text("Vota las ideas que apoyas")
+    screenshot(page, "phone-voting-es")
+    context.close()

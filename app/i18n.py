@@ -1,0 +1,65 @@
+"""Languages: English, Spanish, Catalan/Valencian (Flask-Babel, catalogues in app/translations).
+
+The language is chosen by ?lang=xx (remembered in the session, so the switcher sticks),
+else by the browser's Accept-Language. Socket events use the handshake's request, so error
+acks come in the same language as the page. Attendees' own text is never translated.
+"""
+from flask import request, session
+from flask_babel import Babel, get_locale
+from flask_babel import gettext as _
+
+LANGUAGES = {"en": "English", "es": "Español", "ca": "Català / Valencià"}
+babel = Babel()
+
+
+def select_locale() -> str:
+    if not request:
+        return "en"
+    wanted = request.args.get("lang")
+    if wanted in LANGUAGES:
+        session["lang"] = wanted
+        return wanted
+    if session.get("lang") in LANGUAGES:
+        return session["lang"]
+    return request.accept_languages.best_match(list(LANGUAGES), default="en")
+
+
+def init_app(app) -> None:
+    babel.init_app(app, locale_selector=select_locale)
+
+    @app.context_processor
+    def languages():
+        return {"LANGUAGES": LANGUAGES, "current_language": str(get_locale() or "en")}
+
+
+def js_strings() -> dict:
+    """Every string the page scripts show, in the page's language ({name} = placeholder)."""
+    return {
+        "phase.draft": _("Not started yet"), "phase.collecting": _("Collecting ideas"),
+        "phase.voting": _("Voting"), "phase.results": _("Results"), "phase.closed": _("Closed"),
+        "banner.draft": _("The workshop has not started yet"),
+        "banner.draft.hint": _("Ideas open when the facilitator starts."),
+        "banner.collecting": _("Post your ideas"),
+        "banner.collecting.hint": _("One idea per message. They appear on the big screen."),
+        "banner.voting": _("Vote for the ideas you support"),
+        "banner.voting.hint": _("Tap + to give a vote, − to take it back."),
+        "banner.results": _("Results"),
+        "banner.results.hint": _("Thank you! Here is the ranking."),
+        "banner.closed": _("This workshop is closed"),
+        "banner.closed.hint": _("Thank you for taking part."),
+        "sending": _("Sending…"), "waiting": _("Waiting for connection…"),
+        "saved_mine": _("✓ Yours, saved"), "saved_toast": _("Your idea was saved."),
+        "votes_left": _("{left} of {budget} votes left"),
+        "cap_note": _("up to {cap} on one idea"),
+        "vote_one": _("{n} vote"), "vote_many": _("{n} votes"),
+        "vote_for": _("Vote for: {text}"), "take_back": _("Take back a vote from: {text}"),
+        "my_votes": _("Your votes on this idea: {n}"),
+        "new_ideas": _("{n} new idea(s)"),
+        "empty_idea": _("The idea is empty: write something first."),
+        "long_idea": _("The idea is too long (at most 500 characters)."),
+        "saving": _("Saving…"), "saved": _("Saved."),
+        "more_ideas": _("+ {n} more ideas on your phones"),
+        "person_connected": _("person connected"), "people_connected": _("people connected"),
+        "connected": _("Connected"), "reconnecting": _("Reconnecting…"),
+        "whole_numbers": _("Enter whole numbers."),
+    }

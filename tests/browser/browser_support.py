@@ -1,0 +1,46 @@
+"""Helpers for the browser tests: screenshots, axe-core, and workshops made in-process."""
+from pathlib import Path
+
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screens"
+AXE = Path(__file__).resolve().parent / "vendor" / "axe.min.js"
+
+
+def new_workshop(db_url, phase="collecting", ideas=(), **settings):
+    """A fresh workshop in the browser tests' database (made in-process, like an organiser)."""
+    from app import create_app
+    from app.extensions import db
+    from app.models import Idea
+    from app.services import workshops
+    app = create_app("test", SQLALCHEMY_DATABASE_URI=db_url)
+    with app.app_context():
+        event = workshops.create_event("Grow your Region 2026")
+        workshop = workshops.create_workshop(
+            event, "Interregional value chains",
+            "How can clusters multiply the connections between regional value chains?",
+            **settings)
+        workshop.phase = phase
+        db.session.flush()
+        for text in ideas:
+            db.session.add(Idea(workshop_id=workshop.id, text=text))
+        db.session.commit()
+        info = {"id": workshop.id, "code": workshop.code, "token": workshop.facilitator_token}
+        db.session.remove()
+        db.engine.dispose()
+    return info
+
+
+def screenshot(page, name):
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"))
+
+
+def axe_violations(page):
+    """Serious and critical WCAG 2.x A/AA violations found by axe-core in this page."""
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate("""async () => {
+        const r = await axe.run(document, {runOnly: {type: 'tag',
+            values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa']}});
+        return r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
+            nodes: v.nodes.slice(0, 3).map(n => n.target.join(' '))}));
+    }""")
+    return [v for v in result if v["impact"] in ("serious", "critical")]
