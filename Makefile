@@ -28,7 +28,7 @@ install: $(STAMP) $(COMPILED)
 # After changing user-facing text: extract it and merge it into every catalogue.
 messages: install
 	$(BIN)/pybabel extract -F babel.cfg -o app/translations/messages.pot --no-location --project Plenary .
-	$(BIN)/pybabel update -i app/translations/messages.pot -d app/translations --no-location
+	$(BIN)/pybabel update -i app/translations/messages.pot -d app/translations --ignore-obsolete
 
 migrate: install
 	$(FLASK) db upgrade

@@ -58,6 +58,7 @@ def js_strings() -> dict:
         "empty_idea": _("The idea is empty: write something first."),
         "long_idea": _("The idea is too long (at most 500 characters)."),
         "saving": _("Saving…"), "saved": _("Saved."),
+        "more_idea": _("+ {n} more idea on your phones"),
         "more_ideas": _("+ {n} more ideas on your phones"),
         "person_connected": _("person connected"), "people_connected": _("people connected"),
         "connected": _("Connected"), "reconnecting": _("Reconnecting…"),

@@ -110,11 +110,19 @@
   }
 
   var text = $("idea-text");
+  var draftKey = "plenary.draft." + config.workshopId;
+  text.value = P.load(draftKey, "");   // a reload keeps what was being typed
+  text.addEventListener("focus", function () {
+    // with the on-screen keyboard open, keep the box and its Send button in view
+    setTimeout(function () { $("composer").scrollIntoView({ block: "nearest" }); }, 300);
+  });
   text.addEventListener("input", function () {
+    P.save(draftKey, text.value);
     var n = text.value.trim().length;
     $("idea-counter").textContent = n + " / 500";
     $("idea-counter").classList.toggle("over", n > 500);
   });
+  text.dispatchEvent(new Event("input"));
   $("composer").addEventListener("submit", function (event) {
     event.preventDefault();
     var value = text.value.trim();
@@ -123,6 +131,7 @@
     if (value.length > 500) { showError("post-error", t("long_idea")); return; }
     live.send("idea.post", { text: value });
     text.value = "";
+    P.save(draftKey, "");
     $("idea-counter").textContent = "0 / 500";
     text.focus();
   });

@@ -20,12 +20,38 @@
   function card(idea) {
     var node = cards.get(idea.id);
     if (!node) {
-      node = el("li", { class: "card-idea" }, [
+      node = el("li", { class: "card-idea is-new" }, [
         el("div", { class: "text", text: idea.text }),
         el("div", { class: "votes" }), el("div", { class: "bar" })]);
+      // only a new card animates in; re-ordering must not replay the animation
+      node.addEventListener("animationend", function () { node.classList.remove("is-new"); });
       cards.set(idea.id, node);
     }
     return node;
+  }
+
+  /* FLIP: cards that move (a new idea, a vote that changes the order) glide to their new
+     place instead of jumping, so the room can follow what moved. */
+  function positions() {
+    var rects = new Map();
+    cards.forEach(function (node, id) { if (node.isConnected) rects.set(id, node.getBoundingClientRect()); });
+    return rects;
+  }
+
+  function glide(before) {
+    cards.forEach(function (node, id) {
+      var old = before.get(id);
+      if (!old || !node.isConnected) return;
+      var now = node.getBoundingClientRect();
+      var dx = old.left - now.left, dy = old.top - now.top;
+      if (!dx && !dy) return;
+      node.style.transition = "none";
+      node.style.transform = "translate(" + dx + "px," + dy + "px)";
+      requestAnimationFrame(function () {
+        node.style.transition = "transform .45s ease";
+        node.style.transform = "";
+      });
+    });
   }
 
   function fit(container, nodes) {
@@ -51,10 +77,12 @@
     var showRanking = phase === "results" || phase === "closed";
     $("wall").hidden = showRanking;
     $("ranking").hidden = !showRanking;
+    var before = positions();
     var shown = showRanking ? drawRanking(ideas) : drawWall(ideas, phase);
+    if (!showRanking) glide(before);
     var hidden = ideas.length - shown;
     $("more").hidden = hidden <= 0;
-    $("more").textContent = t("more_ideas", { n: hidden });
+    $("more").textContent = t(hidden === 1 ? "more_idea" : "more_ideas", { n: hidden });
     if (lastCount !== null && ideas.length > lastCount) {
       $("announcer").textContent = t("new_ideas", { n: ideas.length - lastCount });
     }

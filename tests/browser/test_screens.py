@@ -41,9 +41,11 @@ def test_attendee_scans_fills_profile_posts_and_everyone_sees_it(pages, browser_
     expect(other.locator("#ideas")).to_contain_text(IDEAS[0], timeout=1000)
     assert time.monotonic() - started < 1.0
     expect(phone.locator(".idea.mine .status-saved")).to_have_count(1)
-    phone.reload()
+    phone.fill("#idea-text", "Half-written thought")
+    phone.reload()  # nothing is lost: profile, own ideas, the draft
     expect(phone.locator("#p-org")).to_have_value("Energy Cluster of the Valencia Region")
     expect(phone.locator(".idea.mine")).to_have_count(1)
+    expect(phone.locator("#idea-text")).to_have_value("Half-written thought")
     screenshot(phone, "phone-collecting")
     screenshot(projector, "projector-collecting")
 
@@ -164,3 +166,18 @@ def test_phone_speaks_the_browser_language_in_page_and_script_text(browser, serv
     expect(page.locator("#phase-banner")).to_contain_text("Vota las ideas que apoyas")
     screenshot(page, "phone-voting-es")
     context.close()
+
+
+def test_projector_stays_readable_with_300_ideas(pages, browser_db):
+    many = [f"Idea {n}: {IDEAS[n % len(IDEAS)]}" for n in range(300)]
+    workshop = new_workshop(browser_db, ideas=many)
+    projector = pages("projector", f"/w/{workshop['code']}/screen")
+    expect(projector.locator("#more")).to_be_visible()
+    shown = projector.locator(".card-idea").count()
+    assert 4 <= shown < 300
+    expect(projector.locator("#more")).to_have_text(f"+ {300 - shown} more ideas on your phones")
+    assert projector.evaluate("document.documentElement.scrollHeight") <= 1080
+    expect(projector.locator(".qr svg")).to_be_in_viewport()
+    expect(projector.locator(".card-idea").first).to_contain_text("Idea 299")  # newest first
+    expect(projector.locator(".card-idea.is-new")).to_have_count(0)  # arrivals settled
+    screenshot(projector, "projector-300-ideas")
