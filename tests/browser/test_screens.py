@@ -1,4 +1,5 @@
 """The three screens in a real browser, several at once, as people use them."""
+import re
 import time
 
 import pytest
@@ -181,3 +182,19 @@ def test_projector_stays_readable_with_300_ideas(pages, browser_db):
     expect(projector.locator(".card-idea").first).to_contain_text("Idea 299")  # newest first
     expect(projector.locator(".card-idea.is-new")).to_have_count(0)  # arrivals settled
     screenshot(projector, "projector-300-ideas")
+
+
+def test_organiser_pages_have_no_serious_accessibility_violations(pages, browser_db):
+    page = pages("console", "/login")  # redirects to /setup on the first run of this database
+    page.fill("#email", "organiser@example.eu")
+    page.fill("#password", "correct horse battery")
+    page.click("button[type=submit]")
+    expect(page).to_have_url(re.compile(r"/organiser$"))
+    assert axe_violations(page) == []
+    page.fill("#title", "Grow your Region 2026")
+    page.click("text=Create event")
+    page.fill("#w-title", "Interregional value chains")
+    page.click("text=Create workshop")
+    expect(page.locator(".code").first).to_be_visible()
+    assert axe_violations(page) == []
+    screenshot(page, "organiser-event")
