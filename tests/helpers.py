@@ -105,3 +105,11 @@ def wait_for(predicate, timeout=3.0, interval=0.02):
             return result
         time.sleep(interval)
     return predicate()
+
+
+def count_rows(app, model) -> int:
+    """How many rows a table holds now (read in a fresh app context)."""
+    with app.app_context():
+        n = db.session.query(model).count()
+        db.session.remove()
+        return n

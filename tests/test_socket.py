@@ -5,18 +5,11 @@ import pytest
 
 from app.extensions import db
 from app.models import Idea, ProcessedWrite, Vote, Workshop
-from helpers import make_workshop, new_client_id, wait_for
+from helpers import count_rows, make_workshop, new_client_id, wait_for
 
 
 def events(packets, name):
     return [p["args"][0] for p in packets if p["name"] == name]
-
-
-def count(app, model):
-    with app.app_context():
-        n = db.session.query(model).count()
-        db.session.remove()
-        return n
 
 
 def phase_of(app, workshop_id):
@@ -74,7 +67,6 @@ def test_vote_tallies_are_coalesced_and_exact(app, connect):
     elapsed = time.monotonic() - started
     final = wait_for(lambda: (screen.pump(), screen.state["ideas"][idea_id]["votes"] == 60)[1])
     assert final, screen.state
-    tallied = count(app, Workshop) and None  # noqa: F841 (keeps the app context tidy)
     with app.app_context():
         from app.models import Change
         tally_changes = db.session.query(Change).filter_by(type="votes.tallied").count()
@@ -92,7 +84,7 @@ def test_resent_write_is_acknowledged_again_and_applied_once(app, connect):
     first = phone.write("idea.post", client_id="post-1", text="Regional data spaces")
     again = phone.write("idea.post", client_id="post-1", text="Regional data spaces")
     assert first == again and first["ok"]
-    assert count(app, Idea) == 1
+    assert count_rows(app, Idea) == 1
     assert len(events(screen.received(), "idea.posted")) == 1
     console = connect("facilitator")
     console.write("phase.set", phase="voting")
@@ -183,7 +175,7 @@ def test_projector_and_facilitator_cannot_post_or_vote(app, connect):
     for role in ("screen", "facilitator"):
         ack = connect(role).write("idea.post", text="not an attendee")
         assert not ack["ok"] and "Only attendees" in ack["error"]
-    assert count(app, Idea) == 0
+    assert count_rows(app, Idea) == 0
 
 
 def test_event_for_a_workshop_never_joined_is_refused(app, connect):
@@ -193,7 +185,7 @@ def test_event_for_a_workshop_never_joined_is_refused(app, connect):
     assert phone.call("idea.post", payload) == {
         "ok": False, "error": "You have not joined this workshop."}
     assert phone.call("workshop.sync", {"workshop_id": other["id"], "since": 0})["ok"] is False
-    assert count(app, Idea) == 0
+    assert count_rows(app, Idea) == 0
 
 
 def test_joining_needs_the_right_credentials(app, workshop, connect):
@@ -232,7 +224,7 @@ def test_malformed_idea_payloads_get_clear_errors(app, workshop, connect, payloa
     if isinstance(payload, dict) and "workshop_id" not in payload and "Missing field 'workshop_id'" not in error:
         payload = {"workshop_id": workshop["id"], **payload}
     assert phone.call("idea.post", payload) == {"ok": False, "error": error}
-    assert count(app, Idea) == 0 and count(app, ProcessedWrite) == 0
+    assert count_rows(app, Idea) == 0 and count_rows(app, ProcessedWrite) == 0
 
 
 def test_bad_votes_get_clear_errors_and_change_nothing(app, connect):
@@ -306,7 +298,7 @@ def test_unexpected_server_error_is_an_error_ack_and_releases_the_db(app, connec
                                          "nothing was changed. Please try again."}
     with app.app_context():
         assert db.engine.pool.checkedout() == 0
-    assert count(app, Idea) == 0
+    assert count_rows(app, Idea) == 0
 
 
 def test_every_socket_event_releases_its_db_session(app, connect):

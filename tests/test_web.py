@@ -5,20 +5,13 @@ import re
 from app import create_app
 from app.extensions import db
 from app.models import Event, Idea, Organiser, Workshop
-from helpers import make_workshop, new_client_id
+from helpers import count_rows, make_workshop, new_client_id
 
 
 def organiser_client(app, email="ana@example.eu", password="correct horse battery"):
     client = app.test_client()
     client.post("/setup", data={"email": email, "password": password})
     return client
-
-
-def rows(app, model):
-    with app.app_context():
-        n = db.session.query(model).count()
-        db.session.remove()
-        return n
 
 
 def test_home_join_form_normalises_the_code(app, workshop):
@@ -56,7 +49,7 @@ def test_first_run_setup_creates_the_organiser_once(app):
     assert bad.status_code == 400 and "valid email" in bad.text
     short = client.post("/setup", data={"email": "ana@example.eu", "password": "short"})
     assert short.status_code == 400 and "at least 10" in short.text
-    assert rows(app, Organiser) == 0
+    assert count_rows(app, Organiser) == 0
     ok = client.post("/setup", data={"email": "Ana@Example.eu", "password": "correct horse battery"})
     assert ok.headers["Location"].endswith("/organiser")
     assert client.get("/organiser").status_code == 200
@@ -105,10 +98,10 @@ def test_bad_workshop_form_creates_nothing(app):
                  {"title": "W", "vote_budget": "3", "vote_cap": "4"}):
         page = client.post(event_url + "/workshops", data=data, follow_redirects=True)
         assert 'class="flash flash-error"' in page.text
-    assert rows(app, Workshop) == 0
+    assert count_rows(app, Workshop) == 0
     assert client.post("/organiser/events", data={"title": "  "}, follow_redirects=True) \
         .text.count("flash-error") == 1
-    assert rows(app, Event) == 1
+    assert count_rows(app, Event) == 1
 
 
 def test_forms_need_a_csrf_token_when_protection_is_on(db_url):
@@ -118,7 +111,7 @@ def test_forms_need_a_csrf_token_when_protection_is_on(db_url):
         upgrade()
     response = app.test_client().post("/setup", data={"email": "a@b.eu", "password": "x" * 12})
     assert response.status_code == 400 and "expired" in response.text
-    assert rows(app, Organiser) == 0
+    assert count_rows(app, Organiser) == 0
 
 
 def test_facilitator_link_grants_the_console_until_rotated(app, workshop):
@@ -193,7 +186,7 @@ def test_json_api_posts_once_and_broadcasts_to_sockets(app, workshop, connect):
     url = f"/api/workshops/{workshop['id']}/commands/idea.post"
     first, again = http.post(url, json=body), http.post(url, json=body)
     assert first.status_code == 200 and first.get_json() == again.get_json()
-    assert rows(app, Idea) == 1
+    assert count_rows(app, Idea) == 1
     assert [p["name"] for p in screen.received()] == ["idea.posted"]
     state = http.get(f"/api/workshops/{workshop['id']}/state").get_json()
     assert state["role"] == "attendee" and state["sync"]["snapshot"]["ideas"][0]["text"] == "Over HTTP"
@@ -218,7 +211,7 @@ def test_json_api_refusals(app, workshop):
     assert phase.status_code == 403
     assert http.get(f"/api/workshops/{workshop['id']}/state?since=abc").status_code == 400
     assert http.get("/api/workshops/999/state").status_code == 404
-    assert rows(app, Idea) == 0
+    assert count_rows(app, Idea) == 0
     with app.app_context():
         assert db.session.get(Workshop, workshop["id"]).phase == "collecting"
 
@@ -233,4 +226,4 @@ def test_cli_create_organiser_and_demo(app):
     assert again.exit_code != 0 and "already exists" in again.output
     demo = runner.invoke(args=["demo"])
     assert demo.exit_code == 0 and demo.output.count("join code") == 2
-    assert rows(app, Workshop) == 2
+    assert count_rows(app, Workshop) == 2

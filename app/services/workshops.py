@@ -24,8 +24,8 @@ def normalise_code(raw) -> str:
 
 def new_code() -> str:
     """A join code not used by any open workshop."""
-    for _ in range(100):
-        code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+    for _attempt in range(100):
+        code = "".join(secrets.choice(CODE_ALPHABET) for _position in range(CODE_LENGTH))
         taken = db.session.scalar(
             select(Workshop.id).where(Workshop.code == code, Workshop.phase != "closed"))
         if not taken:

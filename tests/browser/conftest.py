@@ -109,32 +109,3 @@ def pages(browser, server):
 def _expected_failure(failure):
     # Offline mode (the Wi-Fi test) and a reload abort in-flight long-polling requests.
     return any(code in (failure or "") for code in ("ERR_INTERNET_DISCONNECTED", "ERR_ABORTED"))
-
-
-def new_workshop(db_url, phase="collecting", ideas=(), **settings):
-    """A fresh workshop in the browser tests' database (made in-process, like an organiser)."""
-    from app import create_app
-    from app.extensions import db
-    from app.models import Idea
-    from app.services import workshops
-    app = create_app("test", SQLALCHEMY_DATABASE_URI=db_url)
-    with app.app_context():
-        event = workshops.create_event("Grow your Region 2026")
-        workshop = workshops.create_workshop(
-            event, "Interregional value chains",
-            "How can clusters multiply the connections between regional value chains?",
-            **settings)
-        workshop.phase = phase
-        db.session.flush()
-        for text in ideas:
-            db.session.add(Idea(workshop_id=workshop.id, text=text))
-        db.session.commit()
-        info = {"id": workshop.id, "code": workshop.code, "token": workshop.facilitator_token}
-        db.session.remove()
-        db.engine.dispose()
-    return info
-
-
-def _expected_failure(failure):
-    # Offline mode (the Wi-Fi test) and a reload abort in-flight long-polling requests.
-    return any(code in (failure or "") for code in ("ERR_INTERNET_DISCONNECTED", "ERR_ABORTED"))
