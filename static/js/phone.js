@@ -38,6 +38,7 @@
     head.appendChild(document.createTextNode(banner[0]));
     head.appendChild(el("small", { text: banner[1] }));
     $("composer").hidden = phase !== "collecting";
+    $("profile").hidden = phase === "closed";
     drawBudget(s, phase);
     drawIdeas(s, phase);
     if (s.me && !profileFilled) fillProfile(s.me.profile);

@@ -31,7 +31,10 @@ def new_workshop(db_url, phase="collecting", ideas=(), **settings):
 
 def screenshot(page, name):
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"{name}.png"))
+    page.wait_for_function("!document.querySelector('.is-new')", timeout=3000)  # settled
+    path = ARTIFACTS / f"{name}.png"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(path))
 
 
 def axe_violations(page):

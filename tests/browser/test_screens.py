@@ -198,3 +198,29 @@ def test_organiser_pages_have_no_serious_accessibility_violations(pages, browser
     expect(page.locator(".code").first).to_be_visible()
     assert axe_violations(page) == []
     screenshot(page, "organiser-event")
+
+
+PHASE_TEXT = {  # what the phone banner and the projector say in each phase
+    "draft": ("The workshop has not started yet", "Not started yet"),
+    "collecting": ("Post your ideas", "Collecting ideas"),
+    "voting": ("Vote for the ideas you support", "Voting"),
+    "results": ("Results", "Results"),
+    "closed": ("This workshop is closed", "Closed"),
+}
+
+
+def test_every_screen_follows_every_phase_at_once(pages, browser_db):
+    workshop = new_workshop(browser_db, phase="collecting", ideas=IDEAS[:4])
+    console = pages("console", f"/f/{workshop['token']}")
+    projector = pages("projector", f"/w/{workshop['code']}/screen")
+    phone = pages("phone", f"/j/{workshop['code']}")
+    expect(console.locator("#conn")).to_have_text("Connected")
+    for key, phase in enumerate(PHASE_TEXT, start=1):
+        console.keyboard.press(str(key))
+        banner, label = PHASE_TEXT[phase]
+        expect(phone.locator("#phase-banner")).to_contain_text(banner, timeout=1000)
+        expect(projector.locator("#phase")).to_have_text(label, timeout=1000)
+        expect(console.locator(f'[data-phase="{phase}"]')).to_have_attribute("aria-pressed", "true")
+        expect(phone.locator("#composer")).to_be_visible(visible=phase == "collecting")
+        for name, page in (("phone", phone), ("projector", projector), ("console", console)):
+            screenshot(page, f"phases/{name}-{phase}")
