@@ -12,7 +12,7 @@ from .actors import Actor
 from .extensions import db
 from .models import Participant, ProcessedWrite
 from .realtime import broadcast
-from .services import changes, ideas, participants, voting, workshops
+from .services import board, changes, ideas, participants, voting, workshops
 from .services.errors import InvalidInput, NotAllowed, NotFound
 from .services.validation import client_id as valid_client_id
 from .services.validation import expect_object
@@ -69,7 +69,7 @@ def execute(name: str, actor: Actor, payload) -> dict:
     if answered is not None:
         return answered
     try:
-        response, envelopes, voted_idea = fn(actor, payload)
+        response, envelopes, voted_ideas = fn(actor, payload)
         db.session.add(ProcessedWrite(actor=actor.key, client_id=client_id, response=response))
         db.session.commit()
     except IntegrityError:
@@ -83,8 +83,8 @@ def execute(name: str, actor: Actor, payload) -> dict:
         db.session.rollback()
         raise
     broadcast.publish(actor.workshop_id, envelopes)
-    if voted_idea is not None:
-        broadcast.votes_changed(actor.workshop_id, [voted_idea])
+    if voted_ideas:
+        broadcast.votes_changed(actor.workshop_id, voted_ideas)
     return response
 
 
@@ -102,21 +102,21 @@ def _post_idea(actor, payload):
     workshop = workshops.get_workshop(actor.workshop_id)
     idea, change = ideas.post_idea(workshop, _participant(actor), payload["text"])
     envelope = change.envelope()
-    return {"ok": True, "idea": envelope["data"]["idea"], "version": change.version}, [envelope], None
+    return {"ok": True, "idea": envelope["data"]["idea"], "version": change.version}, [envelope], []
 
 
 @command("vote.cast", "attendee", {"idea_id": int})
 def _cast_vote(actor, payload):
     workshop = workshops.get_workshop(actor.workshop_id)
     answer = voting.cast_vote(workshop, _participant(actor), payload["idea_id"])
-    return {"ok": True, **answer}, [], answer["idea_id"]
+    return {"ok": True, **answer}, [], [answer["idea_id"]]
 
 
 @command("vote.retract", "attendee", {"idea_id": int})
 def _retract_vote(actor, payload):
     workshop = workshops.get_workshop(actor.workshop_id)
     answer = voting.retract_vote(workshop, _participant(actor), payload["idea_id"])
-    return {"ok": True, **answer}, [], answer["idea_id"]
+    return {"ok": True, **answer}, [], [answer["idea_id"]]
 
 
 @command("profile.update", "attendee", {},
@@ -127,7 +127,7 @@ def _update_profile(actor, payload):
     if workshop.phase == "closed":
         raise InvalidInput(_("This workshop is closed."))
     participant = participants.update_profile(_participant(actor), **fields)
-    return {"ok": True, "profile": participant.profile()}, [], None
+    return {"ok": True, "profile": participant.profile()}, [], []
 
 
 @command("phase.set", "facilitator", {"phase": str})
@@ -136,7 +136,7 @@ def _set_phase(actor, payload):
     change = workshops.set_phase(workshop, payload["phase"])
     version = change.version if change else changes.current_version(workshop.id)
     envelopes = [change.envelope()] if change else []
-    return {"ok": True, "phase": workshop.phase, "version": version}, envelopes, None
+    return {"ok": True, "phase": workshop.phase, "version": version}, envelopes, []
 
 
 @command("settings.update", "facilitator", {}, {"vote_budget": int, "vote_cap": int})
@@ -146,4 +146,48 @@ def _update_settings(actor, payload):
         workshop, payload.get("vote_budget"), payload.get("vote_cap"))
     version = change.version if change else changes.current_version(workshop.id)
     envelopes = [change.envelope()] if change else []
-    return {"ok": True, **workshop.settings(), "version": version}, envelopes, None
+    return {"ok": True, **workshop.settings(), "version": version}, envelopes, []
+
+
+# --- the facilitator's board (app/services/board.py) ---------------------------------
+
+def _board_answer(workshop_id: int, made: list, voted=()) -> tuple:
+    envelopes = [change.envelope() for change in made]
+    version = envelopes[-1]["version"] if envelopes else changes.current_version(workshop_id)
+    return {"ok": True, "version": version}, envelopes, list(voted)
+
+
+def _board(action):
+    def run(actor, payload):
+        workshop = workshops.get_workshop(actor.workshop_id)
+        return _board_answer(workshop.id, action(workshop, payload, actor.key))
+    return run
+
+
+command("theme.create", "facilitator", {"name": str}, {"colour": str})(_board(
+    lambda w, p, who: board.create_theme(w, p["name"], p.get("colour"), actor=who)))
+command("theme.rename", "facilitator", {"theme_id": int, "name": str})(_board(
+    lambda w, p, who: board.rename_theme(w, p["theme_id"], p["name"], actor=who)))
+command("theme.recolour", "facilitator", {"theme_id": int, "colour": str})(_board(
+    lambda w, p, who: board.recolour_theme(w, p["theme_id"], p["colour"], actor=who)))
+command("theme.reorder", "facilitator", {"order": list})(_board(
+    lambda w, p, who: board.reorder_themes(w, p["order"], actor=who)))
+command("theme.delete", "facilitator", {"theme_id": int})(_board(
+    lambda w, p, who: board.delete_theme(w, p["theme_id"], actor=who)))
+command("idea.move", "facilitator", {"idea_id": int, "position": int}, {"theme_id": int})(_board(
+    lambda w, p, who: board.move_idea(w, p["idea_id"], p.get("theme_id"), p["position"],
+                                      actor=who)))
+
+
+@command("idea.merge", "facilitator", {"idea_id": int, "into_id": int})
+def _merge(actor, payload):
+    workshop = workshops.get_workshop(actor.workshop_id)
+    made = board.merge_ideas(workshop, payload["idea_id"], payload["into_id"], actor=actor.key)
+    return _board_answer(workshop.id, made, [payload["idea_id"], payload["into_id"]])
+
+
+@command("board.undo", "facilitator", {})
+def _undo(actor, payload):
+    workshop = workshops.get_workshop(actor.workshop_id)
+    made, voted = board.undo(workshop, actor=actor.key)
+    return _board_answer(workshop.id, made, voted)

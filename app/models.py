@@ -12,7 +12,9 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .extensions import db
 
-PHASES = ("draft", "collecting", "voting", "results", "closed")
+PHASES = ("draft", "collecting", "clustering", "voting", "results", "closed")
+THEME_COLOURS = ("#1f4fd1", "#b3261e", "#146c2e", "#8a5300", "#6a1b9a", "#00695c", "#ad1457",
+                 "#37474f")
 STAKEHOLDER_KINDS = {
     "company": "Company",
     "cluster": "Cluster organisation",
@@ -89,12 +91,49 @@ class Participant(db.Model):
                 "kind": self.kind, "region": self.region}
 
 
+class Theme(db.Model):
+    """A group of ideas the facilitator forms on the board (never called a cluster)."""
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workshop_id: Mapped[int] = mapped_column(ForeignKey("workshop.id"), index=True)
+    name: Mapped[str] = mapped_column(String(80))
+    colour: Mapped[str] = mapped_column(String(7))
+    position: Mapped[int] = mapped_column(default=0)
+    deleted: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    def as_dict(self) -> dict:
+        return {"id": self.id, "name": self.name, "colour": self.colour,
+                "position": self.position}
+
+
 class Idea(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     workshop_id: Mapped[int] = mapped_column(ForeignKey("workshop.id"), index=True)
     participant_id: Mapped[int | None] = mapped_column(ForeignKey("participant.id"))
     text: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # The board: which theme (None = not placed yet), where in it, merged into which idea.
+    theme_id: Mapped[int | None] = mapped_column(ForeignKey("theme.id"), index=True)
+    position: Mapped[int] = mapped_column(default=0)
+    merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("idea.id"))
+
+
+class BoardAction(db.Model):
+    """One facilitator action on the board, with what it changed, so it can be undone and
+    so exports can show how each theme was formed."""
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workshop_id: Mapped[int] = mapped_column(ForeignKey("workshop.id"), index=True)
+    actor: Mapped[str] = mapped_column(String(80))
+    kind: Mapped[str] = mapped_column(String(40))
+    before: Mapped[dict] = mapped_column(JSON)
+    after: Mapped[dict] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    undone_at: Mapped[datetime | None]
+
+    def as_dict(self) -> dict:
+        return {"id": self.id, "actor": self.actor, "kind": self.kind, "before": self.before,
+                "after": self.after, "at": isoformat(self.created_at),
+                "undone": self.undone_at is not None}
 
 
 class Vote(db.Model):

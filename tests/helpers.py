@@ -66,7 +66,8 @@ class Client:
         if sync["mode"] == "snapshot":
             snap = sync["snapshot"]
             self.state = {"phase": snap["workshop"]["phase"],
-                          "ideas": {i["id"]: dict(i) for i in snap["ideas"]}}
+                          "ideas": {i["id"]: dict(i) for i in snap["ideas"]},
+                          "themes": {t["id"]: dict(t) for t in snap["themes"]}}
             self.version = snap["workshop"]["version"]
         else:
             for envelope in sync["deltas"]:
@@ -85,6 +86,19 @@ class Client:
         elif kind == "votes.tallied":
             for idea_id, count in data["tallies"].items():
                 self.state["ideas"][int(idea_id)]["votes"] = count
+        elif kind in ("theme.created", "theme.updated"):
+            self.state["themes"][data["theme"]["id"]] = dict(data["theme"])
+        elif kind == "theme.deleted":
+            self.state["themes"].pop(data["id"], None)
+        elif kind == "themes.reordered":
+            for position, theme_id in enumerate(data["order"]):
+                self.state["themes"][theme_id]["position"] = position
+        elif kind == "ideas.placed":
+            for idea_id, theme_id, position in data["placements"]:
+                self.state["ideas"][idea_id].update(theme_id=theme_id, position=position)
+        elif kind in ("idea.merged", "idea.unmerged"):
+            self.state["ideas"][data["id"]]["merged_into"] = (
+                data["into"] if kind == "idea.merged" else None)
         self.version = envelope["version"]
 
     def pump(self):

@@ -21,7 +21,7 @@ from flask_socketio import join_room
 from .. import commands, identity
 from ..actors import ROLES, Actor
 from ..extensions import db, socketio
-from ..services import changes, participants, workshops
+from ..services import board, changes, participants, workshops
 from ..services.errors import DomainError, InvalidInput, NotAllowed
 from ..services.validation import expect_object
 from . import broadcast, connections
@@ -52,6 +52,7 @@ def guarded(event: str, fn):
 def register() -> None:
     socketio.on_event("workshop.join", guarded("workshop.join", join))
     socketio.on_event("workshop.sync", guarded("workshop.sync", sync))
+    socketio.on_event("board.history", guarded("board.history", board_history))
     for name in commands.names():
         socketio.on_event(name, guarded(name, functools.partial(write, name)))
     socketio.on_event("disconnect", disconnect)
@@ -90,6 +91,14 @@ def sync(payload):
     expect_object(payload, {"workshop_id": int}, {"since": int})
     actor = _member(workshop_id)
     return {"ok": True, **_sync_answer(actor, payload.get("since"))}
+
+
+def board_history(payload):
+    workshop_id = commands.workshop_id_of(payload)
+    expect_object(payload, {"workshop_id": int})
+    if _member(workshop_id).role != "facilitator":
+        raise NotAllowed(_("Only the workshop's facilitator can do this."))
+    return {"ok": True, "actions": board.history(workshop_id)}
 
 
 def write(name, payload):

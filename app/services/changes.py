@@ -2,7 +2,7 @@
 from sqlalchemy import func, select, update
 
 from ..extensions import db
-from ..models import Change, Idea, Vote, Workshop, isoformat
+from ..models import Change, Idea, Theme, Vote, Workshop, isoformat
 
 
 def record(workshop_id: int, type_: str, data: dict) -> Change:
@@ -40,7 +40,8 @@ def sync(workshop_id: int, since: int | None, max_deltas: int) -> tuple[int, dic
 
 def idea_dict(idea: Idea, votes: int = 0) -> dict:
     return {"id": idea.id, "text": idea.text, "votes": votes,
-            "created_at": isoformat(idea.created_at)}
+            "created_at": isoformat(idea.created_at), "theme_id": idea.theme_id,
+            "position": idea.position, "merged_into": idea.merged_into_id}
 
 
 def tallies(workshop_id: int, idea_ids=None) -> dict[int, int]:
@@ -70,4 +71,7 @@ def snapshot(workshop_id: int) -> dict:
             "phase": workshop.phase, **workshop.settings(), "version": version,
         },
         "ideas": [idea_dict(idea, counts.get(idea.id, 0)) for idea in ideas],
+        "themes": [theme.as_dict() for theme in db.session.scalars(
+            select(Theme).where(Theme.workshop_id == workshop_id, Theme.deleted.is_(False))
+            .order_by(Theme.position, Theme.id))],
     }

@@ -36,6 +36,7 @@ def _closed_for_posting(phase: str) -> str:
     return {
         "draft": _("The workshop has not started yet: posting opens when the facilitator "
                    "starts it."),
+        "clustering": _("Posting is closed: the ideas are being grouped into themes."),
         "voting": _("Posting is closed: the workshop is voting now."),
         "results": _("Posting is closed: the results are being shown."),
         "closed": _("This workshop is closed."),

@@ -4,7 +4,8 @@ import re
 from .errors import InvalidInput
 
 CLIENT_ID = re.compile(r"^[A-Za-z0-9_.:\-]{1,64}$")
-_TYPE_NAMES = {int: "a whole number", str: "a string", bool: "true or false", dict: "an object"}
+_TYPE_NAMES = {int: "a whole number", str: "a string", bool: "true or false", dict: "an object",
+               list: "a list"}
 
 
 def expect_object(payload, required: dict, optional: dict | None = None) -> dict:

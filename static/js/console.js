@@ -1,10 +1,10 @@
-/* Facilitator console: phases (keys 1-5), vote settings, the live ideas with counts. */
+/* Facilitator console: phases (keys 1-6), vote settings, the live ideas with counts. */
 (function () {
   "use strict";
   var P = window.Plenary, el = P.el, t = P.t;
   var config = P.readConfig();
   var $ = function (id) { return document.getElementById(id); };
-  var PHASES = ["draft", "collecting", "voting", "results", "closed"];
+  var PHASES = ["draft", "collecting", "clustering", "voting", "results", "closed"];
   var render = P.scheduler(draw);
   var lastCount = null;
   var live = P.connect(config, {
@@ -32,7 +32,7 @@
     document.querySelectorAll("#phase-buttons [data-phase]").forEach(function (b) {
       b.setAttribute("aria-pressed", String(b.dataset.phase === s.workshop.phase));
     });
-    var ideas = Array.from(s.ideas.values());
+    var ideas = P.visible(s.ideas);
     var order = $("sort").value;
     ideas = order === "votes" ? P.ranked(s.ideas) : ideas.sort(function (a, b) { return b.id - a.id; });
     var list = $("ideas");
@@ -62,7 +62,7 @@
   document.addEventListener("keydown", function (event) {
     var tag = (event.target.tagName || "").toLowerCase();
     if (tag === "input" || tag === "textarea" || tag === "select" || event.ctrlKey || event.metaKey || event.altKey) return;
-    var index = "12345".indexOf(event.key);
+    var index = "123456".indexOf(event.key);
     if (index >= 0) { event.preventDefault(); setPhase(PHASES[index]); }
   });
   $("settings").addEventListener("submit", function (event) {

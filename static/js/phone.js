@@ -66,7 +66,7 @@
   function drawIdeas(s, phase) {
     var list = $("ideas");
     var ideas = phase === "results" || phase === "closed" ? P.ranked(s.ideas)
-      : Array.from(s.ideas.values()).sort(function (a, b) { return b.id - a.id; });
+      : P.visible(s.ideas).sort(function (a, b) { return b.id - a.id; });
     var ranks = P.rankOf(ideas);
     var focused = document.activeElement && list.contains(document.activeElement)
       ? document.activeElement.getAttribute("data-key") : null;

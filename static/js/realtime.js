@@ -12,7 +12,9 @@
  */
 (function () {
   "use strict";
-  var DELTA_TYPES = ["idea.posted", "phase.changed", "settings.changed", "votes.tallied"];
+  var DELTA_TYPES = ["idea.posted", "phase.changed", "settings.changed", "votes.tallied",
+    "theme.created", "theme.updated", "theme.deleted", "themes.reordered", "ideas.placed",
+    "idea.merged", "idea.unmerged"];
   var ACK_TIMEOUT_MS = 8000;
 
   function newClientId() {
@@ -33,7 +35,7 @@
     hooks = hooks || {};
     var outboxKey = "plenary.outbox." + config.workshopId + "." + config.role;
     var state = {
-      workshop: null, ideas: new Map(), version: null, connected: 0, me: null,
+      workshop: null, ideas: new Map(), themes: new Map(), version: null, connected: 0, me: null,
       online: false, joined: false, error: null
     };
     var outbox = load(outboxKey, []);
@@ -48,6 +50,8 @@
       state.workshop = snap.workshop;
       state.ideas = new Map();
       snap.ideas.forEach(function (idea) { state.ideas.set(idea.id, idea); });
+      state.themes = new Map();
+      (snap.themes || []).forEach(function (theme) { state.themes.set(theme.id, theme); });
       state.version = snap.workshop.version;
     }
 
@@ -61,6 +65,23 @@
       } else if (env.type === "settings.changed") {
         state.workshop.vote_budget = data.vote_budget;
         state.workshop.vote_cap = data.vote_cap;
+      } else if (env.type === "theme.created" || env.type === "theme.updated") {
+        state.themes.set(data.theme.id, data.theme);
+      } else if (env.type === "theme.deleted") {
+        state.themes.delete(data.id);
+      } else if (env.type === "themes.reordered") {
+        data.order.forEach(function (id, position) {
+          var theme = state.themes.get(id);
+          if (theme) theme.position = position;
+        });
+      } else if (env.type === "ideas.placed") {
+        data.placements.forEach(function (p) {
+          var idea = state.ideas.get(p[0]);
+          if (idea) { idea.theme_id = p[1]; idea.position = p[2]; }
+        });
+      } else if (env.type === "idea.merged" || env.type === "idea.unmerged") {
+        var merged = state.ideas.get(data.id);
+        if (merged) merged.merged_into = env.type === "idea.merged" ? data.into : null;
       } else if (env.type === "votes.tallied") {
         Object.keys(data.tallies).forEach(function (id) {
           var idea = state.ideas.get(Number(id));
@@ -192,8 +213,13 @@
 
   function votes(n) { return t(n === 1 ? "vote_one" : "vote_many", { n: n }); }
 
+  /* The ideas on the boards: a merged idea lives on under the one it was merged into. */
+  function visible(ideas) {
+    return Array.from(ideas.values()).filter(function (idea) { return !idea.merged_into; });
+  }
+
   function ranked(ideas) {
-    return Array.from(ideas.values()).sort(function (a, b) {
+    return visible(ideas).sort(function (a, b) {
       return (b.votes - a.votes) || (a.id - b.id);
     });
   }
@@ -218,6 +244,6 @@
 
   window.Plenary = {
     connect: connect, el: el, readConfig: readConfig, ranked: ranked, rankOf: rankOf,
-    scheduler: scheduler, t: t, votes: votes, load: load, save: save
+    scheduler: scheduler, t: t, votes: votes, load: load, save: save, visible: visible
   };
 })();

@@ -73,7 +73,7 @@
     if (!s.workshop) return;
     var phase = s.workshop.phase;
     $("phase").textContent = t("phase." + phase);
-    var ideas = Array.from(s.ideas.values());
+    var ideas = P.visible(s.ideas);
     var showRanking = phase === "results" || phase === "closed";
     $("wall").hidden = showRanking;
     $("ranking").hidden = !showRanking;

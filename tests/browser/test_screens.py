@@ -58,7 +58,7 @@ def test_voting_budget_dots_and_results_everywhere(pages, browser_db):
     phone = pages("phone", f"/j/{workshop['code']}")
     expect(console.locator("#conn")).to_have_text("Connected")
     screenshot(console, "console-collecting")
-    console.keyboard.press("3")  # the shortcut for "Vote"
+    console.keyboard.press("4")  # the shortcut for "Vote"
     expect(phone.locator("#budget")).to_be_visible()  # no reload
     expect(console.locator('[data-phase="voting"]')).to_have_attribute("aria-pressed", "true")
     expect(phone.locator(".dot.used")).to_have_count(0)
@@ -203,6 +203,7 @@ def test_organiser_pages_have_no_serious_accessibility_violations(pages, browser
 PHASE_TEXT = {  # what the phone banner and the projector say in each phase
     "draft": ("The workshop has not started yet", "Not started yet"),
     "collecting": ("Post your ideas", "Collecting ideas"),
+    "clustering": ("The ideas are being grouped into themes", "Grouping into themes"),
     "voting": ("Vote for the ideas you support", "Voting"),
     "results": ("Results", "Results"),
     "closed": ("This workshop is closed", "Closed"),

@@ -1,0 +1,280 @@
+"""The facilitator's board: themes, placing ideas in them, merging duplicates, undo.
+
+Every action is stored as a BoardAction (who, when, what before, what after) so it can be
+undone and so exports can show how each theme was formed, and returns the versioned
+Changes that clients apply. Placements travel as `[idea_id, theme_id or None, position]`.
+"""
+import re
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from ..extensions import db
+from ..models import THEME_COLOURS, BoardAction, Change, Idea, Participant, Theme, Vote, \
+    Workshop, utcnow
+from . import changes
+from .errors import InvalidInput, NotFound
+
+COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
+MAX_NAME = 80
+
+
+def themes_of(workshop_id: int) -> list[Theme]:
+    return db.session.scalars(select(Theme).where(
+        Theme.workshop_id == workshop_id, Theme.deleted.is_(False))
+        .order_by(Theme.position, Theme.id)).all()
+
+
+def create_theme(workshop: Workshop, name, colour=None, *, actor: str) -> list[Change]:
+    _editable(workshop)
+    existing = themes_of(workshop.id)
+    theme = Theme(workshop_id=workshop.id, name=_name(name),
+                  colour=_colour(colour) if colour else THEME_COLOURS[len(existing) % len(
+                      THEME_COLOURS)],
+                  position=max((t.position for t in existing), default=-1) + 1)
+    db.session.add(theme)
+    db.session.flush()
+    _record(workshop, actor, "theme.created", {}, {"theme": theme.as_dict()})
+    return [changes.record(workshop.id, "theme.created", {"theme": theme.as_dict()})]
+
+
+def rename_theme(workshop: Workshop, theme_id, name, *, actor: str) -> list[Change]:
+    return _update_theme(workshop, theme_id, actor, name=_name(name))
+
+
+def recolour_theme(workshop: Workshop, theme_id, colour, *, actor: str) -> list[Change]:
+    return _update_theme(workshop, theme_id, actor, colour=_colour(colour))
+
+
+def reorder_themes(workshop: Workshop, order, *, actor: str) -> list[Change]:
+    _editable(workshop)
+    themes = themes_of(workshop.id)
+    if not isinstance(order, list) or sorted(order) != sorted(t.id for t in themes) \
+            or any(isinstance(i, bool) for i in order):
+        raise InvalidInput(_("The new order must list every theme of this workshop once."))
+    before = [t.id for t in themes]
+    _apply_order(themes, order)
+    _record(workshop, actor, "themes.reordered", {"order": before}, {"order": order})
+    return [changes.record(workshop.id, "themes.reordered", {"order": order})]
+
+
+def delete_theme(workshop: Workshop, theme_id, *, actor: str) -> list[Change]:
+    _editable(workshop)
+    theme = _theme(workshop, theme_id)
+    before = _placements(workshop.id, [theme.id, None])
+    members = [p for p in before if p[1] == theme.id]
+    unplaced = _group(workshop.id, None)
+    for offset, (idea_id, _theme_id, _position) in enumerate(members):
+        idea = db.session.get(Idea, idea_id)
+        idea.theme_id, idea.position = None, len(unplaced) + offset
+    theme.deleted = True
+    db.session.flush()
+    after = _placements(workshop.id, [None])
+    _record(workshop, actor, "theme.deleted", {"theme": theme.as_dict(), "placements": before},
+            {"placements": after})
+    return [changes.record(workshop.id, "theme.deleted", {"id": theme.id}),
+            changes.record(workshop.id, "ideas.placed", {"placements": after})]
+
+
+def move_idea(workshop: Workshop, idea_id, theme_id, position, *, actor: str) -> list[Change]:
+    """Put an idea into a theme (or back among the unplaced, theme_id None) at a position."""
+    _editable(workshop)
+    idea = _idea(workshop, idea_id)
+    target = None if theme_id is None else _theme(workshop, theme_id).id
+    if isinstance(position, bool) or not isinstance(position, int) or position < 0:
+        raise InvalidInput(_("The position must be a whole number from 0."))
+    groups = sorted({idea.theme_id, target}, key=lambda g: (g is not None, g or 0))
+    before = _placements(workshop.id, groups)
+    source = [i for i in _group(workshop.id, idea.theme_id) if i.id != idea.id]
+    _renumber(source)
+    destination = source if target == idea.theme_id else _group(workshop.id, target)
+    destination.insert(min(position, len(destination)), idea)
+    idea.theme_id = target
+    _renumber(destination)
+    db.session.flush()
+    after = _placements(workshop.id, groups)
+    if after == before:
+        return []
+    _record(workshop, actor, "idea.moved", {"placements": before}, {"placements": after})
+    return [changes.record(workshop.id, "ideas.placed", {"placements": after})]
+
+
+def merge_ideas(workshop: Workshop, idea_id, into_id, *, actor: str) -> list[Change]:
+    """Merge idea B into idea A: B leaves the boards (its text stays, under A) and its votes
+    move to A; a voter who would pass the per-idea cap on A gets the surplus back."""
+    _editable(workshop)
+    if idea_id == into_id:
+        raise InvalidInput(_("An idea cannot be merged into itself."))
+    merged, into = _idea(workshop, idea_id), _idea(workshop, into_id)
+    moved_votes = []
+    for vote in db.session.scalars(select(Vote).where(Vote.idea_id == merged.id)).all():
+        target = db.session.scalar(select(Vote).where(
+            Vote.idea_id == into.id, Vote.participant_id == vote.participant_id))
+        if target is None:
+            target = Vote(workshop_id=workshop.id, participant_id=vote.participant_id,
+                          idea_id=into.id, dots=0)
+            db.session.add(target)
+        moved = min(workshop.vote_cap - target.dots, vote.dots)
+        moved = max(moved, 0)
+        refund = vote.dots - moved
+        target.dots += moved
+        moved_votes.append([vote.participant_id, vote.dots, moved, refund])
+        if refund:
+            db.session.get(Participant, vote.participant_id).votes_used -= refund
+        db.session.delete(vote)
+    merged.merged_into_id = into.id
+    db.session.flush()
+    _record(workshop, actor, "idea.merged", {"idea": merged.id, "into": into.id,
+                                             "votes": moved_votes},
+            {"idea": merged.id, "into": into.id})
+    return [changes.record(workshop.id, "idea.merged", {"id": merged.id, "into": into.id})]
+
+
+def undo(workshop: Workshop, *, actor: str) -> tuple[list[Change], list[int]]:
+    """Undo the latest board action not yet undone. Returns the changes and the ideas whose
+    vote totals changed (a merge undone gives votes back)."""
+    _editable(workshop)
+    action = db.session.scalar(select(BoardAction).where(
+        BoardAction.workshop_id == workshop.id, BoardAction.undone_at.is_(None))
+        .order_by(BoardAction.id.desc()).limit(1))
+    if action is None:
+        raise InvalidInput(_("There is nothing to undo."))
+    action.undone_at = utcnow()
+    before, voted = action.before, []
+    if action.kind == "theme.created":
+        theme = db.session.get(Theme, action.after["theme"]["id"])
+        theme.deleted = True
+        out = [changes.record(workshop.id, "theme.deleted", {"id": theme.id})]
+    elif action.kind == "theme.updated":
+        theme = db.session.get(Theme, before["theme"]["id"])
+        theme.name, theme.colour = before["theme"]["name"], before["theme"]["colour"]
+        out = [changes.record(workshop.id, "theme.updated", {"theme": theme.as_dict()})]
+    elif action.kind == "themes.reordered":
+        _apply_order(themes_of(workshop.id), before["order"])
+        out = [changes.record(workshop.id, "themes.reordered", {"order": before["order"]})]
+    elif action.kind == "theme.deleted":
+        theme = db.session.get(Theme, before["theme"]["id"])
+        theme.deleted = False
+        _restore(before["placements"])
+        out = [changes.record(workshop.id, "theme.created", {"theme": theme.as_dict()}),
+               changes.record(workshop.id, "ideas.placed", {"placements": before["placements"]})]
+    elif action.kind == "idea.moved":
+        _restore(before["placements"])
+        out = [changes.record(workshop.id, "ideas.placed", {"placements": before["placements"]})]
+    else:  # idea.merged
+        out, voted = _unmerge(workshop, before), [before["idea"], before["into"]]
+    db.session.flush()
+    _record(workshop, actor, "board.undone", {"action": action.id}, {"kind": action.kind})
+    return out, voted
+
+
+def history(workshop_id: int) -> list[dict]:
+    return [a.as_dict() for a in db.session.scalars(select(BoardAction).where(
+        BoardAction.workshop_id == workshop_id).order_by(BoardAction.id))]
+
+
+def _unmerge(workshop: Workshop, before: dict) -> list[Change]:
+    merged = db.session.get(Idea, before["idea"])
+    merged.merged_into_id = None
+    for participant_id, dots, moved, refund in before["votes"]:
+        target = db.session.scalar(select(Vote).where(
+            Vote.idea_id == before["into"], Vote.participant_id == participant_id))
+        if target is not None:
+            target.dots = max(0, target.dots - moved)
+            if target.dots == 0:
+                db.session.delete(target)
+        db.session.add(Vote(workshop_id=workshop.id, participant_id=participant_id,
+                            idea_id=merged.id, dots=dots))
+        db.session.get(Participant, participant_id).votes_used += refund
+    return [changes.record(workshop.id, "idea.unmerged", {"id": merged.id,
+                                                         "into": before["into"]})]
+
+
+def _update_theme(workshop, theme_id, actor, **fields) -> list[Change]:
+    _editable(workshop)
+    theme = _theme(workshop, theme_id)
+    before = theme.as_dict()
+    for name, value in fields.items():
+        setattr(theme, name, value)
+    if theme.as_dict() == before:
+        return []
+    db.session.flush()
+    _record(workshop, actor, "theme.updated", {"theme": before}, {"theme": theme.as_dict()})
+    return [changes.record(workshop.id, "theme.updated", {"theme": theme.as_dict()})]
+
+
+def _record(workshop, actor, kind, before, after) -> BoardAction:
+    action = BoardAction(workshop_id=workshop.id, actor=actor, kind=kind, before=before,
+                         after=after)
+    db.session.add(action)
+    db.session.flush()
+    return action
+
+
+def _editable(workshop: Workshop) -> None:
+    if workshop.phase == "closed":
+        raise InvalidInput(_("This workshop is closed; reopen it to change the board."))
+
+
+def _name(name) -> str:
+    if not isinstance(name, str) or not name.strip():
+        raise InvalidInput(_("A theme needs a name."))
+    name = " ".join(name.split())
+    if len(name) > MAX_NAME:
+        raise InvalidInput(_("The theme name is too long (at most %(n)d characters).",
+                             n=MAX_NAME))
+    return name
+
+
+def _colour(colour) -> str:
+    if not isinstance(colour, str) or not COLOUR.match(colour):
+        raise InvalidInput(_("The colour must look like #1f4fd1."))
+    return colour.lower()
+
+
+def _theme(workshop: Workshop, theme_id) -> Theme:
+    theme = db.session.get(Theme, theme_id) if isinstance(theme_id, int) and not isinstance(
+        theme_id, bool) else None
+    if theme is None or theme.workshop_id != workshop.id or theme.deleted:
+        raise NotFound(_("This theme does not exist in this workshop."))
+    return theme
+
+
+def _idea(workshop: Workshop, idea_id) -> Idea:
+    idea = db.session.get(Idea, idea_id) if isinstance(idea_id, int) and not isinstance(
+        idea_id, bool) else None
+    if idea is None or idea.workshop_id != workshop.id:
+        raise NotFound(_("This idea does not exist in this workshop."))
+    if idea.merged_into_id is not None:
+        raise InvalidInput(_("This idea was merged into another one."))
+    return idea
+
+
+def _group(workshop_id: int, theme_id) -> list[Idea]:
+    return list(db.session.scalars(select(Idea).where(
+        Idea.workshop_id == workshop_id, Idea.theme_id.is_(theme_id) if theme_id is None
+        else Idea.theme_id == theme_id, Idea.merged_into_id.is_(None))
+        .order_by(Idea.position, Idea.id)))
+
+
+def _renumber(ideas: list[Idea]) -> None:
+    for position, idea in enumerate(ideas):
+        idea.position = position
+
+
+def _placements(workshop_id: int, groups) -> list[list]:
+    return [[i.id, i.theme_id, i.position] for g in groups for i in _group(workshop_id, g)]
+
+
+def _restore(placements) -> None:
+    for idea_id, theme_id, position in placements:
+        idea = db.session.get(Idea, idea_id)
+        idea.theme_id, idea.position = theme_id, position
+
+
+def _apply_order(themes: list[Theme], order: list[int]) -> None:
+    by_id = {t.id: t for t in themes}
+    for position, theme_id in enumerate(order):
+        if theme_id in by_id:
+            by_id[theme_id].position = position
+    db.session.flush()

@@ -1,0 +1,75 @@
+"""board: themes, idea placement and merges, action history
+
+Revision ID: 0002_board
+Revises: 0001_initial
+Create Date: 2026-11-24 22:49:52.424168
+
+"""
+from alembic import op
+import sqlalchemy as sa
+
+
+# revision identifiers, used by Alembic.
+revision = '0002_board'
+down_revision = '0001_initial'
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    op.create_table('board_action',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('workshop_id', sa.Integer(), nullable=False),
+    sa.Column('actor', sa.String(length=80), nullable=False),
+    sa.Column('kind', sa.String(length=40), nullable=False),
+    sa.Column('before', sa.JSON(), nullable=False),
+    sa.Column('after', sa.JSON(), nullable=False),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.Column('undone_at', sa.DateTime(), nullable=True),
+    sa.ForeignKeyConstraint(['workshop_id'], ['workshop.id'], ),
+    sa.PrimaryKeyConstraint('id')
+    )
+    with op.batch_alter_table('board_action', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_board_action_workshop_id'), ['workshop_id'], unique=False)
+
+    op.create_table('theme',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('workshop_id', sa.Integer(), nullable=False),
+    sa.Column('name', sa.String(length=80), nullable=False),
+    sa.Column('colour', sa.String(length=7), nullable=False),
+    sa.Column('position', sa.Integer(), nullable=False),
+    sa.Column('deleted', sa.Boolean(), nullable=False),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['workshop_id'], ['workshop.id'], ),
+    sa.PrimaryKeyConstraint('id')
+    )
+    with op.batch_alter_table('theme', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_theme_workshop_id'), ['workshop_id'], unique=False)
+
+    with op.batch_alter_table('idea', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('theme_id', sa.Integer(), nullable=True))
+        batch_op.add_column(sa.Column('position', sa.Integer(), nullable=False, server_default='0'))
+        batch_op.add_column(sa.Column('merged_into_id', sa.Integer(), nullable=True))
+        batch_op.create_index(batch_op.f('ix_idea_theme_id'), ['theme_id'], unique=False)
+        batch_op.create_foreign_key('fk_idea_theme_id_theme', 'theme', ['theme_id'], ['id'])
+        batch_op.create_foreign_key('fk_idea_merged_into_id_idea', 'idea', ['merged_into_id'], ['id'])
+
+
+
+def downgrade():
+    with op.batch_alter_table('idea', schema=None) as batch_op:
+        batch_op.drop_constraint('fk_idea_merged_into_id_idea', type_='foreignkey')
+        batch_op.drop_constraint('fk_idea_theme_id_theme', type_='foreignkey')
+        batch_op.drop_index(batch_op.f('ix_idea_theme_id'))
+        batch_op.drop_column('merged_into_id')
+        batch_op.drop_column('position')
+        batch_op.drop_column('theme_id')
+
+    with op.batch_alter_table('theme', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_theme_workshop_id'))
+
+    op.drop_table('theme')
+    with op.batch_alter_table('board_action', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_board_action_workshop_id'))
+
+    op.drop_table('board_action')
