@@ -66,4 +66,9 @@ def js_strings() -> dict:
         "person_connected": _("person connected"), "people_connected": _("people connected"),
         "connected": _("Connected"), "reconnecting": _("Reconnecting…"),
         "whole_numbers": _("Enter whole numbers."),
+        "not_placed": _("Not placed yet"), "move_to": _("Move to…"),
+        "move_idea": _("Move the idea: {text}"), "merge": _("Merge…"),
+        "merge_here": _("Merge here"), "also_said": _("Also said as:"),
+        "theme_name": _("Theme name"), "theme_colour": _("Colour of {name}"),
+        "delete_theme": _("Delete the theme {name}"),
     }

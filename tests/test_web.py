@@ -187,7 +187,8 @@ def test_json_api_posts_once_and_broadcasts_to_sockets(app, workshop, connect):
     first, again = http.post(url, json=body), http.post(url, json=body)
     assert first.status_code == 200 and first.get_json() == again.get_json()
     assert count_rows(app, Idea) == 1
-    assert [p["name"] for p in screen.received()] == ["idea.posted"]
+    posted = [p for p in screen.received() if p["name"] == "idea.posted"]
+    assert len(posted) == 1  # (a presence count may arrive too)
     state = http.get(f"/api/workshops/{workshop['id']}/state").get_json()
     assert state["role"] == "attendee" and state["sync"]["snapshot"]["ideas"][0]["text"] == "Over HTTP"
 

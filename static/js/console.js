@@ -7,10 +7,12 @@
   var PHASES = ["draft", "collecting", "clustering", "voting", "results", "closed"];
   var render = P.scheduler(draw);
   var lastCount = null;
+  var drawBoard = null;
   var live = P.connect(config, {
     onChange: render,
     onAck: function (entry, ack) {
       if (entry.event === "phase.set") $("phase-error").textContent = ack.ok ? "" : ack.error;
+      if (/^(theme|idea|board)\./.test(entry.event) && !ack.ok) $("announcer").textContent = ack.error;
       if (entry.event === "settings.update") {
         $("settings-msg").textContent = ack.ok ? t("saved") : ack.error;
         $("settings-msg").className = ack.ok ? "muted" : "error";
@@ -29,6 +31,7 @@
     conn.textContent = s.error ? s.error : t(s.online && s.joined ? "connected" : "reconnecting");
     conn.classList.toggle("is-online", s.online && s.joined);
     if (!s.workshop) return;
+    drawBoard(s);
     document.querySelectorAll("#phase-buttons [data-phase]").forEach(function (b) {
       b.setAttribute("aria-pressed", String(b.dataset.phase === s.workshop.phase));
     });
@@ -73,5 +76,6 @@
     live.send("settings.update", { vote_budget: budget, vote_cap: cap });
   });
   $("sort").addEventListener("change", render);
+  drawBoard = P.Board.mount(live, $("board"));
   render();
 })();

@@ -225,3 +225,33 @@ def test_every_screen_follows_every_phase_at_once(pages, browser_db):
         expect(phone.locator("#composer")).to_be_visible(visible=phase == "collecting")
         for name, page in (("phone", phone), ("projector", projector), ("console", console)):
             screenshot(page, f"phases/{name}-{phase}")
+
+
+def test_facilitator_drags_ideas_into_themes_merges_and_undoes(pages, browser_db):
+    workshop = new_workshop(browser_db, phase="clustering", ideas=IDEAS[:4])
+    console = pages("console", f"/f/{workshop['token']}")
+    other = pages("console", f"/f/{workshop['token']}")
+    console.fill("#theme-new", "Testbeds and pilots")
+    console.click("text=Add theme")
+    theme_list = console.locator('.board-list:not([data-theme-id="none"])')
+    expect(theme_list).to_have_count(1)
+    unplaced = console.locator('.board-list[data-theme-id="none"] .board-card')
+    expect(unplaced).to_have_count(4)
+    card = unplaced.filter(has_text=IDEAS[0])
+    card.drag_to(theme_list.first)                      # mouse drag and drop
+    expect(theme_list.first.locator(".board-card")).to_have_count(1)
+    expect(other.locator('.board-list:not([data-theme-id="none"]) .board-card')) \
+        .to_contain_text(IDEAS[0])                       # the other console follows live
+    menu = console.locator('.board-list[data-theme-id="none"] .board-card', has_text=IDEAS[1]) \
+        .locator(".move-menu")
+    menu.select_option(label="Testbeds and pilots")      # the keyboard way
+    expect(theme_list.first.locator(".board-card")).to_have_count(2)
+    console.locator(".board-card", has_text=IDEAS[2]).locator("text=Merge…").click()
+    console.locator(".board-card", has_text=IDEAS[3]).locator("text=Merge here").click()
+    expect(console.locator(".board-card")).to_have_count(3)
+    expect(console.locator(".board-card", has_text=IDEAS[3]).locator(".also")) \
+        .to_contain_text(IDEAS[2])
+    screenshot(console, "console-board")
+    console.keyboard.press("Control+z")                  # undo the merge
+    expect(console.locator(".board-card")).to_have_count(4)
+    expect(other.locator(".board-card")).to_have_count(4)

@@ -1,0 +1,126 @@
+/* Facilitator board on the console: themes as columns, ideas dragged between them
+ * (SortableJS: mouse and touch), a "Move to" menu for keyboard users, merge, undo.
+ * Usage: var drawBoard = Plenary.Board.mount(live, document.getElementById("board"));
+ *        drawBoard(live.state) on every change.
+ */
+(function () {
+  "use strict";
+  var P = window.Plenary, el = P.el, t = P.t;
+
+  function mount(live, root) {
+    var dragging = false, pendingDraw = false, sortables = [], mergeSource = null;
+    var columns = root.querySelector(".board-columns");
+
+    root.querySelector(".theme-form").addEventListener("submit", function (event) {
+      event.preventDefault();
+      var input = event.target.elements.name;
+      if (!input.value.trim()) return;
+      live.send("theme.create", { name: input.value });
+      input.value = "";
+    });
+    root.querySelector(".undo").addEventListener("click", function () { live.send("board.undo", {}); });
+    document.addEventListener("keydown", function (event) {
+      if ((event.ctrlKey || event.metaKey) && event.key === "z" && !isTyping(event.target)) {
+        event.preventDefault();
+        live.send("board.undo", {});
+      }
+      if (event.key === "Escape" && mergeSource !== null) { mergeSource = null; draw(live.state); }
+    });
+
+    function isTyping(target) {
+      var tag = (target.tagName || "").toLowerCase();
+      return tag === "input" || tag === "textarea" || tag === "select";
+    }
+
+    function groups(state) {
+      var themes = Array.from(state.themes.values()).sort(function (a, b) { return a.position - b.position || a.id - b.id; });
+      var byGroup = new Map([[null, []]]);
+      themes.forEach(function (theme) { byGroup.set(theme.id, []); });
+      P.visible(state.ideas).forEach(function (idea) {
+        var key = byGroup.has(idea.theme_id) ? idea.theme_id : null;
+        byGroup.get(key).push(idea);
+      });
+      byGroup.forEach(function (list) { list.sort(function (a, b) { return a.position - b.position || a.id - b.id; }); });
+      return { themes: themes, byGroup: byGroup };
+    }
+
+    function moveMenu(idea, themes) {
+      var select = el("select", { class: "move-menu", "aria-label": t("move_idea", { text: idea.text.slice(0, 40) }) });
+      select.appendChild(el("option", { value: "", text: t("move_to") }));
+      [{ id: null, name: t("not_placed") }].concat(themes).forEach(function (theme) {
+        if (theme.id === idea.theme_id) return;
+        select.appendChild(el("option", { value: theme.id === null ? "none" : String(theme.id), text: theme.name }));
+      });
+      select.addEventListener("change", function () {
+        if (!select.value) return;
+        live.send("idea.move", { idea_id: idea.id, theme_id: select.value === "none" ? null : Number(select.value), position: 1e6 });
+      });
+      return select;
+    }
+
+    function card(idea, themes, state) {
+      var also = Array.from(state.ideas.values()).filter(function (i) { return i.merged_into === idea.id; });
+      var body = [el("span", { class: "text", text: idea.text }), el("span", { class: "count", text: String(idea.votes) })];
+      if (also.length) {
+        body.push(el("span", { class: "also", text: t("also_said") + " " + also.map(function (i) { return "“" + i.text + "”"; }).join(" · ") }));
+      }
+      var tools = el("span", { class: "card-tools" }, [moveMenu(idea, themes)]);
+      if (mergeSource === null) {
+        var merge = el("button", { class: "btn btn-small", type: "button", text: t("merge") });
+        merge.addEventListener("click", function () { mergeSource = idea.id; draw(live.state); });
+        tools.appendChild(merge);
+      } else if (mergeSource !== idea.id) {
+        var here = el("button", { class: "btn btn-small btn-primary", type: "button", text: t("merge_here") });
+        here.addEventListener("click", function () {
+          live.send("idea.merge", { idea_id: mergeSource, into_id: idea.id });
+          mergeSource = null;
+        });
+        tools.appendChild(here);
+      }
+      body.push(tools);
+      return el("li", { class: "board-card" + (mergeSource === idea.id ? " merging" : ""), "data-idea-id": String(idea.id) }, body);
+    }
+
+    function header(theme) {
+      if (theme.id === null) return el("h3", { text: t("not_placed") });
+      var name = el("input", { class: "theme-name", value: theme.name, maxlength: "80", "aria-label": t("theme_name") });
+      name.addEventListener("change", function () { live.send("theme.rename", { theme_id: theme.id, name: name.value }); });
+      var colour = el("input", { type: "color", value: theme.colour, "aria-label": t("theme_colour", { name: theme.name }) });
+      colour.addEventListener("change", function () { live.send("theme.recolour", { theme_id: theme.id, colour: colour.value }); });
+      var remove = el("button", { class: "btn btn-small btn-danger", type: "button", text: "×", "aria-label": t("delete_theme", { name: theme.name }) });
+      remove.addEventListener("click", function () { live.send("theme.delete", { theme_id: theme.id }); });
+      return el("div", { class: "theme-head" }, [colour, name, remove]);
+    }
+
+    function draw(state) {
+      if (dragging) { pendingDraw = true; return; }
+      if (!state.workshop) return;
+      root.querySelector(".merge-hint").hidden = mergeSource === null;
+      sortables.forEach(function (s) { s.destroy(); });
+      sortables = [];
+      columns.textContent = "";
+      var g = groups(state);
+      [{ id: null }].concat(g.themes).forEach(function (theme) {
+        var list = el("ul", { class: "board-list", "data-theme-id": theme.id === null ? "none" : String(theme.id) });
+        g.byGroup.get(theme.id).forEach(function (idea) { list.appendChild(card(idea, g.themes, state)); });
+        var column = el("section", { class: "board-column" }, [header(theme), list]);
+        if (theme.colour) column.style.borderTopColor = theme.colour;
+        columns.appendChild(column);
+        if (window.Sortable) sortables.push(window.Sortable.create(list, {
+          group: "board", animation: 150, filter: "select,button,input", preventOnFilter: false,
+          onStart: function () { dragging = true; },
+          onEnd: function (evt) {
+            dragging = false;
+            var target = evt.to.getAttribute("data-theme-id");
+            live.send("idea.move", { idea_id: Number(evt.item.getAttribute("data-idea-id")),
+                                     theme_id: target === "none" ? null : Number(target), position: evt.newIndex });
+            if (pendingDraw) { pendingDraw = false; draw(live.state); }
+          }
+        }));
+      });
+    }
+    return draw;
+  }
+
+  P.Board = { mount: mount };
+})();
