@@ -32,18 +32,6 @@
       return tag === "input" || tag === "textarea" || tag === "select";
     }
 
-    function groups(state) {
-      var themes = Array.from(state.themes.values()).sort(function (a, b) { return a.position - b.position || a.id - b.id; });
-      var byGroup = new Map([[null, []]]);
-      themes.forEach(function (theme) { byGroup.set(theme.id, []); });
-      P.visible(state.ideas).forEach(function (idea) {
-        var key = byGroup.has(idea.theme_id) ? idea.theme_id : null;
-        byGroup.get(key).push(idea);
-      });
-      byGroup.forEach(function (list) { list.sort(function (a, b) { return a.position - b.position || a.id - b.id; }); });
-      return { themes: themes, byGroup: byGroup };
-    }
-
     function moveMenu(idea, themes) {
       var select = el("select", { class: "move-menu", "aria-label": t("move_idea", { text: idea.text.slice(0, 40) }) });
       select.appendChild(el("option", { value: "", text: t("move_to") }));
@@ -99,10 +87,13 @@
       sortables.forEach(function (s) { s.destroy(); });
       sortables = [];
       columns.textContent = "";
-      var g = groups(state);
-      [{ id: null }].concat(g.themes).forEach(function (theme) {
+      var groups = P.grouped(state);
+      var themes = groups.filter(function (g) { return g.theme; }).map(function (g) { return g.theme; });
+      groups.unshift(groups.pop());  // "not placed yet" first on the console: it is the inbox
+      groups.forEach(function (group) {
+        var theme = group.theme || { id: null };
         var list = el("ul", { class: "board-list", "data-theme-id": theme.id === null ? "none" : String(theme.id) });
-        g.byGroup.get(theme.id).forEach(function (idea) { list.appendChild(card(idea, g.themes, state)); });
+        group.ideas.forEach(function (idea) { list.appendChild(card(idea, themes, state)); });
         var column = el("section", { class: "board-column" }, [header(theme), list]);
         if (theme.colour) column.style.borderTopColor = theme.colour;
         columns.appendChild(column);

@@ -65,7 +65,14 @@
 
   function drawIdeas(s, phase) {
     var list = $("ideas");
-    var ideas = phase === "results" || phase === "closed" ? P.ranked(s.ideas)
+    var ranking = phase === "results" || phase === "closed";
+    var byTheme = !ranking && s.themes.size > 0;   // ideas grouped by theme once there are themes
+    var heads = new Map();
+    var ideas = ranking ? P.ranked(s.ideas)
+      : byTheme ? [].concat.apply([], P.grouped(s).map(function (g) {
+        if (g.ideas.length) heads.set(g.ideas[0].id, g.theme);
+        return g.ideas;
+      }))
       : P.visible(s.ideas).sort(function (a, b) { return b.id - a.id; });
     var ranks = P.rankOf(ideas);
     var focused = document.activeElement && list.contains(document.activeElement)
@@ -76,6 +83,12 @@
         el("div", { class: "idea-meta status-pending", text: s.online ? t("sending") : t("waiting") })])]));
     });
     ideas.forEach(function (idea, i) {
+      if (heads.has(idea.id)) {
+        var theme = heads.get(idea.id);
+        var head = el("li", { class: "group-head", text: theme ? theme.name : t("not_placed") });
+        if (theme) head.style.borderLeftColor = theme.colour;
+        list.appendChild(head);
+      }
       var meta = el("div", { class: "idea-meta" + (mine.has(idea.id) ? " status-saved" : "") });
       meta.textContent = mine.has(idea.id) ? t("saved_mine") : "";
       var body = el("div", { class: "idea-text", text: idea.text }, [meta]);

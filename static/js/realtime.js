@@ -218,6 +218,20 @@
     return Array.from(ideas.values()).filter(function (idea) { return !idea.merged_into; });
   }
 
+  /* The board as groups: [{theme, ideas}] with the themes in their order and the ideas
+     not placed yet last (theme null); ideas in their order within each group. */
+  function grouped(state) {
+    var themes = Array.from(state.themes.values()).sort(function (a, b) {
+      return a.position - b.position || a.id - b.id;
+    });
+    var byId = new Map(themes.map(function (theme) { return [theme.id, { theme: theme, ideas: [] }]; }));
+    var unplaced = { theme: null, ideas: [] };
+    visible(state.ideas).forEach(function (idea) { (byId.get(idea.theme_id) || unplaced).ideas.push(idea); });
+    var groups = Array.from(byId.values()).concat([unplaced]);
+    groups.forEach(function (g) { g.ideas.sort(function (a, b) { return a.position - b.position || a.id - b.id; }); });
+    return groups;
+  }
+
   function ranked(ideas) {
     return visible(ideas).sort(function (a, b) {
       return (b.votes - a.votes) || (a.id - b.id);
@@ -244,6 +258,6 @@
 
   window.Plenary = {
     connect: connect, el: el, readConfig: readConfig, ranked: ranked, rankOf: rankOf,
-    scheduler: scheduler, t: t, votes: votes, load: load, save: save, visible: visible
+    scheduler: scheduler, t: t, votes: votes, load: load, save: save, visible: visible, grouped: grouped
   };
 })();

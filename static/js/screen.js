@@ -75,10 +75,12 @@
     $("phase").textContent = t("phase." + phase);
     var ideas = P.visible(s.ideas);
     var showRanking = phase === "results" || phase === "closed";
-    $("wall").hidden = showRanking;
+    var showThemes = !showRanking && s.themes.size > 0 && (phase === "clustering" || phase === "collecting");
+    $("wall").hidden = showRanking || showThemes;
     $("ranking").hidden = !showRanking;
+    $("themes").hidden = !showThemes;
     var before = positions();
-    var shown = showRanking ? drawRanking(ideas) : drawWall(ideas, phase);
+    var shown = showRanking ? drawRanking(ideas) : showThemes ? drawThemes(s) : drawWall(ideas, phase);
     if (!showRanking) glide(before);
     var hidden = ideas.length - shown;
     $("more").hidden = hidden <= 0;
@@ -103,6 +105,27 @@
       return node;
     });
     return fit($("wall"), nodes);
+  }
+
+  /* Clustering: one column per theme, in the facilitator's order, ideas not placed last. */
+  function drawThemes(state) {
+    var root = $("themes"), shown = 0;
+    root.textContent = "";
+    P.grouped(state).forEach(function (group) {
+      if (!group.theme && !group.ideas.length) return;
+      var head = el("h2", { class: "theme-title", text: group.theme ? group.theme.name : t("not_placed") });
+      var list = el("ul", { class: "theme-list" });
+      var column = el("section", { class: "theme-column" }, [head, list]);
+      if (group.theme) column.style.borderTopColor = group.theme.colour;
+      root.appendChild(column);
+      shown += fit(list, group.ideas.map(function (idea) {
+        var node = card(idea);
+        node.querySelector(".votes").textContent = "";
+        node.querySelector(".bar").hidden = true;
+        return node;
+      }));
+    });
+    return shown;
   }
 
   function drawRanking(ideas) {

@@ -255,3 +255,24 @@ def test_facilitator_drags_ideas_into_themes_merges_and_undoes(pages, browser_db
     console.keyboard.press("Control+z")                  # undo the merge
     expect(console.locator(".board-card")).to_have_count(4)
     expect(other.locator(".board-card")).to_have_count(4)
+
+
+def test_projector_and_phones_show_the_themes_live(pages, browser_db):
+    workshop = new_workshop(browser_db, phase="clustering", ideas=IDEAS[:3])
+    console = pages("console", f"/f/{workshop['token']}")
+    projector = pages("projector", f"/w/{workshop['code']}/screen")
+    phone = pages("phone", f"/j/{workshop['code']}")
+    console.fill("#theme-new", "Cross-border cooperation")
+    console.click("text=Add theme")
+    card = console.locator('.board-list[data-theme-id="none"] .board-card', has_text=IDEAS[1])
+    card.locator(".move-menu").select_option(label="Cross-border cooperation")
+    column = projector.locator(".theme-column", has_text="Cross-border cooperation")
+    expect(column.locator(".card-idea")).to_have_text([IDEAS[1]])
+    expect(projector.locator(".theme-column", has_text="Not placed yet").locator(".card-idea")) \
+        .to_have_count(2)
+    expect(phone.locator(".group-head").first).to_have_text("Cross-border cooperation")
+    assert projector.evaluate(
+        "parseFloat(getComputedStyle(document.querySelector('.theme-list .card-idea')).fontSize)"
+    ) >= 28
+    screenshot(projector, "projector-themes")
+    screenshot(phone, "phone-themes")
