@@ -12,7 +12,7 @@ from .actors import Actor
 from .extensions import db
 from .models import Participant, ProcessedWrite
 from .realtime import broadcast
-from .services import board, changes, ideas, participants, voting, workshops
+from .services import board, changes, ideas, moderation, participants, voting, workshops
 from .services.errors import InvalidInput, NotAllowed, NotFound
 from .services.validation import client_id as valid_client_id
 from .services.validation import expect_object
@@ -191,3 +191,13 @@ def _undo(actor, payload):
     workshop = workshops.get_workshop(actor.workshop_id)
     made, voted = board.undo(workshop, actor=actor.key)
     return _board_answer(workshop.id, made, voted)
+
+
+command("idea.hide", "facilitator", {"idea_id": int, "hidden": bool})(_board(
+    lambda w, p, who: moderation.set_flag(w, p["idea_id"], "hidden", p["hidden"], actor=who)))
+command("idea.pin", "facilitator", {"idea_id": int, "pinned": bool})(_board(
+    lambda w, p, who: moderation.set_flag(w, p["idea_id"], "pinned", p["pinned"], actor=who)))
+command("idea.delete", "facilitator", {"idea_id": int})(_board(
+    lambda w, p, who: moderation.set_flag(w, p["idea_id"], "deleted", True, actor=who)))
+command("idea.edit", "facilitator", {"idea_id": int, "text": object})(_board(
+    lambda w, p, who: moderation.edit_text(w, p["idea_id"], p["text"], actor=who)))

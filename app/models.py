@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint, text
+from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint, false, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .extensions import db
@@ -116,6 +116,10 @@ class Idea(db.Model):
     theme_id: Mapped[int | None] = mapped_column(ForeignKey("theme.id"), index=True)
     position: Mapped[int] = mapped_column(default=0)
     merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("idea.id"))
+    # Moderation: hidden from attendees and the projector; pinned first; deleted (soft).
+    hidden: Mapped[bool] = mapped_column(default=False, server_default=false())
+    pinned: Mapped[bool] = mapped_column(default=False, server_default=false())
+    deleted: Mapped[bool] = mapped_column(default=False, server_default=false())
 
 
 class BoardAction(db.Model):

@@ -26,7 +26,7 @@ def themes_of(workshop_id: int) -> list[Theme]:
 
 
 def create_theme(workshop: Workshop, name, colour=None, *, actor: str) -> list[Change]:
-    _editable(workshop)
+    require_editable(workshop)
     existing = themes_of(workshop.id)
     theme = Theme(workshop_id=workshop.id, name=_name(name),
                   colour=_colour(colour) if colour else THEME_COLOURS[len(existing) % len(
@@ -34,7 +34,7 @@ def create_theme(workshop: Workshop, name, colour=None, *, actor: str) -> list[C
                   position=max((t.position for t in existing), default=-1) + 1)
     db.session.add(theme)
     db.session.flush()
-    _record(workshop, actor, "theme.created", {}, {"theme": theme.as_dict()})
+    record_action(workshop, actor, "theme.created", {}, {"theme": theme.as_dict()})
     return [changes.record(workshop.id, "theme.created", {"theme": theme.as_dict()})]
 
 
@@ -47,19 +47,19 @@ def recolour_theme(workshop: Workshop, theme_id, colour, *, actor: str) -> list[
 
 
 def reorder_themes(workshop: Workshop, order, *, actor: str) -> list[Change]:
-    _editable(workshop)
+    require_editable(workshop)
     themes = themes_of(workshop.id)
     if not isinstance(order, list) or sorted(order) != sorted(t.id for t in themes) \
             or any(isinstance(i, bool) for i in order):
         raise InvalidInput(_("The new order must list every theme of this workshop once."))
     before = [t.id for t in themes]
     _apply_order(themes, order)
-    _record(workshop, actor, "themes.reordered", {"order": before}, {"order": order})
+    record_action(workshop, actor, "themes.reordered", {"order": before}, {"order": order})
     return [changes.record(workshop.id, "themes.reordered", {"order": order})]
 
 
 def delete_theme(workshop: Workshop, theme_id, *, actor: str) -> list[Change]:
-    _editable(workshop)
+    require_editable(workshop)
     theme = _theme(workshop, theme_id)
     before = _placements(workshop.id, [theme.id, None])
     members = [p for p in before if p[1] == theme.id]
@@ -70,7 +70,7 @@ def delete_theme(workshop: Workshop, theme_id, *, actor: str) -> list[Change]:
     theme.deleted = True
     db.session.flush()
     after = _placements(workshop.id, [None])
-    _record(workshop, actor, "theme.deleted", {"theme": theme.as_dict(), "placements": before},
+    record_action(workshop, actor, "theme.deleted", {"theme": theme.as_dict(), "placements": before},
             {"placements": after})
     return [changes.record(workshop.id, "theme.deleted", {"id": theme.id}),
             changes.record(workshop.id, "ideas.placed", {"placements": after})]
@@ -78,8 +78,8 @@ def delete_theme(workshop: Workshop, theme_id, *, actor: str) -> list[Change]:
 
 def move_idea(workshop: Workshop, idea_id, theme_id, position, *, actor: str) -> list[Change]:
     """Put an idea into a theme (or back among the unplaced, theme_id None) at a position."""
-    _editable(workshop)
-    idea = _idea(workshop, idea_id)
+    require_editable(workshop)
+    idea = find_idea(workshop, idea_id)
     target = None if theme_id is None else _theme(workshop, theme_id).id
     if isinstance(position, bool) or not isinstance(position, int) or position < 0:
         raise InvalidInput(_("The position must be a whole number from 0."))
@@ -95,17 +95,17 @@ def move_idea(workshop: Workshop, idea_id, theme_id, position, *, actor: str) ->
     after = _placements(workshop.id, groups)
     if after == before:
         return []
-    _record(workshop, actor, "idea.moved", {"placements": before}, {"placements": after})
+    record_action(workshop, actor, "idea.moved", {"placements": before}, {"placements": after})
     return [changes.record(workshop.id, "ideas.placed", {"placements": after})]
 
 
 def merge_ideas(workshop: Workshop, idea_id, into_id, *, actor: str) -> list[Change]:
     """Merge idea B into idea A: B leaves the boards (its text stays, under A) and its votes
     move to A; a voter who would pass the per-idea cap on A gets the surplus back."""
-    _editable(workshop)
+    require_editable(workshop)
     if idea_id == into_id:
         raise InvalidInput(_("An idea cannot be merged into itself."))
-    merged, into = _idea(workshop, idea_id), _idea(workshop, into_id)
+    merged, into = find_idea(workshop, idea_id), find_idea(workshop, into_id)
     moved_votes = []
     for vote in db.session.scalars(select(Vote).where(Vote.idea_id == merged.id)).all():
         target = db.session.scalar(select(Vote).where(
@@ -124,7 +124,7 @@ def merge_ideas(workshop: Workshop, idea_id, into_id, *, actor: str) -> list[Cha
         db.session.delete(vote)
     merged.merged_into_id = into.id
     db.session.flush()
-    _record(workshop, actor, "idea.merged", {"idea": merged.id, "into": into.id,
+    record_action(workshop, actor, "idea.merged", {"idea": merged.id, "into": into.id,
                                              "votes": moved_votes},
             {"idea": merged.id, "into": into.id})
     return [changes.record(workshop.id, "idea.merged", {"id": merged.id, "into": into.id})]
@@ -133,7 +133,7 @@ def merge_ideas(workshop: Workshop, idea_id, into_id, *, actor: str) -> list[Cha
 def undo(workshop: Workshop, *, actor: str) -> tuple[list[Change], list[int]]:
     """Undo the latest board action not yet undone. Returns the changes and the ideas whose
     vote totals changed (a merge undone gives votes back)."""
-    _editable(workshop)
+    require_editable(workshop)
     action = db.session.scalar(select(BoardAction).where(
         BoardAction.workshop_id == workshop.id, BoardAction.undone_at.is_(None))
         .order_by(BoardAction.id.desc()).limit(1))
@@ -158,13 +158,18 @@ def undo(workshop: Workshop, *, actor: str) -> tuple[list[Change], list[int]]:
         _restore(before["placements"])
         out = [changes.record(workshop.id, "theme.created", {"theme": theme.as_dict()}),
                changes.record(workshop.id, "ideas.placed", {"placements": before["placements"]})]
+    elif action.kind == "idea.updated":
+        idea = db.session.get(Idea, before["id"])
+        for field, value in before["fields"].items():
+            setattr(idea, field, value)
+        out = [changes.record(workshop.id, "idea.updated", changes.idea_update(idea, before["fields"]))]
     elif action.kind == "idea.moved":
         _restore(before["placements"])
         out = [changes.record(workshop.id, "ideas.placed", {"placements": before["placements"]})]
     else:  # idea.merged
         out, voted = _unmerge(workshop, before), [before["idea"], before["into"]]
     db.session.flush()
-    _record(workshop, actor, "board.undone", {"action": action.id}, {"kind": action.kind})
+    record_action(workshop, actor, "board.undone", {"action": action.id}, {"kind": action.kind})
     return out, voted
 
 
@@ -191,7 +196,7 @@ def _unmerge(workshop: Workshop, before: dict) -> list[Change]:
 
 
 def _update_theme(workshop, theme_id, actor, **fields) -> list[Change]:
-    _editable(workshop)
+    require_editable(workshop)
     theme = _theme(workshop, theme_id)
     before = theme.as_dict()
     for name, value in fields.items():
@@ -199,11 +204,11 @@ def _update_theme(workshop, theme_id, actor, **fields) -> list[Change]:
     if theme.as_dict() == before:
         return []
     db.session.flush()
-    _record(workshop, actor, "theme.updated", {"theme": before}, {"theme": theme.as_dict()})
+    record_action(workshop, actor, "theme.updated", {"theme": before}, {"theme": theme.as_dict()})
     return [changes.record(workshop.id, "theme.updated", {"theme": theme.as_dict()})]
 
 
-def _record(workshop, actor, kind, before, after) -> BoardAction:
+def record_action(workshop, actor, kind, before, after) -> BoardAction:
     action = BoardAction(workshop_id=workshop.id, actor=actor, kind=kind, before=before,
                          after=after)
     db.session.add(action)
@@ -211,7 +216,7 @@ def _record(workshop, actor, kind, before, after) -> BoardAction:
     return action
 
 
-def _editable(workshop: Workshop) -> None:
+def require_editable(workshop: Workshop) -> None:
     if workshop.phase == "closed":
         raise InvalidInput(_("This workshop is closed; reopen it to change the board."))
 
@@ -240,20 +245,22 @@ def _theme(workshop: Workshop, theme_id) -> Theme:
     return theme
 
 
-def _idea(workshop: Workshop, idea_id) -> Idea:
+def find_idea(workshop: Workshop, idea_id) -> Idea:
     idea = db.session.get(Idea, idea_id) if isinstance(idea_id, int) and not isinstance(
         idea_id, bool) else None
     if idea is None or idea.workshop_id != workshop.id:
         raise NotFound(_("This idea does not exist in this workshop."))
     if idea.merged_into_id is not None:
         raise InvalidInput(_("This idea was merged into another one."))
+    if idea.deleted:
+        raise NotFound(_("This idea was deleted."))
     return idea
 
 
 def _group(workshop_id: int, theme_id) -> list[Idea]:
     return list(db.session.scalars(select(Idea).where(
         Idea.workshop_id == workshop_id, Idea.theme_id.is_(theme_id) if theme_id is None
-        else Idea.theme_id == theme_id, Idea.merged_into_id.is_(None))
+        else Idea.theme_id == theme_id, Idea.merged_into_id.is_(None), Idea.deleted.is_(False))
         .order_by(Idea.position, Idea.id)))
 
 

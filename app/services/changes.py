@@ -24,7 +24,8 @@ def current_version(workshop_id: int) -> int:
     return db.session.scalar(select(Workshop.version).where(Workshop.id == workshop_id))
 
 
-def sync(workshop_id: int, since: int | None, max_deltas: int) -> tuple[int, dict]:
+def sync(workshop_id: int, since: int | None, max_deltas: int,
+         moderator: bool = False) -> tuple[int, dict]:
     """What a client at version `since` needs: the deltas after it, or a snapshot."""
     version = current_version(workshop_id)
     if since is not None and 0 <= since <= version and version - since <= max_deltas:
@@ -35,13 +36,23 @@ def sync(workshop_id: int, since: int | None, max_deltas: int) -> tuple[int, dic
         ).all()
         if len(rows) == version - since:
             return version, {"mode": "deltas", "deltas": [c.envelope() for c in rows]}
-    return version, {"mode": "snapshot", "snapshot": snapshot(workshop_id)}
+    return version, {"mode": "snapshot", "snapshot": snapshot(workshop_id, moderator)}
 
 
 def idea_dict(idea: Idea, votes: int = 0) -> dict:
     return {"id": idea.id, "text": idea.text, "votes": votes,
             "created_at": isoformat(idea.created_at), "theme_id": idea.theme_id,
-            "position": idea.position, "merged_into": idea.merged_into_id}
+            "position": idea.position, "merged_into": idea.merged_into_id,
+            "hidden": idea.hidden, "pinned": idea.pinned}
+
+
+def idea_update(idea: Idea, fields: dict) -> dict:
+    """The delta for changed fields of an idea. Unhiding carries the whole idea, since
+    attendees never received a hidden idea's text."""
+    data = {"id": idea.id, **fields}
+    if fields.get("hidden") is False or fields.get("deleted") is False:
+        data["idea"] = idea_dict(idea, tallies(idea.workshop_id, [idea.id])[idea.id])
+    return data
 
 
 def tallies(workshop_id: int, idea_ids=None) -> dict[int, int]:
@@ -55,14 +66,17 @@ def tallies(workshop_id: int, idea_ids=None) -> dict[int, int]:
     return counts
 
 
-def snapshot(workshop_id: int) -> dict:
+def snapshot(workshop_id: int, moderator: bool = False) -> dict:
+    """The whole board. Deleted ideas are left out; hidden ones too, except for the
+    facilitator (moderator), who can unhide them."""
     # Version first: anything newer than it reaches the client again as a delta, and
     # every delta is safe to apply twice.
     workshop = db.session.get(Workshop, workshop_id)
     version = current_version(workshop_id)
-    ideas = db.session.scalars(
-        select(Idea).where(Idea.workshop_id == workshop_id).order_by(Idea.id)
-    ).all()
+    query = select(Idea).where(Idea.workshop_id == workshop_id, Idea.deleted.is_(False))
+    if not moderator:
+        query = query.where(Idea.hidden.is_(False))
+    ideas = db.session.scalars(query.order_by(Idea.id)).all()
     counts = tallies(workshop_id)
     return {
         "workshop": {

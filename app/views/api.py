@@ -43,7 +43,8 @@ def state(workshop_id):
             since = int(since)
         except ValueError:
             raise InvalidInput("Parameter 'since' must be a whole number.") from None
-    version, sync = changes.sync(workshop.id, since, current_app.config["MAX_DELTAS"])
+    version, sync = changes.sync(workshop.id, since, current_app.config["MAX_DELTAS"],
+                                 moderator=actor.role == "facilitator")
     answer = {"ok": True, "role": actor.role, "version": version, "sync": sync}
     if actor.role == "attendee":
         answer["me"] = participants.own_state(actor.participant_id)

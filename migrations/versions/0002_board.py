@@ -50,6 +50,9 @@ def upgrade():
         batch_op.add_column(sa.Column('theme_id', sa.Integer(), nullable=True))
         batch_op.add_column(sa.Column('position', sa.Integer(), nullable=False, server_default='0'))
         batch_op.add_column(sa.Column('merged_into_id', sa.Integer(), nullable=True))
+        for flag in ('hidden', 'pinned', 'deleted'):
+            batch_op.add_column(sa.Column(flag, sa.Boolean(), nullable=False,
+                                          server_default=sa.text('false')))
         batch_op.create_index(batch_op.f('ix_idea_theme_id'), ['theme_id'], unique=False)
         batch_op.create_foreign_key('fk_idea_theme_id_theme', 'theme', ['theme_id'], ['id'])
         batch_op.create_foreign_key('fk_idea_merged_into_id_idea', 'idea', ['merged_into_id'], ['id'])
@@ -61,6 +64,8 @@ def downgrade():
         batch_op.drop_constraint('fk_idea_merged_into_id_idea', type_='foreignkey')
         batch_op.drop_constraint('fk_idea_theme_id_theme', type_='foreignkey')
         batch_op.drop_index(batch_op.f('ix_idea_theme_id'))
+        for flag in ('deleted', 'pinned', 'hidden'):
+            batch_op.drop_column(flag)
         batch_op.drop_column('merged_into_id')
         batch_op.drop_column('position')
         batch_op.drop_column('theme_id')

@@ -8,7 +8,7 @@
   var P = window.Plenary, el = P.el, t = P.t;
 
   function mount(live, root) {
-    var dragging = false, pendingDraw = false, sortables = [], mergeSource = null;
+    var dragging = false, pendingDraw = false, sortables = [], mergeSource = null, editing = null;
     var columns = root.querySelector(".board-columns");
 
     root.querySelector(".theme-form").addEventListener("submit", function (event) {
@@ -52,7 +52,7 @@
       if (also.length) {
         body.push(el("span", { class: "also", text: t("also_said") + " " + also.map(function (i) { return "“" + i.text + "”"; }).join(" · ") }));
       }
-      var tools = el("span", { class: "card-tools" }, [moveMenu(idea, themes)]);
+      var tools = el("span", { class: "card-tools" }, [moveMenu(idea, themes), moderationMenu(idea)]);
       if (mergeSource === null) {
         var merge = el("button", { class: "btn btn-small", type: "button", text: t("merge") });
         merge.addEventListener("click", function () { mergeSource = idea.id; draw(live.state); });
@@ -66,7 +66,37 @@
         tools.appendChild(here);
       }
       body.push(tools);
-      return el("li", { class: "board-card" + (mergeSource === idea.id ? " merging" : ""), "data-idea-id": String(idea.id) }, body);
+      if (editing === idea.id) body[0] = editor(idea);
+      var classes = "board-card" + (mergeSource === idea.id ? " merging" : "") +
+        (idea.hidden ? " is-hidden" : "") + (idea.pinned ? " is-pinned" : "");
+      return el("li", { class: classes, "data-idea-id": String(idea.id) }, body);
+    }
+
+    function moderationMenu(idea) {
+      var select = el("select", { class: "moderate-menu", "aria-label": t("moderate_idea", { text: idea.text.slice(0, 40) }) });
+      [["", t("moderate")], ["pin", idea.pinned ? t("unpin") : t("pin")],
+       ["hide", idea.hidden ? t("unhide") : t("hide")], ["edit", t("edit")], ["delete", t("delete")]]
+        .forEach(function (o) { select.appendChild(el("option", { value: o[0], text: o[1] })); });
+      select.addEventListener("change", function () {
+        var v = select.value;
+        if (v === "pin") live.send("idea.pin", { idea_id: idea.id, pinned: !idea.pinned });
+        if (v === "hide") live.send("idea.hide", { idea_id: idea.id, hidden: !idea.hidden });
+        if (v === "delete") live.send("idea.delete", { idea_id: idea.id });
+        if (v === "edit") { editing = idea.id; draw(live.state); }
+      });
+      return select;
+    }
+
+    function editor(idea) {
+      var area = el("textarea", { class: "edit-text", maxlength: "500", "aria-label": t("edit") });
+      area.value = idea.text;
+      var save = el("button", { class: "btn btn-small btn-primary", type: "button", text: t("save") });
+      save.addEventListener("click", function () {
+        live.send("idea.edit", { idea_id: idea.id, text: area.value });
+        editing = null;
+      });
+      setTimeout(function () { area.focus(); }, 0);
+      return el("span", { class: "editor" }, [area, save]);
     }
 
     function header(theme) {
@@ -81,13 +111,17 @@
     }
 
     function draw(state) {
-      if (dragging) { pendingDraw = true; return; }
+      if (dragging || (editing !== null && root.contains(document.activeElement) &&
+                       document.activeElement.classList.contains("edit-text"))) {
+        pendingDraw = true;
+        return;
+      }
       if (!state.workshop) return;
       root.querySelector(".merge-hint").hidden = mergeSource === null;
       sortables.forEach(function (s) { s.destroy(); });
       sortables = [];
       columns.textContent = "";
-      var groups = P.grouped(state);
+      var groups = P.grouped(state, true);
       var themes = groups.filter(function (g) { return g.theme; }).map(function (g) { return g.theme; });
       groups.unshift(groups.pop());  // "not placed yet" first on the console: it is the inbox
       groups.forEach(function (group) {

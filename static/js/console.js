@@ -35,7 +35,7 @@
     document.querySelectorAll("#phase-buttons [data-phase]").forEach(function (b) {
       b.setAttribute("aria-pressed", String(b.dataset.phase === s.workshop.phase));
     });
-    var ideas = P.visible(s.ideas);
+    var ideas = P.visible(s.ideas, true);
     var order = $("sort").value;
     ideas = order === "votes" ? P.ranked(s.ideas) : ideas.sort(function (a, b) { return b.id - a.id; });
     var list = $("ideas");

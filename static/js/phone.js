@@ -73,7 +73,7 @@
         if (g.ideas.length) heads.set(g.ideas[0].id, g.theme);
         return g.ideas;
       }))
-      : P.visible(s.ideas).sort(function (a, b) { return b.id - a.id; });
+      : P.visible(s.ideas).sort(P.newestPinnedFirst);
     var ranks = P.rankOf(ideas);
     var focused = document.activeElement && list.contains(document.activeElement)
       ? document.activeElement.getAttribute("data-key") : null;

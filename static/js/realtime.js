@@ -14,7 +14,7 @@
   "use strict";
   var DELTA_TYPES = ["idea.posted", "phase.changed", "settings.changed", "votes.tallied",
     "theme.created", "theme.updated", "theme.deleted", "themes.reordered", "ideas.placed",
-    "idea.merged", "idea.unmerged"];
+    "idea.merged", "idea.unmerged", "idea.updated"];
   var ACK_TIMEOUT_MS = 8000;
 
   function newClientId() {
@@ -82,6 +82,12 @@
       } else if (env.type === "idea.merged" || env.type === "idea.unmerged") {
         var merged = state.ideas.get(data.id);
         if (merged) merged.merged_into = env.type === "idea.merged" ? data.into : null;
+      } else if (env.type === "idea.updated") {
+        if (data.idea) state.ideas.set(data.idea.id, Object.assign(state.ideas.get(data.idea.id) || {}, data.idea));
+        var changedIdea = state.ideas.get(data.id);
+        if (changedIdea) ["text", "hidden", "pinned", "deleted"].forEach(function (k) {
+          if (k in data) changedIdea[k] = data[k];
+        });
       } else if (env.type === "votes.tallied") {
         Object.keys(data.tallies).forEach(function (id) {
           var idea = state.ideas.get(Number(id));
@@ -213,20 +219,26 @@
 
   function votes(n) { return t(n === 1 ? "vote_one" : "vote_many", { n: n }); }
 
-  /* The ideas on the boards: a merged idea lives on under the one it was merged into. */
-  function visible(ideas) {
-    return Array.from(ideas.values()).filter(function (idea) { return !idea.merged_into; });
+  /* The ideas on the boards: a merged idea lives on under the one it was merged into;
+     deleted ones are gone; hidden ones only the facilitator sees (withHidden). */
+  function visible(ideas, withHidden) {
+    return Array.from(ideas.values()).filter(function (idea) {
+      return !idea.merged_into && !idea.deleted && (withHidden || !idea.hidden);
+    });
   }
+
+  /* Newest first, pinned ideas before the rest. */
+  function newestPinnedFirst(a, b) { return (b.pinned ? 1 : 0) - (a.pinned ? 1 : 0) || b.id - a.id; }
 
   /* The board as groups: [{theme, ideas}] with the themes in their order and the ideas
      not placed yet last (theme null); ideas in their order within each group. */
-  function grouped(state) {
+  function grouped(state, withHidden) {
     var themes = Array.from(state.themes.values()).sort(function (a, b) {
       return a.position - b.position || a.id - b.id;
     });
     var byId = new Map(themes.map(function (theme) { return [theme.id, { theme: theme, ideas: [] }]; }));
     var unplaced = { theme: null, ideas: [] };
-    visible(state.ideas).forEach(function (idea) { (byId.get(idea.theme_id) || unplaced).ideas.push(idea); });
+    visible(state.ideas, withHidden).forEach(function (idea) { (byId.get(idea.theme_id) || unplaced).ideas.push(idea); });
     var groups = Array.from(byId.values()).concat([unplaced]);
     groups.forEach(function (g) { g.ideas.sort(function (a, b) { return a.position - b.position || a.id - b.id; }); });
     return groups;
@@ -258,6 +270,7 @@
 
   window.Plenary = {
     connect: connect, el: el, readConfig: readConfig, ranked: ranked, rankOf: rankOf,
-    scheduler: scheduler, t: t, votes: votes, load: load, save: save, visible: visible, grouped: grouped
+    scheduler: scheduler, t: t, votes: votes, load: load, save: save, visible: visible, grouped: grouped,
+    newestPinnedFirst: newestPinnedFirst
   };
 })();

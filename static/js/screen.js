@@ -27,6 +27,7 @@
       node.addEventListener("animationend", function () { node.classList.remove("is-new"); });
       cards.set(idea.id, node);
     }
+    node.querySelector(".text").textContent = idea.text;  // the facilitator may fix a typo
     return node;
   }
 
@@ -94,7 +95,7 @@
   function drawWall(ideas, phase) {
     var voting = phase === "voting";
     var ordered = voting ? P.ranked(new Map(ideas.map(function (i) { return [i.id, i]; })))
-      : ideas.sort(function (a, b) { return b.id - a.id; });
+      : ideas.sort(P.newestPinnedFirst);
     var max = Math.max(1, Math.max.apply(null, ordered.map(function (i) { return i.votes; }).concat([0])));
     var nodes = ordered.map(function (idea) {
       var node = card(idea);

@@ -238,7 +238,7 @@ def test_facilitator_drags_ideas_into_themes_merges_and_undoes(pages, browser_db
     unplaced = console.locator('.board-list[data-theme-id="none"] .board-card')
     expect(unplaced).to_have_count(4)
     card = unplaced.filter(has_text=IDEAS[0])
-    card.drag_to(theme_list.first)                      # mouse drag and drop
+    card.locator(".text").drag_to(theme_list.first)     # mouse drag and drop, by the text
     expect(theme_list.first.locator(".board-card")).to_have_count(1)
     expect(other.locator('.board-list:not([data-theme-id="none"]) .board-card')) \
         .to_contain_text(IDEAS[0])                       # the other console follows live
@@ -276,3 +276,22 @@ def test_projector_and_phones_show_the_themes_live(pages, browser_db):
     ) >= 28
     screenshot(projector, "projector-themes")
     screenshot(phone, "phone-themes")
+
+
+def test_facilitator_hides_and_edits_an_idea_and_every_screen_follows(pages, browser_db):
+    workshop = new_workshop(browser_db, ideas=["Shared testbeds", "Something rude", "Vouchrs"])
+    console = pages("console", f"/f/{workshop['token']}")
+    projector = pages("projector", f"/w/{workshop['code']}/screen")
+    phone = pages("phone", f"/j/{workshop['code']}")
+    expect(phone.locator("#ideas .idea")).to_have_count(3)
+    rude = console.locator(".board-card", has_text="Something rude")
+    rude.locator(".moderate-menu").select_option("hide")
+    expect(phone.locator("#ideas .idea")).to_have_count(2)
+    expect(projector.locator(".card-idea", has_text="Something rude")).to_have_count(0)
+    expect(rude).to_have_class(re.compile("is-hidden"))   # the facilitator still sees it
+    typo = console.locator(".board-card", has_text="Vouchrs")
+    typo.locator(".moderate-menu").select_option("edit")
+    console.locator(".edit-text").fill("Cross-border vouchers")
+    console.locator(".editor >> text=Save").click()
+    expect(phone.locator("#ideas")).to_contain_text("Cross-border vouchers")
+    expect(projector.locator("#wall")).to_contain_text("Cross-border vouchers")
