@@ -12,7 +12,7 @@ from .actors import Actor
 from .extensions import db
 from .models import Participant, ProcessedWrite
 from .realtime import broadcast
-from .services import board, changes, ideas, moderation, participants, voting, workshops
+from .services import board, changes, clock, ideas, moderation, participants, voting, workshops
 from .services.errors import InvalidInput, NotAllowed, NotFound
 from .services.validation import client_id as valid_client_id
 from .services.validation import expect_object
@@ -201,3 +201,24 @@ command("idea.delete", "facilitator", {"idea_id": int})(_board(
     lambda w, p, who: moderation.set_flag(w, p["idea_id"], "deleted", True, actor=who)))
 command("idea.edit", "facilitator", {"idea_id": int, "text": object})(_board(
     lambda w, p, who: moderation.edit_text(w, p["idea_id"], p["text"], actor=who)))
+
+
+# --- the clock ------------------------------------------------------------------------
+
+def _clock(action):
+    def run(actor, payload):
+        workshop = workshops.get_workshop(actor.workshop_id)
+        change = action(workshop, payload)
+        if workshop.clock_ends_at is not None:
+            broadcast.clock_running(workshop.id, workshop.clock_ends_at)
+        return {"ok": True, "version": change.version, "clock": change.data}, [change.envelope()], []
+    return run
+
+
+command("clock.start", "facilitator", {"seconds": int}, {"advance": bool})(_clock(
+    lambda w, p: clock.start(w, p["seconds"], p.get("advance") or False)))
+command("clock.pause", "facilitator", {})(_clock(lambda w, p: clock.pause(w)))
+command("clock.resume", "facilitator", {})(_clock(lambda w, p: clock.resume(w)))
+command("clock.extend", "facilitator", {"seconds": int})(_clock(
+    lambda w, p: clock.extend(w, p["seconds"])))
+command("clock.stop", "facilitator", {})(_clock(lambda w, p: clock.stop(w)))

@@ -67,6 +67,11 @@ class Workshop(db.Model):
     vote_cap: Mapped[int] = mapped_column(default=1)
     version: Mapped[int] = mapped_column(default=0)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # The countdown: running until clock_ends_at, or paused with clock_remaining_ms left;
+    # clock_advance: move to the next phase when it reaches zero.
+    clock_ends_at: Mapped[datetime | None]
+    clock_remaining_ms: Mapped[int | None]
+    clock_advance: Mapped[bool] = mapped_column(default=False, server_default=false())
     event: Mapped[Event] = relationship(back_populates="workshops")
 
     def settings(self) -> dict:

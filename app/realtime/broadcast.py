@@ -66,6 +66,32 @@ def presence_changed(workshop_id: int) -> None:
     _presence.mark(workshop_id)
 
 
+def clock_running(workshop_id: int, ends_at) -> None:
+    """Wake up when the clock should reach zero, and let the database decide whether it
+    still does (it may have been paused, extended or stopped meanwhile)."""
+    from ..models import utcnow
+    from ..services import clock
+    app = _app
+
+    def wait_and_expire():
+        socketio.sleep(max(0.0, (ends_at - utcnow()).total_seconds()))
+        if _app is not app:
+            return
+        with app.app_context():
+            try:
+                made = clock.expire(workshop_id, ends_at)
+                envelopes = [change.envelope() for change in made if change]
+                db.session.commit()
+                publish(workshop_id, envelopes)
+            except Exception:
+                log.exception("clock expiry failed for workshop %s", workshop_id)
+                db.session.rollback()
+            finally:
+                db.session.remove()
+
+    socketio.start_background_task(wait_and_expire)
+
+
 def _flush_tallies(workshop_id: int, idea_ids: set) -> None:
     if not idea_ids:
         return

@@ -21,7 +21,7 @@ from flask_socketio import join_room
 from .. import commands, identity
 from ..actors import ROLES, Actor
 from ..extensions import db, socketio
-from ..services import board, changes, participants, workshops
+from ..services import board, changes, clock, participants, workshops
 from ..services.errors import DomainError, InvalidInput, NotAllowed
 from ..services.validation import expect_object
 from . import broadcast, connections
@@ -83,7 +83,7 @@ def join(payload):
         broadcast.presence_changed(workshop.id)
     answer = _sync_answer(actor, payload.get("since"))
     return {"ok": True, "role": role, "connected": connections.attendee_count(workshop.id),
-            **answer}
+            "server_time": clock.now_ms(), **answer}
 
 
 def sync(payload):

@@ -66,6 +66,11 @@ def tallies(workshop_id: int, idea_ids=None) -> dict[int, int]:
     return counts
 
 
+def clock_state(workshop: Workshop) -> dict:
+    from .clock import state
+    return state(workshop)
+
+
 def snapshot(workshop_id: int, moderator: bool = False) -> dict:
     """The whole board. Deleted ideas are left out; hidden ones too, except for the
     facilitator (moderator), who can unhide them."""
@@ -83,6 +88,7 @@ def snapshot(workshop_id: int, moderator: bool = False) -> dict:
             "id": workshop.id, "code": workshop.code, "title": workshop.title,
             "question": workshop.question, "event_title": workshop.event.title,
             "phase": workshop.phase, **workshop.settings(), "version": version,
+            "clock": clock_state(workshop),
         },
         "ideas": [idea_dict(idea, counts.get(idea.id, 0)) for idea in ideas],
         "themes": [theme.as_dict() for theme in db.session.scalars(

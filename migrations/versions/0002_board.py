@@ -1,4 +1,4 @@
-"""board: themes, idea placement and merges, action history
+"""board: themes, idea placement and merges, moderation, action history, the clock
 
 Revision ID: 0002_board
 Revises: 0001_initial
@@ -46,6 +46,12 @@ def upgrade():
     with op.batch_alter_table('theme', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_theme_workshop_id'), ['workshop_id'], unique=False)
 
+    with op.batch_alter_table('workshop', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('clock_ends_at', sa.DateTime(), nullable=True))
+        batch_op.add_column(sa.Column('clock_remaining_ms', sa.Integer(), nullable=True))
+        batch_op.add_column(sa.Column('clock_advance', sa.Boolean(), nullable=False,
+                                      server_default=sa.text('false')))
+
     with op.batch_alter_table('idea', schema=None) as batch_op:
         batch_op.add_column(sa.Column('theme_id', sa.Integer(), nullable=True))
         batch_op.add_column(sa.Column('position', sa.Integer(), nullable=False, server_default='0'))
@@ -69,6 +75,10 @@ def downgrade():
         batch_op.drop_column('merged_into_id')
         batch_op.drop_column('position')
         batch_op.drop_column('theme_id')
+
+    with op.batch_alter_table('workshop', schema=None) as batch_op:
+        for column in ('clock_advance', 'clock_remaining_ms', 'clock_ends_at'):
+            batch_op.drop_column(column)
 
     with op.batch_alter_table('theme', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_theme_workshop_id'))

@@ -13,6 +13,7 @@
     onAck: function (entry, ack) {
       if (entry.event === "phase.set") $("phase-error").textContent = ack.ok ? "" : ack.error;
       if (/^(theme|idea|board)\./.test(entry.event) && !ack.ok) $("announcer").textContent = ack.error;
+      if (/^clock\./.test(entry.event)) $("clock-error").textContent = ack.ok ? "" : ack.error;
       if (entry.event === "settings.update") {
         $("settings-msg").textContent = ack.ok ? t("saved") : ack.error;
         $("settings-msg").className = ack.ok ? "muted" : "error";
@@ -76,6 +77,19 @@
     live.send("settings.update", { vote_budget: budget, vote_cap: cap });
   });
   $("sort").addEventListener("change", render);
+  P.mountClock(live, $("clock"));
+  $("clock-form").addEventListener("submit", function (event) {
+    event.preventDefault();
+    var minutes = parseInt($("clock-minutes").value, 10);
+    if (isNaN(minutes)) { $("clock-error").textContent = t("whole_numbers"); return; }
+    live.send("clock.start", { seconds: minutes * 60, advance: $("clock-advance").checked });
+  });
+  document.querySelectorAll("[data-clock]").forEach(function (button) {
+    button.addEventListener("click", function () {
+      var action = button.getAttribute("data-clock");
+      live.send("clock." + action, action === "extend" ? { seconds: 60 } : {});
+    });
+  });
   drawBoard = P.Board.mount(live, $("board"));
   render();
 })();

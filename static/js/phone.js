@@ -163,5 +163,6 @@
     live.send("profile.update", { display_name: f.display_name.value, organisation: f.organisation.value,
                                   kind: f.kind.value, region: f.region.value });
   });
+  P.mountClock(live, $("clock"));
   render();
 })();

@@ -14,7 +14,7 @@
   "use strict";
   var DELTA_TYPES = ["idea.posted", "phase.changed", "settings.changed", "votes.tallied",
     "theme.created", "theme.updated", "theme.deleted", "themes.reordered", "ideas.placed",
-    "idea.merged", "idea.unmerged", "idea.updated"];
+    "idea.merged", "idea.unmerged", "idea.updated", "clock.changed"];
   var ACK_TIMEOUT_MS = 8000;
 
   function newClientId() {
@@ -36,7 +36,7 @@
     var outboxKey = "plenary.outbox." + config.workshopId + "." + config.role;
     var state = {
       workshop: null, ideas: new Map(), themes: new Map(), version: null, connected: 0, me: null,
-      online: false, joined: false, error: null
+      online: false, joined: false, error: null, offset: 0
     };
     var outbox = load(outboxKey, []);
     var inFlight = new Set();
@@ -82,6 +82,8 @@
       } else if (env.type === "idea.merged" || env.type === "idea.unmerged") {
         var merged = state.ideas.get(data.id);
         if (merged) merged.merged_into = env.type === "idea.merged" ? data.into : null;
+      } else if (env.type === "clock.changed") {
+        state.workshop.clock = data;
       } else if (env.type === "idea.updated") {
         if (data.idea) state.ideas.set(data.idea.id, Object.assign(state.ideas.get(data.idea.id) || {}, data.idea));
         var changedIdea = state.ideas.get(data.id);
@@ -124,12 +126,15 @@
     }
 
     function join() {
+      var sentAt = Date.now();
       socket.timeout(ACK_TIMEOUT_MS).emit("workshop.join", {
         workshop_id: config.workshopId, role: config.role, since: state.version
       }, function (err, ack) {
         if (err) { join(); return; }
         if (!ack.ok) { state.error = ack.error; changed("error"); return; }
         state.error = null;
+        // the server's clock minus ours, so a phone with a wrong clock shows the right time
+        if (ack.server_time) state.offset = ack.server_time - (sentAt + Date.now()) / 2;
         applySync(ack);
         state.connected = ack.connected;
         state.joined = true;
@@ -244,6 +249,23 @@
     return groups;
   }
 
+  /* The countdown shown in an element, ticking in the server's time; hidden when off. */
+  function mountClock(live, element) {
+    function tick() {
+      var clock = live.state.workshop && live.state.workshop.clock;
+      var ms = !clock ? null : clock.running ? Math.max(0, clock.ends_at - (Date.now() + live.state.offset))
+        : clock.remaining_ms;
+      element.hidden = ms === null || ms === undefined;
+      if (element.hidden) return;
+      var seconds = Math.ceil(ms / 1000);
+      element.textContent = Math.floor(seconds / 60) + ":" + String(seconds % 60).padStart(2, "0");
+      element.classList.toggle("is-paused", !clock.running);
+      element.classList.toggle("is-ending", clock.running && seconds <= 30);
+    }
+    tick();
+    return setInterval(tick, 250);
+  }
+
   function ranked(ideas) {
     return visible(ideas).sort(function (a, b) {
       return (b.votes - a.votes) || (a.id - b.id);
@@ -271,6 +293,6 @@
   window.Plenary = {
     connect: connect, el: el, readConfig: readConfig, ranked: ranked, rankOf: rankOf,
     scheduler: scheduler, t: t, votes: votes, load: load, save: save, visible: visible, grouped: grouped,
-    newestPinnedFirst: newestPinnedFirst
+    newestPinnedFirst: newestPinnedFirst, mountClock: mountClock
   };
 })();

@@ -147,5 +147,6 @@
     else if (document.documentElement.requestFullscreen) document.documentElement.requestFullscreen();
   });
   window.addEventListener("resize", render);
+  P.mountClock(live, $("clock"));
   render();
 })();

@@ -295,3 +295,23 @@ def test_facilitator_hides_and_edits_an_idea_and_every_screen_follows(pages, bro
     console.locator(".editor >> text=Save").click()
     expect(phone.locator("#ideas")).to_contain_text("Cross-border vouchers")
     expect(projector.locator("#wall")).to_contain_text("Cross-border vouchers")
+
+
+def test_the_clock_shows_the_same_time_on_every_screen(pages, browser_db):
+    workshop = new_workshop(browser_db)
+    console = pages("console", f"/f/{workshop['token']}")
+    projector = pages("projector", f"/w/{workshop['code']}/screen")
+    phone = pages("phone", f"/j/{workshop['code']}")
+    # this phone's own clock is 7 minutes fast: it must still show the server's time
+    phone.context.add_init_script(
+        "(() => { const real = Date.now; Date.now = () => real() + 7 * 60 * 1000; })()")
+    phone.reload()
+    assert phone.evaluate("Date.now() - new Date().getTime()") > 6 * 60 * 1000
+    console.fill("#clock-minutes", "5")
+    console.click("#clock-form button[type=submit]")
+    for page in (console, projector, phone):
+        expect(page.locator("#clock")).to_have_text(re.compile(r"^(5:00|4:5\d)$"))
+    console.click("[data-clock=pause]")
+    expect(projector.locator("#clock")).to_have_class(re.compile("is-paused"))
+    console.click("[data-clock=stop]")
+    expect(phone.locator("#clock")).to_be_hidden()
