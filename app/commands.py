@@ -154,7 +154,10 @@ def _update_settings(actor, payload):
 def _board_answer(workshop_id: int, made: list, voted=()) -> tuple:
     envelopes = [change.envelope() for change in made]
     version = envelopes[-1]["version"] if envelopes else changes.current_version(workshop_id)
-    return {"ok": True, "version": version}, envelopes, list(voted)
+    answer = {"ok": True, "version": version}
+    if envelopes and envelopes[0]["type"] == "theme.created":
+        answer["theme"] = envelopes[0]["data"]["theme"]  # so a client can fill the new theme
+    return answer, envelopes, list(voted)
 
 
 def _board(action):

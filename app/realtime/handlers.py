@@ -21,7 +21,7 @@ from flask_socketio import join_room
 from .. import commands, identity
 from ..actors import ROLES, Actor
 from ..extensions import db, socketio
-from ..services import board, changes, clock, participants, workshops
+from ..services import board, changes, clock, participants, suggestions, workshops
 from ..services.errors import DomainError, InvalidInput, NotAllowed
 from ..services.validation import expect_object
 from . import broadcast, connections
@@ -53,6 +53,8 @@ def register() -> None:
     socketio.on_event("workshop.join", guarded("workshop.join", join))
     socketio.on_event("workshop.sync", guarded("workshop.sync", sync))
     socketio.on_event("board.history", guarded("board.history", board_history))
+    socketio.on_event("idea.similar", guarded("idea.similar", similar_idea))
+    socketio.on_event("board.suggest", guarded("board.suggest", suggest_themes))
     for name in commands.names():
         socketio.on_event(name, guarded(name, functools.partial(write, name)))
     socketio.on_event("disconnect", disconnect)
@@ -99,6 +101,23 @@ def board_history(payload):
     if _member(workshop_id).role != "facilitator":
         raise NotAllowed(_("Only the workshop's facilitator can do this."))
     return {"ok": True, "actions": board.history(workshop_id)}
+
+
+def similar_idea(payload):
+    """Before posting: has someone already said this? (read-only)"""
+    workshop_id = commands.workshop_id_of(payload)
+    expect_object(payload, {"workshop_id": int, "text": str})
+    _member(workshop_id)
+    return {"ok": True, "match": suggestions.similar_idea(workshop_id, payload["text"][:500])}
+
+
+def suggest_themes(payload):
+    """Proposals for the ideas not yet in a theme; nothing moves until accepted."""
+    workshop_id = commands.workshop_id_of(payload)
+    expect_object(payload, {"workshop_id": int})
+    if _member(workshop_id).role != "facilitator":
+        raise NotAllowed(_("Only the workshop's facilitator can do this."))
+    return {"ok": True, **suggestions.propose_themes(workshop_id)}
 
 
 def write(name, payload):

@@ -1,0 +1,91 @@
+"""Suggestions that never overwrite the facilitator: the closest existing idea to a new
+text, and proposals for placing the ideas not yet in a theme. Nothing here changes the
+board; the facilitator accepts a proposal with the ordinary board commands."""
+import math
+
+import numpy as np
+from sqlalchemy import select
+from sklearn.cluster import KMeans
+
+from ..extensions import db
+from ..models import Idea, Theme
+from ..suggest import backend
+from ..suggest.tfidf import TfidfBackend
+
+# Cosine similarity above which two texts count as "the same idea" / "fits this theme".
+SIMILAR = {"tfidf": 0.45, "embeddings": 0.55}
+FITS_THEME = {"tfidf": 0.2, "embeddings": 0.45}
+
+
+def _board_ideas(workshop_id: int) -> list[Idea]:
+    return db.session.scalars(select(Idea).where(
+        Idea.workshop_id == workshop_id, Idea.merged_into_id.is_(None),
+        Idea.deleted.is_(False), Idea.hidden.is_(False)).order_by(Idea.id)).all()
+
+
+def similar_idea(workshop_id: int, text: str) -> dict | None:
+    """The existing idea closest to `text`, when it is close enough to be the same."""
+    ideas = _board_ideas(workshop_id)
+    if not ideas or not text.strip():
+        return None
+    engine = backend()
+    vectors = engine.vectors([text] + [i.text for i in ideas])
+    scores = vectors[1:] @ vectors[0]
+    best = int(np.argmax(scores))
+    if scores[best] < SIMILAR[engine.name]:
+        return None
+    return {"id": ideas[best].id, "text": ideas[best].text, "score": round(float(scores[best]), 3)}
+
+
+def group_labels(texts: list[str], groups: int, engine=None) -> list[int]:
+    """k-means over the backend's vectors: which group each text falls in."""
+    vectors = (engine or backend()).vectors(texts)
+    return KMeans(n_clusters=groups, n_init=10, random_state=0).fit_predict(vectors).tolist()
+
+
+def propose_themes(workshop_id: int) -> dict:
+    """For every idea not yet in a theme: an existing theme it fits, or a new group of
+    similar unplaced ideas with a proposed name (its top terms). Placed ideas are never
+    proposed for a move."""
+    ideas = _board_ideas(workshop_id)
+    themes = db.session.scalars(select(Theme).where(
+        Theme.workshop_id == workshop_id, Theme.deleted.is_(False))).all()
+    unplaced = [i for i in ideas if i.theme_id is None]
+    if not unplaced:
+        return {"backend": backend().name, "existing": [], "new": []}
+    engine = backend()
+    vectors = engine.vectors([i.text for i in ideas])
+    row = {idea.id: n for n, idea in enumerate(ideas)}
+    existing, rest = [], []
+    centroids = {}
+    for theme in themes:
+        members = [row[i.id] for i in ideas if i.theme_id == theme.id]
+        if members:
+            centre = vectors[members].mean(axis=0)
+            centroids[theme.id] = centre / (np.linalg.norm(centre) or 1)
+    for idea in unplaced:
+        scores = {tid: float(vectors[row[idea.id]] @ c) for tid, c in centroids.items()}
+        best = max(scores, key=scores.get) if scores else None
+        if best is not None and scores[best] >= FITS_THEME[engine.name]:
+            existing.append({"idea_id": idea.id, "theme_id": best, "score": round(scores[best], 3)})
+        else:
+            rest.append(idea)
+    return {"backend": engine.name, "existing": existing, "new": _new_groups(rest, vectors, row)}
+
+
+def _new_groups(rest: list[Idea], vectors, row) -> list[dict]:
+    if len(rest) < 2:
+        return []
+    k = max(1, min(len(rest) // 2, round(math.sqrt(len(rest) / 2))))
+    labels = KMeans(n_clusters=k, n_init=10, random_state=0).fit_predict(
+        vectors[[row[i.id] for i in rest]])
+    namer = TfidfBackend()
+    namer.vectors([i.text for i in rest])
+    groups = []
+    for label in sorted(set(labels)):
+        members = [n for n, value in enumerate(labels) if value == label]
+        if len(members) < 2:
+            continue
+        name = " · ".join(namer.top_terms(members, 3)) or "…"
+        groups.append({"name": name[:80], "idea_ids": [rest[n].id for n in members]})
+    return groups
