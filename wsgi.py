@@ -30,6 +30,9 @@ def main() -> None:
     options = {"max_size": MAX_CONNECTIONS} if ASYNC_MODE == "eventlet" else {}
     if ASYNC_MODE == "threading":
         options["allow_unsafe_werkzeug"] = True
+    if os.environ.get("SUGGEST_WARMUP", "1") == "1":
+        from app.suggest import warm_up
+        print(f"Suggestions: {warm_up()} backend", flush=True)
     print(f"Plenary on http://{host}:{port}/ ({ASYNC_MODE})", flush=True)
     socketio.run(app, host=host, port=port, log_output=False, **options)
 

@@ -75,4 +75,7 @@ def js_strings() -> dict:
         "pin": _("Pin to the top"), "unpin": _("Unpin"), "hide": _("Hide from the room"),
         "unhide": _("Show to the room"), "edit": _("Edit the text"), "delete": _("Delete"),
         "save": _("Save"),
+        "kept_existing": _("Thanks: the idea is already on the board."),
+        "suggest_into": _("→ {theme}"), "suggest_new": _("New theme: {name}"),
+        "accept": _("Accept"), "reject": _("Reject"), "no_suggestions": _("No suggestions."),
     }

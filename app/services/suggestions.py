@@ -6,6 +6,7 @@ import math
 import numpy as np
 from sqlalchemy import select
 from sklearn.cluster import KMeans
+from sklearn.metrics import silhouette_score
 
 from ..extensions import db
 from ..models import Idea, Theme
@@ -73,12 +74,27 @@ def propose_themes(workshop_id: int) -> dict:
     return {"backend": engine.name, "existing": existing, "new": _new_groups(rest, vectors, row)}
 
 
+def _best_grouping(points) -> list[int]:
+    """k-means with the k (2 to 8 groups) whose groups separate best (silhouette), for a
+    board-sized handful of ideas; √(n/2) groups for larger sets, where trying every k
+    would cost seconds."""
+    n = len(points)
+    if n > 60:
+        k = round(math.sqrt(n / 2))
+        return KMeans(n_clusters=k, n_init=10, random_state=0).fit_predict(points).tolist()
+    best, best_score = [0] * n, -1.0
+    for k in range(2, min(8, n - 1) + 1):
+        labels = KMeans(n_clusters=k, n_init=10, random_state=0).fit_predict(points)
+        score = silhouette_score(points, labels, metric="cosine")
+        if score > best_score:
+            best, best_score = labels.tolist(), score
+    return best
+
+
 def _new_groups(rest: list[Idea], vectors, row) -> list[dict]:
     if len(rest) < 2:
         return []
-    k = max(1, min(len(rest) // 2, round(math.sqrt(len(rest) / 2))))
-    labels = KMeans(n_clusters=k, n_init=10, random_state=0).fit_predict(
-        vectors[[row[i.id] for i in rest]])
+    labels = _best_grouping(vectors[[row[i.id] for i in rest]])
     namer = TfidfBackend()
     namer.vectors([i.text for i in rest])
     groups = []

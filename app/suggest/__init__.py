@@ -27,3 +27,10 @@ def backend():
             elif wanted == "embeddings":
                 raise RuntimeError("SUGGEST_BACKEND=embeddings but the ML extra is not installed")
     return _backend
+
+
+def warm_up() -> str:
+    """Load the backend (and its model) now, before the first attendee waits for it."""
+    engine = backend()
+    engine.vectors(["Plenary is ready", "Plenary está lista"])
+    return engine.name

@@ -19,6 +19,55 @@
       input.value = "";
     });
     root.querySelector(".undo").addEventListener("click", function () { live.send("board.undo", {}); });
+    var panel = root.querySelector(".suggestions"), proposals = [];
+    root.querySelector(".suggest").addEventListener("click", function () {
+      live.ask("board.suggest", {}, function (answer) {
+        if (!answer) return;
+        panel.querySelector(".backend").textContent = "(" + answer.backend + ")";
+        proposals = answer.existing.map(function (p) { return { kind: "existing", p: p }; })
+          .concat(answer["new"].map(function (p) { return { kind: "new", p: p }; }));
+        drawProposals();
+      }, 10000);
+    });
+    panel.querySelector(".accept-all").addEventListener("click", function () {
+      proposals.slice().forEach(accept);
+    });
+
+    function accept(proposal) {
+      proposals = proposals.filter(function (x) { return x !== proposal; });
+      if (proposal.kind === "existing") {
+        live.send("idea.move", { idea_id: proposal.p.idea_id, theme_id: proposal.p.theme_id, position: 1e6 });
+      } else {
+        live.send("theme.create", { name: proposal.p.name }, function (ack) {
+          if (!ack.ok) return;
+          proposal.p.idea_ids.forEach(function (id) {
+            live.send("idea.move", { idea_id: id, theme_id: ack.theme.id, position: 1e6 });
+          });
+        });
+      }
+      drawProposals();
+    }
+
+    function drawProposals() {
+      var list = panel.querySelector(".suggestion-list");
+      list.textContent = "";
+      panel.hidden = false;
+      if (!proposals.length) list.appendChild(el("li", { text: t("no_suggestions") }));
+      proposals.forEach(function (proposal) {
+        var ideaText = function (id) { var i = live.state.ideas.get(id); return i ? "“" + i.text + "”" : ""; };
+        var what = proposal.kind === "existing"
+          ? ideaText(proposal.p.idea_id) + " " + t("suggest_into", { theme: (live.state.themes.get(proposal.p.theme_id) || {}).name })
+          : t("suggest_new", { name: proposal.p.name }) + ": " + proposal.p.idea_ids.map(ideaText).join(" · ");
+        var yes = el("button", { class: "btn btn-small btn-primary", type: "button", text: t("accept") });
+        var no = el("button", { class: "btn btn-small", type: "button", text: t("reject") });
+        yes.addEventListener("click", function () { accept(proposal); });
+        no.addEventListener("click", function () {
+          proposals = proposals.filter(function (x) { return x !== proposal; });
+          drawProposals();
+        });
+        list.appendChild(el("li", {}, [el("span", { class: "what", text: what }), yes, no]));
+      });
+    }
     document.addEventListener("keydown", function (event) {
       if ((event.ctrlKey || event.metaKey) && event.key === "z" && !isTyping(event.target)) {
         event.preventDefault();

@@ -143,12 +143,36 @@
     showError("post-error", "");
     if (!value) { showError("post-error", t("empty_idea")); return; }
     if (value.length > 500) { showError("post-error", t("long_idea")); return; }
+    $("send").disabled = true;
+    live.ask("idea.similar", { text: value }, function (answer) {
+      $("send").disabled = false;
+      if (answer && answer.match) offerExisting(value, answer.match);
+      else post(value);
+    }, 1500);
+  });
+
+  function post(value) {
     live.send("idea.post", { text: value });
     text.value = "";
     P.save(draftKey, "");
     $("idea-counter").textContent = "0 / 500";
+    $("similar").hidden = true;
     text.focus();
-  });
+  }
+
+  /* "Someone already said: … — keep theirs?" The attendee decides; nothing is posted yet. */
+  function offerExisting(value, match) {
+    $("similar-text").textContent = "“" + match.text + "”";
+    $("similar").hidden = false;
+    $("similar-post").onclick = function () { post(value); };
+    $("similar-keep").onclick = function () {
+      $("similar").hidden = true;
+      text.value = "";
+      P.save(draftKey, "");
+      announce(t("kept_existing"));
+    };
+    $("similar-keep").focus();
+  }
 
   var profileFilled = false;
   function fillProfile(profile) {

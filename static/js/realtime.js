@@ -40,6 +40,7 @@
     };
     var outbox = load(outboxKey, []);
     var inFlight = new Set();
+    var callbacks = new Map();  // client_id -> function(ack), for this page's lifetime
     var syncing = false;
     var socket = io({ reconnectionDelayMax: 4000 });
 
@@ -162,14 +163,16 @@
         }
         if (ack.ok && ack.profile && state.me) state.me.profile = ack.profile;
         if (hooks.onAck) hooks.onAck(entry, ack);
+        if (callbacks.has(entry.clientId)) { callbacks.get(entry.clientId)(ack); callbacks.delete(entry.clientId); }
         changed("ack");
       });
     }
 
     function flush() { outbox.forEach(deliver); }
 
-    function send(event, fields) {
+    function send(event, fields, onDone) {
       var entry = { clientId: newClientId(), event: event, fields: fields, at: Date.now() };
+      if (onDone) callbacks.set(entry.clientId, onDone);
       outbox.push(entry);
       persist();
       if (socket.connected) deliver(entry);
@@ -185,9 +188,17 @@
     DELTA_TYPES.forEach(function (type) { socket.on(type, onEnvelope); });
     socket.on("presence.changed", function (p) { state.connected = p.connected; changed("presence"); });
 
+    /* A read-only question (no outbox): the answer, or null when offline or too slow. */
+    function ask(event, fields, onAnswer, timeoutMs) {
+      if (!socket.connected || !state.joined) { onAnswer(null); return; }
+      socket.timeout(timeoutMs || 2000).emit(event, Object.assign({ workshop_id: config.workshopId }, fields),
+        function (err, ack) { onAnswer(err || !ack.ok ? null : ack); });
+    }
+
     return {
       state: state,
       send: send,
+      ask: ask,
       pending: function () { return outbox.slice(); },
       socket: socket
     };

@@ -315,3 +315,30 @@ def test_the_clock_shows_the_same_time_on_every_screen(pages, browser_db):
     expect(projector.locator("#clock")).to_have_class(re.compile("is-paused"))
     console.click("[data-clock=stop]")
     expect(phone.locator("#clock")).to_be_hidden()
+
+
+def test_phone_offers_the_existing_idea_before_posting_a_duplicate(pages, browser_db):
+    workshop = new_workshop(browser_db, ideas=["Shared testbeds so SMEs can try robots first"])
+    phone = pages("phone", f"/j/{workshop['code']}")
+    expect(phone.locator("#ideas .idea")).to_have_count(1)
+    post(phone, "Testbeds shared by SMEs to try robots")
+    expect(phone.locator("#similar")).to_be_visible()
+    expect(phone.locator("#similar-text")).to_contain_text("Shared testbeds so SMEs")
+    screenshot(phone, "phone-similar")
+    phone.click("#similar-keep")
+    expect(phone.locator("#ideas .idea")).to_have_count(1)   # nothing was posted
+    post(phone, "Energy communities for industrial parks")   # not a duplicate: posted at once
+    expect(phone.locator("#ideas .idea")).to_have_count(2)
+
+
+def test_facilitator_accepts_theme_suggestions_in_one_click(pages, browser_db):
+    workshop = new_workshop(browser_db, phase="clustering", ideas=[
+        "Solar energy communities in industrial parks", "Energy communities sharing solar storage",
+        "Dual vocational training in companies", "Vocational training with company practice"])
+    console = pages("console", f"/f/{workshop['token']}")
+    console.click("text=Suggest themes")
+    expect(console.locator(".suggestion-list li").first).to_be_visible(timeout=15_000)
+    screenshot(console, "console-suggestions")
+    console.click("text=Accept all")
+    expect(console.locator('.board-list[data-theme-id="none"] .board-card')).to_have_count(0)
+    assert console.locator('.board-list:not([data-theme-id="none"])').count() >= 1
