@@ -139,11 +139,13 @@ def _set_phase(actor, payload):
     return {"ok": True, "phase": workshop.phase, "version": version}, envelopes, []
 
 
-@command("settings.update", "facilitator", {}, {"vote_budget": int, "vote_cap": int})
+@command("settings.update", "facilitator", {},
+         {"vote_budget": int, "vote_cap": int, "premoderation": bool})
 def _update_settings(actor, payload):
     workshop = workshops.get_workshop(actor.workshop_id)
     change = workshops.update_settings(
-        workshop, payload.get("vote_budget"), payload.get("vote_cap"))
+        workshop, payload.get("vote_budget"), payload.get("vote_cap"),
+        payload.get("premoderation"))
     version = change.version if change else changes.current_version(workshop.id)
     envelopes = [change.envelope()] if change else []
     return {"ok": True, **workshop.settings(), "version": version}, envelopes, []
@@ -225,3 +227,5 @@ command("clock.resume", "facilitator", {})(_clock(lambda w, p: clock.resume(w)))
 command("clock.extend", "facilitator", {"seconds": int})(_clock(
     lambda w, p: clock.extend(w, p["seconds"])))
 command("clock.stop", "facilitator", {})(_clock(lambda w, p: clock.stop(w)))
+command("idea.approve", "facilitator", {"idea_id": int})(_board(
+    lambda w, p, who: moderation.approve(w, p["idea_id"], actor=who)))

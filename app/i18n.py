@@ -76,6 +76,8 @@ def js_strings() -> dict:
         "unhide": _("Show to the room"), "edit": _("Edit the text"), "delete": _("Delete"),
         "save": _("Save"),
         "kept_existing": _("Thanks: the idea is already on the board."),
+        "awaiting": _("Sent: waiting for the facilitator's approval"),
+        "approve": _("Approve"), "queue": _("Waiting for approval ({n})"),
         "suggest_into": _("→ {theme}"), "suggest_new": _("New theme: {name}"),
         "accept": _("Accept"), "reject": _("Reject"), "no_suggestions": _("No suggestions."),
     }

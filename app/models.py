@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint, false, text
+from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint, false, text, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .extensions import db
@@ -72,10 +72,13 @@ class Workshop(db.Model):
     clock_ends_at: Mapped[datetime | None]
     clock_remaining_ms: Mapped[int | None]
     clock_advance: Mapped[bool] = mapped_column(default=False, server_default=false())
+    # Pre-moderation: new ideas wait in the facilitator's queue until approved.
+    premoderation: Mapped[bool] = mapped_column(default=False, server_default=false())
     event: Mapped[Event] = relationship(back_populates="workshops")
 
     def settings(self) -> dict:
-        return {"vote_budget": self.vote_budget, "vote_cap": self.vote_cap}
+        return {"vote_budget": self.vote_budget, "vote_cap": self.vote_cap,
+                "premoderation": self.premoderation}
 
 
 class Participant(db.Model):
@@ -125,6 +128,7 @@ class Idea(db.Model):
     hidden: Mapped[bool] = mapped_column(default=False, server_default=false())
     pinned: Mapped[bool] = mapped_column(default=False, server_default=false())
     deleted: Mapped[bool] = mapped_column(default=False, server_default=false())
+    approved: Mapped[bool] = mapped_column(default=True, server_default=true())
 
 
 class BoardAction(db.Model):

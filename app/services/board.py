@@ -245,7 +245,7 @@ def _theme(workshop: Workshop, theme_id) -> Theme:
     return theme
 
 
-def find_idea(workshop: Workshop, idea_id) -> Idea:
+def find_idea(workshop: Workshop, idea_id, allow_queued: bool = False) -> Idea:
     idea = db.session.get(Idea, idea_id) if isinstance(idea_id, int) and not isinstance(
         idea_id, bool) else None
     if idea is None or idea.workshop_id != workshop.id:
@@ -254,6 +254,8 @@ def find_idea(workshop: Workshop, idea_id) -> Idea:
         raise InvalidInput(_("This idea was merged into another one."))
     if idea.deleted:
         raise NotFound(_("This idea was deleted."))
+    if not idea.approved and not allow_queued:
+        raise InvalidInput(_("Approve this idea first."))
     return idea
 
 

@@ -5,6 +5,17 @@ from ..extensions import db
 from ..models import Change, Idea, Theme, Vote, Workshop, isoformat
 
 
+# Changes only the facilitators see (a queued idea's text); everyone else gets a
+# placeholder under the same version, so nobody sees a gap.
+FACILITATORS_ONLY = {"idea.queued"}
+
+
+def visible_envelope(envelope: dict, moderator: bool) -> dict:
+    if moderator or envelope["type"] not in FACILITATORS_ONLY:
+        return envelope
+    return {"version": envelope["version"], "type": "nothing.visible", "data": {}}
+
+
 def record(workshop_id: int, type_: str, data: dict) -> Change:
     """Bump the workshop's version atomically and log the change under it."""
     version = db.session.execute(
@@ -35,7 +46,8 @@ def sync(workshop_id: int, since: int | None, max_deltas: int,
             .order_by(Change.version)
         ).all()
         if len(rows) == version - since:
-            return version, {"mode": "deltas", "deltas": [c.envelope() for c in rows]}
+            return version, {"mode": "deltas", "deltas": [
+                visible_envelope(c.envelope(), moderator) for c in rows]}
     return version, {"mode": "snapshot", "snapshot": snapshot(workshop_id, moderator)}
 
 
@@ -43,7 +55,7 @@ def idea_dict(idea: Idea, votes: int = 0) -> dict:
     return {"id": idea.id, "text": idea.text, "votes": votes,
             "created_at": isoformat(idea.created_at), "theme_id": idea.theme_id,
             "position": idea.position, "merged_into": idea.merged_into_id,
-            "hidden": idea.hidden, "pinned": idea.pinned}
+            "hidden": idea.hidden, "pinned": idea.pinned, "approved": idea.approved}
 
 
 def idea_update(idea: Idea, fields: dict) -> dict:
@@ -80,7 +92,7 @@ def snapshot(workshop_id: int, moderator: bool = False) -> dict:
     version = current_version(workshop_id)
     query = select(Idea).where(Idea.workshop_id == workshop_id, Idea.deleted.is_(False))
     if not moderator:
-        query = query.where(Idea.hidden.is_(False))
+        query = query.where(Idea.hidden.is_(False), Idea.approved.is_(True))
     ideas = db.session.scalars(query.order_by(Idea.id)).all()
     counts = tallies(workshop_id)
     return {

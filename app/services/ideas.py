@@ -25,10 +25,12 @@ def post_idea(workshop: Workshop, participant: Participant, text) -> tuple[Idea,
     text = clean_text(text)
     if workshop.phase != "collecting":
         raise InvalidInput(_closed_for_posting(workshop.phase))
-    idea = Idea(workshop_id=workshop.id, participant_id=participant.id, text=text)
+    idea = Idea(workshop_id=workshop.id, participant_id=participant.id, text=text,
+                approved=not workshop.premoderation)
     db.session.add(idea)
     db.session.flush()
-    change = changes.record(workshop.id, "idea.posted", {"idea": changes.idea_dict(idea)})
+    kind = "idea.posted" if idea.approved else "idea.queued"  # queued: facilitators only
+    change = changes.record(workshop.id, kind, {"idea": changes.idea_dict(idea)})
     return idea, change
 
 

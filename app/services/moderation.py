@@ -3,10 +3,10 @@ history), delete (soft). Each is a board action, so it is undoable and exported.
 from flask_babel import gettext as _
 
 from ..extensions import db
-from ..models import Change, Workshop
+from ..models import Change, Idea, Workshop
 from . import changes
 from .board import find_idea, record_action, require_editable
-from .errors import InvalidInput
+from .errors import InvalidInput, NotFound
 from .ideas import clean_text
 
 
@@ -17,13 +17,28 @@ def set_flag(workshop: Workshop, idea_id, flag: str, value, *, actor: str) -> li
     return _update(workshop, idea_id, actor, **{flag: value})
 
 
+def approve(workshop: Workshop, idea_id, *, actor: str) -> list[Change]:
+    """A queued idea goes on the board for everyone (pre-moderation)."""
+    require_editable(workshop)
+    idea = db.session.get(Idea, idea_id) if isinstance(idea_id, int) else None
+    if idea is None or idea.workshop_id != workshop.id or idea.deleted:
+        raise NotFound(_("This idea does not exist in this workshop."))
+    if idea.approved:
+        raise InvalidInput(_("This idea is already on the board."))
+    idea.approved = True
+    db.session.flush()
+    record_action(workshop, actor, "idea.updated", {"id": idea.id, "fields": {"approved": False}},
+                  {"id": idea.id, "fields": {"approved": True}})
+    return [changes.record(workshop.id, "idea.posted", {"idea": changes.idea_dict(idea)})]
+
+
 def edit_text(workshop: Workshop, idea_id, text, *, actor: str) -> list[Change]:
     return _update(workshop, idea_id, actor, text=clean_text(text))
 
 
 def _update(workshop: Workshop, idea_id, actor: str, **fields) -> list[Change]:
     require_editable(workshop)
-    idea = find_idea(workshop, idea_id)
+    idea = find_idea(workshop, idea_id, allow_queued=True)
     before = {name: getattr(idea, name) for name in fields}
     if before == fields:
         return []

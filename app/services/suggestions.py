@@ -21,7 +21,8 @@ FITS_THEME = {"tfidf": 0.2, "embeddings": 0.45}
 def _board_ideas(workshop_id: int) -> list[Idea]:
     return db.session.scalars(select(Idea).where(
         Idea.workshop_id == workshop_id, Idea.merged_into_id.is_(None),
-        Idea.deleted.is_(False), Idea.hidden.is_(False)).order_by(Idea.id)).all()
+        Idea.deleted.is_(False), Idea.hidden.is_(False), Idea.approved.is_(True))
+        .order_by(Idea.id)).all()
 
 
 def similar_idea(workshop_id: int, text: str) -> dict | None:

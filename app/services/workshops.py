@@ -112,7 +112,8 @@ def set_phase(workshop: Workshop, phase) -> Change | None:
     return changes.record(workshop.id, "phase.changed", {"phase": phase, "previous": previous})
 
 
-def update_settings(workshop: Workshop, vote_budget=None, vote_cap=None) -> Change | None:
+def update_settings(workshop: Workshop, vote_budget=None, vote_cap=None,
+                    premoderation=None) -> Change | None:
     if workshop.phase == "closed":
         raise InvalidInput(_("This workshop is closed; reopen it to change its settings."))
     budget = workshop.vote_budget if vote_budget is None else bounded_int(
@@ -121,9 +122,11 @@ def update_settings(workshop: Workshop, vote_budget=None, vote_cap=None) -> Chan
     if cap > budget:
         raise InvalidInput(_("The per-idea cap (%(cap)d) cannot be larger than the budget "
                              "(%(budget)d).", cap=cap, budget=budget))
-    if (budget, cap) == (workshop.vote_budget, workshop.vote_cap):
+    moderated = workshop.premoderation if premoderation is None else premoderation
+    if (budget, cap, moderated) == (workshop.vote_budget, workshop.vote_cap,
+                                    workshop.premoderation):
         return None
-    workshop.vote_budget, workshop.vote_cap = budget, cap
+    workshop.vote_budget, workshop.vote_cap, workshop.premoderation = budget, cap, moderated
     db.session.flush()
     return changes.record(workshop.id, "settings.changed", workshop.settings())
 

@@ -48,6 +48,7 @@
         el("span", { class: "text", text: idea.text })]));
     });
     $("no-ideas").hidden = ideas.length > 0;
+    drawQueue(s);
     $("stat-people").textContent = s.connected;
     $("stat-ideas").textContent = ideas.length;
     $("stat-votes").textContent = total;
@@ -57,7 +58,24 @@
     if (!active || !$("settings").contains(active)) {
       $("budget").value = s.workshop.vote_budget;
       $("cap").value = s.workshop.vote_cap;
+      $("premoderation").checked = !!s.workshop.premoderation;
     }
+  }
+
+  /* Pre-moderation: ideas waiting for approval, with Approve and Delete. */
+  function drawQueue(s) {
+    var queued = Array.from(s.ideas.values()).filter(function (i) { return i.approved === false && !i.deleted; });
+    $("queue").hidden = queued.length === 0;
+    $("queue-title").textContent = t("queue", { n: queued.length });
+    var list = $("queue-list");
+    list.textContent = "";
+    queued.forEach(function (idea) {
+      var ok = el("button", { class: "btn btn-small btn-primary", type: "button", text: t("approve") });
+      var no = el("button", { class: "btn btn-small btn-danger", type: "button", text: t("delete") });
+      ok.addEventListener("click", function () { live.send("idea.approve", { idea_id: idea.id }); });
+      no.addEventListener("click", function () { live.send("idea.delete", { idea_id: idea.id }); });
+      list.appendChild(el("li", {}, [el("span", { class: "text", text: idea.text }), ok, no]));
+    });
   }
 
   document.querySelectorAll("#phase-buttons [data-phase]").forEach(function (b) {
@@ -74,7 +92,7 @@
     var budget = parseInt($("budget").value, 10), cap = parseInt($("cap").value, 10);
     if (isNaN(budget) || isNaN(cap)) { $("settings-msg").textContent = t("whole_numbers"); return; }
     $("settings-msg").textContent = t("saving");
-    live.send("settings.update", { vote_budget: budget, vote_cap: cap });
+    live.send("settings.update", { vote_budget: budget, vote_cap: cap, premoderation: $("premoderation").checked });
   });
   $("sort").addEventListener("change", render);
   P.mountClock(live, $("clock"));

@@ -5,6 +5,8 @@
   var config = P.readConfig();
   var mineKey = "plenary.mine." + config.workshopId;
   var mine = new Set(P.load(mineKey, []));
+  var awaitingKey = "plenary.awaiting." + config.workshopId;
+  var awaiting = P.load(awaitingKey, {});  // my ideas waiting for the facilitator's approval
   var $ = function (id) { return document.getElementById(id); };
   var lastIdeaCount = null;
   var render = P.scheduler(draw);
@@ -13,7 +15,12 @@
     onChange: render,
     onAck: function (entry, ack) {
       if (entry.event === "idea.post") {
-        if (ack.ok) { mine.add(ack.idea.id); P.save(mineKey, Array.from(mine)); announce(t("saved_toast")); }
+        if (ack.ok) {
+          mine.add(ack.idea.id);
+          P.save(mineKey, Array.from(mine));
+          if (ack.idea.approved === false) { awaiting[ack.idea.id] = ack.idea.text; P.save(awaitingKey, awaiting); }
+          announce(t(ack.idea.approved === false ? "awaiting" : "saved_toast"));
+        }
         else showError("post-error", ack.error);
       } else if (entry.event === "vote.cast" || entry.event === "vote.retract") {
         $("vote-msg").textContent = ack.ok ? "" : ack.error;
@@ -81,6 +88,13 @@
     live.pending().filter(function (e) { return e.event === "idea.post"; }).forEach(function (e) {
       list.appendChild(el("li", { class: "idea mine" }, [el("div", { class: "idea-text", text: e.fields.text }, [
         el("div", { class: "idea-meta status-pending", text: s.online ? t("sending") : t("waiting") })])]));
+    });
+    Object.keys(awaiting).forEach(function (id) {
+      if (s.ideas.has(Number(id)) && s.ideas.get(Number(id)).approved !== false) {
+        delete awaiting[id]; P.save(awaitingKey, awaiting); return;   // approved: shown below
+      }
+      list.appendChild(el("li", { class: "idea mine" }, [el("div", { class: "idea-text", text: awaiting[id] }, [
+        el("div", { class: "idea-meta status-pending", text: t("awaiting") })])]));
     });
     ideas.forEach(function (idea, i) {
       if (heads.has(idea.id)) {

@@ -14,7 +14,7 @@
   "use strict";
   var DELTA_TYPES = ["idea.posted", "phase.changed", "settings.changed", "votes.tallied",
     "theme.created", "theme.updated", "theme.deleted", "themes.reordered", "ideas.placed",
-    "idea.merged", "idea.unmerged", "idea.updated", "clock.changed"];
+    "idea.merged", "idea.unmerged", "idea.updated", "clock.changed", "idea.queued", "nothing.visible"];
   var ACK_TIMEOUT_MS = 8000;
 
   function newClientId() {
@@ -59,13 +59,16 @@
     function applyEnvelope(env) {
       if (state.version !== null && env.version <= state.version) return;
       var data = env.data;
-      if (env.type === "idea.posted") {
-        if (!state.ideas.has(data.idea.id)) state.ideas.set(data.idea.id, data.idea);
+      if (env.type === "idea.posted" || env.type === "idea.queued") {
+        // an approved idea replaces its queued copy
+        var known = state.ideas.get(data.idea.id);
+        if (!known || known.approved === false) state.ideas.set(data.idea.id, data.idea);
       } else if (env.type === "phase.changed") {
         state.workshop.phase = data.phase;
       } else if (env.type === "settings.changed") {
         state.workshop.vote_budget = data.vote_budget;
         state.workshop.vote_cap = data.vote_cap;
+        state.workshop.premoderation = data.premoderation;
       } else if (env.type === "theme.created" || env.type === "theme.updated") {
         state.themes.set(data.theme.id, data.theme);
       } else if (env.type === "theme.deleted") {
@@ -88,7 +91,7 @@
       } else if (env.type === "idea.updated") {
         if (data.idea) state.ideas.set(data.idea.id, Object.assign(state.ideas.get(data.idea.id) || {}, data.idea));
         var changedIdea = state.ideas.get(data.id);
-        if (changedIdea) ["text", "hidden", "pinned", "deleted"].forEach(function (k) {
+        if (changedIdea) ["text", "hidden", "pinned", "deleted", "approved"].forEach(function (k) {
           if (k in data) changedIdea[k] = data[k];
         });
       } else if (env.type === "votes.tallied") {
@@ -239,7 +242,8 @@
      deleted ones are gone; hidden ones only the facilitator sees (withHidden). */
   function visible(ideas, withHidden) {
     return Array.from(ideas.values()).filter(function (idea) {
-      return !idea.merged_into && !idea.deleted && (withHidden || !idea.hidden);
+      return !idea.merged_into && !idea.deleted && idea.approved !== false &&
+        (withHidden || !idea.hidden);
     });
   }
 

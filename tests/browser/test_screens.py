@@ -342,3 +342,21 @@ def test_facilitator_accepts_theme_suggestions_in_one_click(pages, browser_db):
     console.click("text=Accept all")
     expect(console.locator('.board-list[data-theme-id="none"] .board-card')).to_have_count(0)
     assert console.locator('.board-list:not([data-theme-id="none"])').count() >= 1
+
+
+def test_premoderated_idea_waits_for_approval_then_appears_everywhere(pages, browser_db):
+    workshop = new_workshop(browser_db)
+    console = pages("console", f"/f/{workshop['token']}")
+    projector = pages("projector", f"/w/{workshop['code']}/screen")
+    phone = pages("phone", f"/j/{workshop['code']}")
+    console.check("#premoderation")
+    console.click("#settings button[type=submit]")
+    expect(console.locator("#settings-msg")).to_have_text("Saved.")
+    post(phone, "Please approve me")
+    expect(phone.locator(".status-pending")).to_have_text("Sent: waiting for the facilitator's approval")
+    expect(console.locator("#queue-list li")).to_have_count(1)
+    expect(projector.locator("#wall")).not_to_contain_text("Please approve me")
+    console.locator("#queue-list").get_by_role("button", name="Approve").click()
+    expect(projector.locator("#wall")).to_contain_text("Please approve me")
+    expect(phone.locator(".idea.mine .status-saved")).to_have_count(1)
+    expect(console.locator("#queue")).to_be_hidden()
