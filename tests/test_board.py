@@ -148,3 +148,21 @@ def test_attendees_cannot_touch_the_board_and_closed_boards_are_frozen(app, boar
     assert first.write("theme.create", name="Late")["error"] == \
         "This workshop is closed; reopen it to change the board."
     assert count_rows(app, Theme) == 0
+
+
+def test_exports_carry_themes_merges_and_the_board_history(app, board):
+    workshop, ids, phone, first, second, screen = board
+    theme = first.write("theme.create", name="Testbeds")["theme"]
+    first.write("idea.move", idea_id=ids[0], theme_id=theme["id"], position=0)
+    first.write("idea.merge", idea_id=ids[1], into_id=ids[0])
+    data = first.http.get(f"/workshops/{workshop['id']}/export.json").get_json()
+    top = {i["id"]: i for i in data["ideas"]}
+    assert ids[1] not in top
+    assert top[ids[0]]["also_said"] == ["Testbeds shared between regions"]
+    assert top[ids[0]]["theme"] == "Testbeds"
+    assert data["themes"] == [{"id": theme["id"], "name": "Testbeds", "colour": theme["colour"],
+                               "idea_ids": [ids[0]]}]
+    assert [a["kind"] for a in data["history"]] == ["theme.created", "idea.moved", "idea.merged"]
+    markdown = first.http.get(f"/workshops/{workshop['id']}/export.md").text
+    assert "also said as “Testbeds shared between regions”" in markdown
+    assert "## How the board was formed" in markdown

@@ -37,6 +37,16 @@ def build(summary: dict) -> str:
         lines.append("_No ideas were posted._")
     else:
         lines += ["| Rank | Votes | Idea |", "| ---: | ---: | --- |"]
-        lines += [f"| {i['rank']} | {i['votes']} | {_escape(i['text'])} |"
+        lines += [f"| {i['rank']} | {i['votes']} | {_escape(i['text'])}"
+                  + "".join(f" — also said as “{_escape(a)}”" for a in i["also_said"])
+                  + (f" ({_escape(i['theme'])})" if i["theme"] else "") + " |"
                   for i in summary["ideas"]]
+    if summary["themes"]:
+        lines += ["", "## Themes", ""]
+        lines += [f"- **{_escape(t['name'])}**: {len(t['idea_ids'])} ideas"
+                  for t in summary["themes"]]
+    if summary["history"]:
+        lines += ["", "## How the board was formed", "",
+                  f"{len(summary['history'])} board actions (themes created, ideas moved and "
+                  "merged, edits); the JSON export lists each with before and after."]
     return "\n".join(lines) + "\n"

@@ -4,8 +4,9 @@ from collections import Counter
 from sqlalchemy import func, select
 
 from ..extensions import db
-from ..models import STAKEHOLDER_KINDS, Idea, Participant, Vote, Workshop, isoformat, utcnow
-from . import changes
+from ..models import STAKEHOLDER_KINDS, Idea, Participant, Theme, Vote, Workshop, isoformat, \
+    utcnow
+from . import board, changes
 
 
 def workshop_summary(workshop: Workshop) -> dict:
@@ -17,14 +18,25 @@ def workshop_summary(workshop: Workshop) -> dict:
         .group_by(Vote.participant_id).having(func.sum(Vote.dots) > 0)).all()
     people = db.session.scalars(
         select(Participant).where(Participant.workshop_id == workshop.id)).all()
-    ranked = sorted(ideas, key=lambda idea: (-counts.get(idea.id, 0), idea.id))
+    also_said = {}
+    for idea in ideas:
+        if idea.merged_into_id is not None and not idea.deleted:
+            also_said.setdefault(idea.merged_into_id, []).append(idea.text)
+    themes = {t.id: t for t in db.session.scalars(select(Theme).where(
+        Theme.workshop_id == workshop.id, Theme.deleted.is_(False)).order_by(Theme.position))}
+    # The board as the room last saw it: no merged, deleted, hidden or unapproved ideas.
+    on_board = [i for i in ideas if i.merged_into_id is None and not i.deleted
+                and not i.hidden and i.approved]
+    ranked = sorted(on_board, key=lambda idea: (-counts.get(idea.id, 0), idea.id))
     ranking, rank, previous = [], 0, None
     for position, idea in enumerate(ranked, start=1):
         votes = counts.get(idea.id, 0)
         if votes != previous:
             rank, previous = position, votes
         ranking.append({"rank": rank, "id": idea.id, "text": idea.text, "votes": votes,
-                        "created_at": isoformat(idea.created_at)})
+                        "created_at": isoformat(idea.created_at),
+                        "theme": themes[idea.theme_id].name if idea.theme_id in themes else None,
+                        "also_said": also_said.get(idea.id, [])})
     organisations = sorted({p.organisation for p in people if p.organisation},
                            key=str.casefold)
     kinds = Counter(p.kind for p in people if p.kind)
@@ -48,4 +60,8 @@ def workshop_summary(workshop: Workshop) -> dict:
                                   if k in STAKEHOLDER_KINDS},
         },
         "ideas": ranking,
+        "themes": [{"id": t.id, "name": t.name, "colour": t.colour,
+                    "idea_ids": [i["id"] for i in ranking if i["theme"] == t.name]}
+                   for t in themes.values()],
+        "history": board.history(workshop.id),
     }
