@@ -140,12 +140,13 @@ def _set_phase(actor, payload):
 
 
 @command("settings.update", "facilitator", {},
-         {"vote_budget": int, "vote_cap": int, "premoderation": bool})
+         {"vote_budget": int, "vote_cap": int, "premoderation": bool,
+          "hide_until_reveal": bool})
 def _update_settings(actor, payload):
     workshop = workshops.get_workshop(actor.workshop_id)
     change = workshops.update_settings(
         workshop, payload.get("vote_budget"), payload.get("vote_cap"),
-        payload.get("premoderation"))
+        payload.get("premoderation"), payload.get("hide_until_reveal"))
     version = change.version if change else changes.current_version(workshop.id)
     envelopes = [change.envelope()] if change else []
     return {"ok": True, **workshop.settings(), "version": version}, envelopes, []
@@ -229,3 +230,5 @@ command("clock.extend", "facilitator", {"seconds": int})(_clock(
 command("clock.stop", "facilitator", {})(_clock(lambda w, p: clock.stop(w)))
 command("idea.approve", "facilitator", {"idea_id": int})(_board(
     lambda w, p, who: moderation.approve(w, p["idea_id"], actor=who)))
+command("ideas.reveal", "facilitator", {})(_board(
+    lambda w, p, who: moderation.reveal_all(w)))

@@ -74,11 +74,14 @@ class Workshop(db.Model):
     clock_advance: Mapped[bool] = mapped_column(default=False, server_default=false())
     # Pre-moderation: new ideas wait in the facilitator's queue until approved.
     premoderation: Mapped[bool] = mapped_column(default=False, server_default=false())
+    # Hidden until reveal: attendees see only their own ideas until the facilitator reveals.
+    hide_until_reveal: Mapped[bool] = mapped_column(default=False, server_default=false())
     event: Mapped[Event] = relationship(back_populates="workshops")
 
     def settings(self) -> dict:
         return {"vote_budget": self.vote_budget, "vote_cap": self.vote_cap,
-                "premoderation": self.premoderation}
+                "premoderation": self.premoderation,
+                "hide_until_reveal": self.hide_until_reveal}
 
 
 class Participant(db.Model):
@@ -129,6 +132,7 @@ class Idea(db.Model):
     pinned: Mapped[bool] = mapped_column(default=False, server_default=false())
     deleted: Mapped[bool] = mapped_column(default=False, server_default=false())
     approved: Mapped[bool] = mapped_column(default=True, server_default=true())
+    revealed: Mapped[bool] = mapped_column(default=True, server_default=true())
 
 
 class BoardAction(db.Model):

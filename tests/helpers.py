@@ -81,6 +81,9 @@ class Client:
         kind, data = envelope["type"], envelope["data"]
         if kind == "idea.posted":
             self.state["ideas"].setdefault(data["idea"]["id"], dict(data["idea"]))
+        elif kind == "ideas.revealed":
+            for idea in data["ideas"]:
+                self.state["ideas"].setdefault(idea["id"], dict(idea))
         elif kind == "phase.changed":
             self.state["phase"] = data["phase"]
         elif kind == "votes.tallied":
@@ -95,7 +98,8 @@ class Client:
                 self.state["themes"][theme_id]["position"] = position
         elif kind == "ideas.placed":
             for idea_id, theme_id, position in data["placements"]:
-                self.state["ideas"][idea_id].update(theme_id=theme_id, position=position)
+                if idea_id in self.state["ideas"]:  # ideas this client may not see are skipped
+                    self.state["ideas"][idea_id].update(theme_id=theme_id, position=position)
         elif kind in ("idea.merged", "idea.unmerged"):
             self.state["ideas"][data["id"]]["merged_into"] = (
                 data["into"] if kind == "idea.merged" else None)

@@ -139,7 +139,8 @@ def _member(workshop_id: int) -> Actor:
 
 def _sync_answer(actor: Actor, since) -> dict:
     version, sync_ = changes.sync(actor.workshop_id, since, current_app.config["MAX_DELTAS"],
-                                  moderator=actor.role == "facilitator")
+                                  moderator=actor.role == "facilitator",
+                                  participant_id=actor.participant_id)
     answer = {"version": version, "sync": sync_}
     if actor.role == "attendee":
         answer["me"] = participants.own_state(actor.participant_id)

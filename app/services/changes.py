@@ -7,7 +7,7 @@ from ..models import Change, Idea, Theme, Vote, Workshop, isoformat
 
 # Changes only the facilitators see (a queued idea's text); everyone else gets a
 # placeholder under the same version, so nobody sees a gap.
-FACILITATORS_ONLY = {"idea.queued"}
+FACILITATORS_ONLY = {"idea.queued", "idea.private"}
 
 
 def visible_envelope(envelope: dict, moderator: bool) -> dict:
@@ -36,7 +36,7 @@ def current_version(workshop_id: int) -> int:
 
 
 def sync(workshop_id: int, since: int | None, max_deltas: int,
-         moderator: bool = False) -> tuple[int, dict]:
+         moderator: bool = False, participant_id: int | None = None) -> tuple[int, dict]:
     """What a client at version `since` needs: the deltas after it, or a snapshot."""
     version = current_version(workshop_id)
     if since is not None and 0 <= since <= version and version - since <= max_deltas:
@@ -48,14 +48,16 @@ def sync(workshop_id: int, since: int | None, max_deltas: int,
         if len(rows) == version - since:
             return version, {"mode": "deltas", "deltas": [
                 visible_envelope(c.envelope(), moderator) for c in rows]}
-    return version, {"mode": "snapshot", "snapshot": snapshot(workshop_id, moderator)}
+    return version, {"mode": "snapshot",
+                     "snapshot": snapshot(workshop_id, moderator, participant_id)}
 
 
 def idea_dict(idea: Idea, votes: int = 0) -> dict:
     return {"id": idea.id, "text": idea.text, "votes": votes,
             "created_at": isoformat(idea.created_at), "theme_id": idea.theme_id,
             "position": idea.position, "merged_into": idea.merged_into_id,
-            "hidden": idea.hidden, "pinned": idea.pinned, "approved": idea.approved}
+            "hidden": idea.hidden, "pinned": idea.pinned, "approved": idea.approved,
+            "revealed": idea.revealed}
 
 
 def idea_update(idea: Idea, fields: dict) -> dict:
@@ -83,16 +85,18 @@ def clock_state(workshop: Workshop) -> dict:
     return state(workshop)
 
 
-def snapshot(workshop_id: int, moderator: bool = False) -> dict:
-    """The whole board. Deleted ideas are left out; hidden ones too, except for the
-    facilitator (moderator), who can unhide them."""
+def snapshot(workshop_id: int, moderator: bool = False,
+             participant_id: int | None = None) -> dict:
+    """The whole board. Deleted ideas are left out; hidden, queued and not yet revealed
+    ones too, except for the facilitator (moderator) and, for their own ideas, authors."""
     # Version first: anything newer than it reaches the client again as a delta, and
     # every delta is safe to apply twice.
     workshop = db.session.get(Workshop, workshop_id)
     version = current_version(workshop_id)
     query = select(Idea).where(Idea.workshop_id == workshop_id, Idea.deleted.is_(False))
     if not moderator:
-        query = query.where(Idea.hidden.is_(False), Idea.approved.is_(True))
+        query = query.where(Idea.hidden.is_(False), Idea.approved.is_(True),
+                            Idea.revealed.is_(True) | (Idea.participant_id == participant_id))
     ideas = db.session.scalars(query.order_by(Idea.id)).all()
     counts = tallies(workshop_id)
     return {

@@ -26,10 +26,12 @@ def post_idea(workshop: Workshop, participant: Participant, text) -> tuple[Idea,
     if workshop.phase != "collecting":
         raise InvalidInput(_closed_for_posting(workshop.phase))
     idea = Idea(workshop_id=workshop.id, participant_id=participant.id, text=text,
-                approved=not workshop.premoderation)
+                approved=not workshop.premoderation, revealed=not workshop.hide_until_reveal)
     db.session.add(idea)
     db.session.flush()
-    kind = "idea.posted" if idea.approved else "idea.queued"  # queued: facilitators only
+    # queued (pre-moderation) or private (until the reveal): facilitators only
+    kind = "idea.queued" if not idea.approved else "idea.posted" if idea.revealed \
+        else "idea.private"
     change = changes.record(workshop.id, kind, {"idea": changes.idea_dict(idea)})
     return idea, change
 

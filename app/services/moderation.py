@@ -2,6 +2,8 @@
 history), delete (soft). Each is a board action, so it is undoable and exported."""
 from flask_babel import gettext as _
 
+from sqlalchemy import select
+
 from ..extensions import db
 from ..models import Change, Idea, Workshop
 from . import changes
@@ -29,7 +31,26 @@ def approve(workshop: Workshop, idea_id, *, actor: str) -> list[Change]:
     db.session.flush()
     record_action(workshop, actor, "idea.updated", {"id": idea.id, "fields": {"approved": False}},
                   {"id": idea.id, "fields": {"approved": True}})
-    return [changes.record(workshop.id, "idea.posted", {"idea": changes.idea_dict(idea)})]
+    kind = "idea.posted" if idea.revealed else "idea.private"
+    return [changes.record(workshop.id, kind, {"idea": changes.idea_dict(idea)})]
+
+
+def reveal_all(workshop: Workshop) -> list[Change]:
+    """Hidden until reveal: everyone's ideas appear at once, and new ones from now on."""
+    require_editable(workshop)
+    hidden = db.session.scalars(select(Idea).where(
+        Idea.workshop_id == workshop.id, Idea.revealed.is_(False))).all()
+    if not hidden and not workshop.hide_until_reveal:
+        raise InvalidInput(_("There is nothing to reveal."))
+    counts = changes.tallies(workshop.id)
+    for idea in hidden:
+        idea.revealed = True
+    workshop.hide_until_reveal = False
+    db.session.flush()
+    shown = [changes.idea_dict(i, counts.get(i.id, 0)) for i in hidden
+             if i.approved and not i.deleted]
+    return [changes.record(workshop.id, "ideas.revealed", {"ideas": shown}),
+            changes.record(workshop.id, "settings.changed", workshop.settings())]
 
 
 def edit_text(workshop: Workshop, idea_id, text, *, actor: str) -> list[Change]:

@@ -19,7 +19,7 @@ def _voteable_idea(workshop: Workshop, idea_id) -> Idea:
     idea = db.session.get(Idea, idea_id) if isinstance(idea_id, int) else None
     if idea is None or idea.workshop_id != workshop.id:
         raise NotFound(_("This idea does not exist in this workshop."))
-    if idea.hidden or idea.deleted or not idea.approved:
+    if idea.hidden or idea.deleted or not idea.approved or not idea.revealed:
         raise InvalidInput(_("The facilitator took this idea off the board."))
     if idea.merged_into_id is not None:
         raise InvalidInput(_("This idea was merged into another one: vote for that one."))

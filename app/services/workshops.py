@@ -113,7 +113,7 @@ def set_phase(workshop: Workshop, phase) -> Change | None:
 
 
 def update_settings(workshop: Workshop, vote_budget=None, vote_cap=None,
-                    premoderation=None) -> Change | None:
+                    premoderation=None, hide_until_reveal=None) -> Change | None:
     if workshop.phase == "closed":
         raise InvalidInput(_("This workshop is closed; reopen it to change its settings."))
     budget = workshop.vote_budget if vote_budget is None else bounded_int(
@@ -123,10 +123,12 @@ def update_settings(workshop: Workshop, vote_budget=None, vote_cap=None,
         raise InvalidInput(_("The per-idea cap (%(cap)d) cannot be larger than the budget "
                              "(%(budget)d).", cap=cap, budget=budget))
     moderated = workshop.premoderation if premoderation is None else premoderation
-    if (budget, cap, moderated) == (workshop.vote_budget, workshop.vote_cap,
-                                    workshop.premoderation):
+    secret = workshop.hide_until_reveal if hide_until_reveal is None else hide_until_reveal
+    if (budget, cap, moderated, secret) == (workshop.vote_budget, workshop.vote_cap,
+                                            workshop.premoderation, workshop.hide_until_reveal):
         return None
     workshop.vote_budget, workshop.vote_cap, workshop.premoderation = budget, cap, moderated
+    workshop.hide_until_reveal = secret
     db.session.flush()
     return changes.record(workshop.id, "settings.changed", workshop.settings())
 

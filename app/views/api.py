@@ -44,7 +44,8 @@ def state(workshop_id):
         except ValueError:
             raise InvalidInput("Parameter 'since' must be a whole number.") from None
     version, sync = changes.sync(workshop.id, since, current_app.config["MAX_DELTAS"],
-                                 moderator=actor.role == "facilitator")
+                                 moderator=actor.role == "facilitator",
+                                 participant_id=actor.participant_id)
     answer = {"ok": True, "role": actor.role, "version": version, "sync": sync}
     if actor.role == "attendee":
         answer["me"] = participants.own_state(actor.participant_id)

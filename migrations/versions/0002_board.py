@@ -51,8 +51,9 @@ def upgrade():
         batch_op.add_column(sa.Column('clock_remaining_ms', sa.Integer(), nullable=True))
         batch_op.add_column(sa.Column('clock_advance', sa.Boolean(), nullable=False,
                                       server_default=sa.text('false')))
-        batch_op.add_column(sa.Column('premoderation', sa.Boolean(), nullable=False,
-                                      server_default=sa.text('false')))
+        for flag in ('premoderation', 'hide_until_reveal'):
+            batch_op.add_column(sa.Column(flag, sa.Boolean(), nullable=False,
+                                          server_default=sa.text('false')))
 
     with op.batch_alter_table('idea', schema=None) as batch_op:
         batch_op.add_column(sa.Column('theme_id', sa.Integer(), nullable=True))
@@ -61,8 +62,9 @@ def upgrade():
         for flag in ('hidden', 'pinned', 'deleted'):
             batch_op.add_column(sa.Column(flag, sa.Boolean(), nullable=False,
                                           server_default=sa.text('false')))
-        batch_op.add_column(sa.Column('approved', sa.Boolean(), nullable=False,
-                                      server_default=sa.text('true')))
+        for flag in ('approved', 'revealed'):
+            batch_op.add_column(sa.Column(flag, sa.Boolean(), nullable=False,
+                                          server_default=sa.text('true')))
         batch_op.create_index(batch_op.f('ix_idea_theme_id'), ['theme_id'], unique=False)
         batch_op.create_foreign_key('fk_idea_theme_id_theme', 'theme', ['theme_id'], ['id'])
         batch_op.create_foreign_key('fk_idea_merged_into_id_idea', 'idea', ['merged_into_id'], ['id'])
@@ -74,14 +76,14 @@ def downgrade():
         batch_op.drop_constraint('fk_idea_merged_into_id_idea', type_='foreignkey')
         batch_op.drop_constraint('fk_idea_theme_id_theme', type_='foreignkey')
         batch_op.drop_index(batch_op.f('ix_idea_theme_id'))
-        for flag in ('approved', 'deleted', 'pinned', 'hidden'):
+        for flag in ('revealed', 'approved', 'deleted', 'pinned', 'hidden'):
             batch_op.drop_column(flag)
         batch_op.drop_column('merged_into_id')
         batch_op.drop_column('position')
         batch_op.drop_column('theme_id')
 
     with op.batch_alter_table('workshop', schema=None) as batch_op:
-        for column in ('premoderation', 'clock_advance', 'clock_remaining_ms', 'clock_ends_at'):
+        for column in ('hide_until_reveal', 'premoderation', 'clock_advance', 'clock_remaining_ms', 'clock_ends_at'):
             batch_op.drop_column(column)
 
     with op.batch_alter_table('theme', schema=None) as batch_op:

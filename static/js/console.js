@@ -49,6 +49,7 @@
     });
     $("no-ideas").hidden = ideas.length > 0;
     drawQueue(s);
+    $("reveal").hidden = !s.workshop.hide_until_reveal;
     $("stat-people").textContent = s.connected;
     $("stat-ideas").textContent = ideas.length;
     $("stat-votes").textContent = total;
@@ -59,6 +60,7 @@
       $("budget").value = s.workshop.vote_budget;
       $("cap").value = s.workshop.vote_cap;
       $("premoderation").checked = !!s.workshop.premoderation;
+      $("hide-until-reveal").checked = !!s.workshop.hide_until_reveal;
     }
   }
 
@@ -92,9 +94,11 @@
     var budget = parseInt($("budget").value, 10), cap = parseInt($("cap").value, 10);
     if (isNaN(budget) || isNaN(cap)) { $("settings-msg").textContent = t("whole_numbers"); return; }
     $("settings-msg").textContent = t("saving");
-    live.send("settings.update", { vote_budget: budget, vote_cap: cap, premoderation: $("premoderation").checked });
+    live.send("settings.update", { vote_budget: budget, vote_cap: cap, premoderation: $("premoderation").checked,
+                                      hide_until_reveal: $("hide-until-reveal").checked });
   });
   $("sort").addEventListener("change", render);
+  $("reveal").addEventListener("click", function () { live.send("ideas.reveal", {}); });
   P.mountClock(live, $("clock"));
   $("clock-form").addEventListener("submit", function (event) {
     event.preventDefault();

@@ -14,7 +14,8 @@
   "use strict";
   var DELTA_TYPES = ["idea.posted", "phase.changed", "settings.changed", "votes.tallied",
     "theme.created", "theme.updated", "theme.deleted", "themes.reordered", "ideas.placed",
-    "idea.merged", "idea.unmerged", "idea.updated", "clock.changed", "idea.queued", "nothing.visible"];
+    "idea.merged", "idea.unmerged", "idea.updated", "clock.changed", "idea.queued", "nothing.visible",
+    "idea.private", "ideas.revealed"];
   var ACK_TIMEOUT_MS = 8000;
 
   function newClientId() {
@@ -59,7 +60,7 @@
     function applyEnvelope(env) {
       if (state.version !== null && env.version <= state.version) return;
       var data = env.data;
-      if (env.type === "idea.posted" || env.type === "idea.queued") {
+      if (env.type === "idea.posted" || env.type === "idea.queued" || env.type === "idea.private") {
         // an approved idea replaces its queued copy
         var known = state.ideas.get(data.idea.id);
         if (!known || known.approved === false) state.ideas.set(data.idea.id, data.idea);
@@ -69,6 +70,7 @@
         state.workshop.vote_budget = data.vote_budget;
         state.workshop.vote_cap = data.vote_cap;
         state.workshop.premoderation = data.premoderation;
+        state.workshop.hide_until_reveal = data.hide_until_reveal;
       } else if (env.type === "theme.created" || env.type === "theme.updated") {
         state.themes.set(data.theme.id, data.theme);
       } else if (env.type === "theme.deleted") {
@@ -86,6 +88,10 @@
       } else if (env.type === "idea.merged" || env.type === "idea.unmerged") {
         var merged = state.ideas.get(data.id);
         if (merged) merged.merged_into = env.type === "idea.merged" ? data.into : null;
+      } else if (env.type === "ideas.revealed") {
+        data.ideas.forEach(function (idea) {
+          state.ideas.set(idea.id, Object.assign(state.ideas.get(idea.id) || {}, idea));
+        });
       } else if (env.type === "clock.changed") {
         state.workshop.clock = data;
       } else if (env.type === "idea.updated") {
@@ -165,6 +171,10 @@
           state.me.votes[String(ack.idea_id)] = ack.my_dots;
         }
         if (ack.ok && ack.profile && state.me) state.me.profile = ack.profile;
+        // my own new idea shows at once, even while the room's ideas are hidden
+        if (ack.ok && ack.idea && entry.event === "idea.post" && !state.ideas.has(ack.idea.id)) {
+          state.ideas.set(ack.idea.id, ack.idea);
+        }
         if (hooks.onAck) hooks.onAck(entry, ack);
         if (callbacks.has(entry.clientId)) { callbacks.get(entry.clientId)(ack); callbacks.delete(entry.clientId); }
         changed("ack");

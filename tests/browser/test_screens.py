@@ -360,3 +360,21 @@ def test_premoderated_idea_waits_for_approval_then_appears_everywhere(pages, bro
     expect(projector.locator("#wall")).to_contain_text("Please approve me")
     expect(phone.locator(".idea.mine .status-saved")).to_have_count(1)
     expect(console.locator("#queue")).to_be_hidden()
+
+
+def test_ideas_stay_private_until_the_facilitator_reveals_them(pages, browser_db):
+    workshop = new_workshop(browser_db)
+    console = pages("console", f"/f/{workshop['token']}")
+    ana = pages("phone", f"/j/{workshop['code']}")
+    ben = pages("phone", f"/j/{workshop['code']}")
+    console.check("#hide-until-reveal")
+    console.click("#settings button[type=submit]")
+    expect(console.locator("#reveal")).to_be_visible()
+    post(ana, "Ana's first thought")
+    post(ben, "Ben's first thought")
+    expect(ana.locator("#ideas .idea")).to_have_count(1)
+    expect(ana.locator("#ideas")).to_contain_text("Ana's first thought")
+    expect(ben.locator("#ideas")).not_to_contain_text("Ana's first thought")
+    console.click("#reveal")
+    expect(ben.locator("#ideas .idea")).to_have_count(2)
+    expect(ana.locator("#ideas")).to_contain_text("Ben's first thought")
