@@ -378,3 +378,30 @@ def test_ideas_stay_private_until_the_facilitator_reveals_them(pages, browser_db
     console.click("#reveal")
     expect(ben.locator("#ideas .idea")).to_have_count(2)
     expect(ana.locator("#ideas")).to_contain_text("Ben's first thought")
+
+
+def test_facilitator_drags_an_idea_with_a_finger_on_a_tablet(browser, server, browser_db):
+    """Real touch events (Chrome DevTools Protocol), as on a tablet at the front of the room."""
+    workshop = new_workshop(browser_db, phase="clustering", ideas=IDEAS[:2])
+    context = browser.new_context(viewport={"width": 1180, "height": 820}, has_touch=True,
+                                  is_mobile=True)
+    tablet = context.new_page()
+    tablet.goto(f"{server.url}/f/{workshop['token']}")
+    tablet.fill("#theme-new", "Testbeds")
+    tablet.click("text=Add theme")
+    target = tablet.locator('.board-list:not([data-theme-id="none"])')
+    expect(target).to_have_count(1)
+    source = tablet.locator(".board-card .text", has_text=IDEAS[0])
+    source.scroll_into_view_if_needed()
+    start, end = source.bounding_box(), target.first.bounding_box()
+    x0, y0 = start["x"] + 10, start["y"] + start["height"] / 2
+    x1, y1 = end["x"] + end["width"] / 2, end["y"] + 20
+    cdp = context.new_cdp_session(tablet)
+    cdp.send("Input.dispatchTouchEvent", {"type": "touchStart", "touchPoints": [{"x": x0, "y": y0}]})
+    for step in range(1, 16):
+        x, y = x0 + (x1 - x0) * step / 15, y0 + (y1 - y0) * step / 15
+        cdp.send("Input.dispatchTouchEvent", {"type": "touchMove", "touchPoints": [{"x": x, "y": y}]})
+        tablet.wait_for_timeout(30)
+    cdp.send("Input.dispatchTouchEvent", {"type": "touchEnd", "touchPoints": []})
+    expect(target.first.locator(".board-card")).to_contain_text(IDEAS[0])
+    context.close()
