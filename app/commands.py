@@ -105,18 +105,20 @@ def _post_idea(actor, payload):
     return {"ok": True, "idea": envelope["data"]["idea"], "version": change.version}, [envelope], []
 
 
-@command("vote.cast", "attendee", {"idea_id": int})
-def _cast_vote(actor, payload):
-    workshop = workshops.get_workshop(actor.workshop_id)
-    answer = voting.cast_vote(workshop, _participant(actor), payload["idea_id"])
-    return {"ok": True, **answer}, [], [answer["idea_id"]]
+def _vote(action):
+    def run(actor, payload):
+        workshop = workshops.get_workshop(actor.workshop_id)
+        answer = action(workshop, _participant(actor), payload.get("idea_id"),
+                        payload.get("theme_id"))
+        changed = ("theme", answer["theme_id"]) if "theme_id" in answer else answer["idea_id"]
+        return {"ok": True, **answer}, [], [changed]
+    return run
 
 
-@command("vote.retract", "attendee", {"idea_id": int})
-def _retract_vote(actor, payload):
-    workshop = workshops.get_workshop(actor.workshop_id)
-    answer = voting.retract_vote(workshop, _participant(actor), payload["idea_id"])
-    return {"ok": True, **answer}, [], [answer["idea_id"]]
+# Either idea_id or theme_id, whichever the workshop votes on.
+command("vote.cast", "attendee", {}, {"idea_id": int, "theme_id": int})(_vote(voting.cast_vote))
+command("vote.retract", "attendee", {}, {"idea_id": int, "theme_id": int})(
+    _vote(voting.retract_vote))
 
 
 @command("profile.update", "attendee", {},
@@ -141,12 +143,12 @@ def _set_phase(actor, payload):
 
 @command("settings.update", "facilitator", {},
          {"vote_budget": int, "vote_cap": int, "premoderation": bool,
-          "hide_until_reveal": bool})
+          "hide_until_reveal": bool, "vote_on": str})
 def _update_settings(actor, payload):
     workshop = workshops.get_workshop(actor.workshop_id)
     change = workshops.update_settings(
         workshop, payload.get("vote_budget"), payload.get("vote_cap"),
-        payload.get("premoderation"), payload.get("hide_until_reveal"))
+        payload.get("premoderation"), payload.get("hide_until_reveal"), payload.get("vote_on"))
     version = change.version if change else changes.current_version(workshop.id)
     envelopes = [change.envelope()] if change else []
     return {"ok": True, **workshop.settings(), "version": version}, envelopes, []

@@ -76,12 +76,14 @@ class Workshop(db.Model):
     premoderation: Mapped[bool] = mapped_column(default=False, server_default=false())
     # Hidden until reveal: attendees see only their own ideas until the facilitator reveals.
     hide_until_reveal: Mapped[bool] = mapped_column(default=False, server_default=false())
+    # What the dots go on: "ideas" or "themes".
+    vote_on: Mapped[str] = mapped_column(String(8), default="ideas", server_default="ideas")
     event: Mapped[Event] = relationship(back_populates="workshops")
 
     def settings(self) -> dict:
         return {"vote_budget": self.vote_budget, "vote_cap": self.vote_cap,
                 "premoderation": self.premoderation,
-                "hide_until_reveal": self.hide_until_reveal}
+                "hide_until_reveal": self.hide_until_reveal, "vote_on": self.vote_on}
 
 
 class Participant(db.Model):
@@ -154,12 +156,15 @@ class BoardAction(db.Model):
 
 
 class Vote(db.Model):
-    """The dots one participant has put on one idea (1..vote_cap)."""
-    __table_args__ = (UniqueConstraint("participant_id", "idea_id"),)
+    """The dots one participant has put on one idea, or on one theme when the workshop
+    votes on themes (1..vote_cap)."""
+    __table_args__ = (UniqueConstraint("participant_id", "idea_id"),
+                      UniqueConstraint("participant_id", "theme_id"))
     id: Mapped[int] = mapped_column(primary_key=True)
     workshop_id: Mapped[int] = mapped_column(ForeignKey("workshop.id"), index=True)
     participant_id: Mapped[int] = mapped_column(ForeignKey("participant.id"))
-    idea_id: Mapped[int] = mapped_column(ForeignKey("idea.id"), index=True)
+    idea_id: Mapped[int | None] = mapped_column(ForeignKey("idea.id"), index=True)
+    theme_id: Mapped[int | None] = mapped_column(ForeignKey("theme.id"), index=True)
     dots: Mapped[int] = mapped_column(default=0)
 
 

@@ -51,7 +51,8 @@ def test_two_facilitators_build_themes_and_every_screen_converges(board):
     phone.sio.connect()
     snapshot = phone.join()["sync"]  # a late joiner gets the same board
     assert snapshot["mode"] == "snapshot"
-    assert {t["id"]: t for t in snapshot["snapshot"]["themes"]} == themes
+    assert {t["id"]: {k: v for k, v in t.items() if k != "votes"}
+            for t in snapshot["snapshot"]["themes"]} == themes
 
 
 def test_deleting_a_theme_puts_its_ideas_back_and_undo_restores_it(board, app):
@@ -161,8 +162,39 @@ def test_exports_carry_themes_merges_and_the_board_history(app, board):
     assert top[ids[0]]["also_said"] == ["Testbeds shared between regions"]
     assert top[ids[0]]["theme"] == "Testbeds"
     assert data["themes"] == [{"id": theme["id"], "name": "Testbeds", "colour": theme["colour"],
-                               "idea_ids": [ids[0]]}]
+                               "votes": 0, "idea_ids": [ids[0]]}]
     assert [a["kind"] for a in data["history"]] == ["theme.created", "idea.moved", "idea.merged"]
     markdown = first.http.get(f"/workshops/{workshop['id']}/export.md").text
     assert "also said as “Testbeds shared between regions”" in markdown
     assert "## How the board was formed" in markdown
+
+
+def test_voting_on_themes_ranks_the_themes(app, board, connect):
+    workshop, ids, phone, first, second, screen = board
+    testbeds = first.write("theme.create", name="Testbeds")["theme"]["id"]
+    skills = first.write("theme.create", name="Skills")["theme"]["id"]
+    first.write("idea.move", idea_id=ids[0], theme_id=testbeds, position=0)
+    first.write("idea.move", idea_id=ids[3], theme_id=skills, position=0)
+    assert first.write("settings.update", vote_on="themes")["vote_on"] == "themes"
+    assert first.write("settings.update", vote_on="both")["error"] == "Vote on 'ideas' or 'themes'."
+    first.write("phase.set", phase="voting")
+    assert phone.write("vote.cast", idea_id=ids[0])["error"] == \
+        "This workshop votes on themes: vote for a theme."
+    voter = connect(target=workshop)
+    assert phone.write("vote.cast", theme_id=skills) == {
+        "ok": True, "theme_id": skills, "my_dots": 1, "votes_used": 1, "votes_left": 4}
+    assert voter.write("vote.cast", theme_id=skills)["ok"]
+    assert voter.write("vote.cast", theme_id=testbeds)["ok"]
+    assert wait_for(lambda: any(p["args"][0]["data"].get("themes", {}).get(str(skills)) == 2
+                                for p in screen.received() if p["name"] == "votes.tallied"))
+    assert first.write("settings.update", vote_on="ideas")["error"].startswith("Votes have been cast")
+    assert first.write("theme.delete", theme_id=skills)["error"] == \
+        "People have voted for this theme: it cannot be deleted."
+    assert phone.join()["me"]["theme_votes"] == {str(skills): 1}
+    snapshot = {t["id"]: t["votes"] for t in phone.join()["sync"]["snapshot"]["themes"]}
+    assert snapshot == {testbeds: 1, skills: 2}
+    data = first.http.get(f"/workshops/{workshop['id']}/export.json").get_json()
+    assert data["vote_on"] == "themes"
+    assert [(t["name"], t["votes"], t["idea_ids"]) for t in data["themes"]] == [
+        ("Skills", 2, [ids[3]]), ("Testbeds", 1, [ids[0]])]
+    assert phone.write("vote.retract", theme_id=skills)["votes_used"] == 0

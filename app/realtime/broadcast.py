@@ -103,8 +103,13 @@ def _flush_tallies(workshop_id: int, idea_ids: set) -> None:
     # The version is bumped first: it locks the workshop row, so a later version always
     # carries totals read later.
     change = changes.record(workshop_id, "votes.tallied", {})
-    totals = changes.tallies(workshop_id, sorted(idea_ids))
+    themes = sorted(item[1] for item in idea_ids if isinstance(item, tuple))
+    ideas = sorted(item for item in idea_ids if not isinstance(item, tuple))
+    totals = changes.tallies(workshop_id, ideas) if ideas else {}
     change.data = {"tallies": {str(k): v for k, v in totals.items()}}
+    if themes:  # the workshop votes on themes
+        change.data["themes"] = {str(k): v for k, v in
+                                 changes.theme_tallies(workshop_id, themes).items()}
     envelope = change.envelope()
     db.session.commit()
     publish(workshop_id, [envelope])

@@ -61,6 +61,8 @@ def reorder_themes(workshop: Workshop, order, *, actor: str) -> list[Change]:
 def delete_theme(workshop: Workshop, theme_id, *, actor: str) -> list[Change]:
     require_editable(workshop)
     theme = _theme(workshop, theme_id)
+    if changes.theme_tallies(workshop.id, [theme.id])[theme.id]:
+        raise InvalidInput(_("People have voted for this theme: it cannot be deleted."))
     before = _placements(workshop.id, [theme.id, None])
     members = [p for p in before if p[1] == theme.id]
     unplaced = _group(workshop.id, None)

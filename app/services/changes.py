@@ -69,15 +69,20 @@ def idea_update(idea: Idea, fields: dict) -> dict:
     return data
 
 
-def tallies(workshop_id: int, idea_ids=None) -> dict[int, int]:
-    query = (select(Vote.idea_id, func.coalesce(func.sum(Vote.dots), 0))
-             .where(Vote.workshop_id == workshop_id).group_by(Vote.idea_id))
+def tallies(workshop_id: int, idea_ids=None, column=Vote.idea_id) -> dict[int, int]:
+    """Total dots per idea (or per theme, with column=Vote.theme_id)."""
+    query = (select(column, func.coalesce(func.sum(Vote.dots), 0))
+             .where(Vote.workshop_id == workshop_id, column.is_not(None)).group_by(column))
     if idea_ids is not None:
-        query = query.where(Vote.idea_id.in_(list(idea_ids)))
-    counts = {idea_id: int(total) for idea_id, total in db.session.execute(query)}
+        query = query.where(column.in_(list(idea_ids)))
+    counts = {target: int(total) for target, total in db.session.execute(query)}
     if idea_ids is not None:
-        return {idea_id: counts.get(idea_id, 0) for idea_id in idea_ids}
+        return {target: counts.get(target, 0) for target in idea_ids}
     return counts
+
+
+def theme_tallies(workshop_id: int, theme_ids=None) -> dict[int, int]:
+    return tallies(workshop_id, theme_ids, column=Vote.theme_id)
 
 
 def clock_state(workshop: Workshop) -> dict:
@@ -98,7 +103,7 @@ def snapshot(workshop_id: int, moderator: bool = False,
         query = query.where(Idea.hidden.is_(False), Idea.approved.is_(True),
                             Idea.revealed.is_(True) | (Idea.participant_id == participant_id))
     ideas = db.session.scalars(query.order_by(Idea.id)).all()
-    counts = tallies(workshop_id)
+    counts, theme_counts = tallies(workshop_id), theme_tallies(workshop_id)
     return {
         "workshop": {
             "id": workshop.id, "code": workshop.code, "title": workshop.title,
@@ -107,7 +112,8 @@ def snapshot(workshop_id: int, moderator: bool = False,
             "clock": clock_state(workshop),
         },
         "ideas": [idea_dict(idea, counts.get(idea.id, 0)) for idea in ideas],
-        "themes": [theme.as_dict() for theme in db.session.scalars(
+        "themes": [{**theme.as_dict(), "votes": theme_counts.get(theme.id, 0)}
+                   for theme in db.session.scalars(
             select(Theme).where(Theme.workshop_id == workshop_id, Theme.deleted.is_(False))
             .order_by(Theme.position, Theme.id))],
     }

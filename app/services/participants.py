@@ -53,4 +53,6 @@ def own_state(participant_id: int) -> dict:
     participant = db.session.get(Participant, participant_id)
     return {"participant_id": participant.id, "votes_used": participant.votes_used,
             "votes": {str(k): v for k, v in voting.my_votes(participant.id).items()},
+            "theme_votes": {str(k): v for k, v in
+                            voting.my_votes(participant.id, "themes").items()},
             "profile": participant.profile()}

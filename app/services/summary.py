@@ -60,8 +60,18 @@ def workshop_summary(workshop: Workshop) -> dict:
                                   if k in STAKEHOLDER_KINDS},
         },
         "ideas": ranking,
-        "themes": [{"id": t.id, "name": t.name, "colour": t.colour,
-                    "idea_ids": [i["id"] for i in ranking if i["theme"] == t.name]}
-                   for t in themes.values()],
+        "vote_on": workshop.vote_on,
+        "themes": _themes(workshop, themes, ranking),
         "history": board.history(workshop.id),
     }
+
+
+def _themes(workshop: Workshop, themes: dict, ranking: list[dict]) -> list[dict]:
+    """The themes with their ideas and votes; ranked by votes when people voted on themes."""
+    counts = changes.theme_tallies(workshop.id)
+    listed = [{"id": t.id, "name": t.name, "colour": t.colour, "votes": counts.get(t.id, 0),
+               "idea_ids": [i["id"] for i in ranking if i["theme"] == t.name]}
+              for t in themes.values()]
+    if workshop.vote_on == "themes":
+        listed.sort(key=lambda t: -t["votes"])
+    return listed

@@ -5,7 +5,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from ..extensions import db
-from ..models import PHASES, Change, Event, Workshop
+from ..models import PHASES, Change, Event, Vote, Workshop
 from . import changes
 from .errors import InvalidInput, NotFound
 from .validation import bounded_int, short_text
@@ -113,7 +113,7 @@ def set_phase(workshop: Workshop, phase) -> Change | None:
 
 
 def update_settings(workshop: Workshop, vote_budget=None, vote_cap=None,
-                    premoderation=None, hide_until_reveal=None) -> Change | None:
+                    premoderation=None, hide_until_reveal=None, vote_on=None) -> Change | None:
     if workshop.phase == "closed":
         raise InvalidInput(_("This workshop is closed; reopen it to change its settings."))
     budget = workshop.vote_budget if vote_budget is None else bounded_int(
@@ -124,9 +124,18 @@ def update_settings(workshop: Workshop, vote_budget=None, vote_cap=None,
                              "(%(budget)d).", cap=cap, budget=budget))
     moderated = workshop.premoderation if premoderation is None else premoderation
     secret = workshop.hide_until_reveal if hide_until_reveal is None else hide_until_reveal
-    if (budget, cap, moderated, secret) == (workshop.vote_budget, workshop.vote_cap,
-                                            workshop.premoderation, workshop.hide_until_reveal):
+    target = workshop.vote_on if vote_on is None else vote_on
+    if target not in ("ideas", "themes"):
+        raise InvalidInput(_("Vote on 'ideas' or 'themes'."))
+    if target != workshop.vote_on and db.session.scalar(
+            select(Vote.id).where(Vote.workshop_id == workshop.id).limit(1)):
+        raise InvalidInput(_("Votes have been cast: take them all back before changing what "
+                             "people vote on."))
+    if (budget, cap, moderated, secret, target) == (
+            workshop.vote_budget, workshop.vote_cap, workshop.premoderation,
+            workshop.hide_until_reveal, workshop.vote_on):
         return None
+    workshop.vote_on = target
     workshop.vote_budget, workshop.vote_cap, workshop.premoderation = budget, cap, moderated
     workshop.hide_until_reveal = secret
     db.session.flush()

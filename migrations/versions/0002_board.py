@@ -54,6 +54,16 @@ def upgrade():
         for flag in ('premoderation', 'hide_until_reveal'):
             batch_op.add_column(sa.Column(flag, sa.Boolean(), nullable=False,
                                           server_default=sa.text('false')))
+        batch_op.add_column(sa.Column('vote_on', sa.String(length=8), server_default='ideas',
+                                      nullable=False))
+
+    with op.batch_alter_table('vote', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('theme_id', sa.Integer(), nullable=True))
+        batch_op.alter_column('idea_id', existing_type=sa.INTEGER(), nullable=True)
+        batch_op.create_index(batch_op.f('ix_vote_theme_id'), ['theme_id'], unique=False)
+        batch_op.create_unique_constraint('uq_vote_participant_id_theme_id',
+                                          ['participant_id', 'theme_id'])
+        batch_op.create_foreign_key('fk_vote_theme_id_theme', 'theme', ['theme_id'], ['id'])
 
     with op.batch_alter_table('idea', schema=None) as batch_op:
         batch_op.add_column(sa.Column('theme_id', sa.Integer(), nullable=True))
@@ -72,6 +82,13 @@ def upgrade():
 
 
 def downgrade():
+    with op.batch_alter_table('vote', schema=None) as batch_op:
+        batch_op.drop_constraint('fk_vote_theme_id_theme', type_='foreignkey')
+        batch_op.drop_constraint('uq_vote_participant_id_theme_id', type_='unique')
+        batch_op.drop_index(batch_op.f('ix_vote_theme_id'))
+        batch_op.alter_column('idea_id', existing_type=sa.INTEGER(), nullable=False)
+        batch_op.drop_column('theme_id')
+
     with op.batch_alter_table('idea', schema=None) as batch_op:
         batch_op.drop_constraint('fk_idea_merged_into_id_idea', type_='foreignkey')
         batch_op.drop_constraint('fk_idea_theme_id_theme', type_='foreignkey')
@@ -83,7 +100,7 @@ def downgrade():
         batch_op.drop_column('theme_id')
 
     with op.batch_alter_table('workshop', schema=None) as batch_op:
-        for column in ('hide_until_reveal', 'premoderation', 'clock_advance', 'clock_remaining_ms', 'clock_ends_at'):
+        for column in ('vote_on', 'hide_until_reveal', 'premoderation', 'clock_advance', 'clock_remaining_ms', 'clock_ends_at'):
             batch_op.drop_column(column)
 
     with op.batch_alter_table('theme', schema=None) as batch_op:

@@ -61,6 +61,7 @@
       $("cap").value = s.workshop.vote_cap;
       $("premoderation").checked = !!s.workshop.premoderation;
       $("hide-until-reveal").checked = !!s.workshop.hide_until_reveal;
+      $("vote-on").value = s.workshop.vote_on || "ideas";
     }
   }
 
@@ -95,7 +96,8 @@
     if (isNaN(budget) || isNaN(cap)) { $("settings-msg").textContent = t("whole_numbers"); return; }
     $("settings-msg").textContent = t("saving");
     live.send("settings.update", { vote_budget: budget, vote_cap: cap, premoderation: $("premoderation").checked,
-                                      hide_until_reveal: $("hide-until-reveal").checked });
+                                      hide_until_reveal: $("hide-until-reveal").checked,
+                                      vote_on: $("vote-on").value });
   });
   $("sort").addEventListener("change", render);
   $("reveal").addEventListener("click", function () { live.send("ideas.reveal", {}); });

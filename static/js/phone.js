@@ -64,19 +64,20 @@
       (s.workshop.vote_cap > 1 ? " · " + t("cap_note", { cap: s.workshop.vote_cap }) : "");
   }
 
-  function pendingVotes(ideaId) {
+  function pendingVotes(kind, id) {
     return live.pending().filter(function (e) {
-      return (e.event === "vote.cast" || e.event === "vote.retract") && e.fields.idea_id === ideaId;
+      return (e.event === "vote.cast" || e.event === "vote.retract") && e.fields[kind + "_id"] === id;
     }).length;
   }
 
   function drawIdeas(s, phase) {
     var list = $("ideas");
     var ranking = phase === "results" || phase === "closed";
-    var byTheme = !ranking && s.themes.size > 0;   // ideas grouped by theme once there are themes
+    var onThemes = s.workshop.vote_on === "themes";
+    var byTheme = (!ranking || onThemes) && s.themes.size > 0;   // grouped once there are themes
     var heads = new Map();
-    var ideas = ranking ? P.ranked(s.ideas)
-      : byTheme ? [].concat.apply([], P.grouped(s).map(function (g) {
+    var ideas = ranking && !onThemes ? P.ranked(s.ideas)
+      : byTheme ? [].concat.apply([], (ranking ? P.byVotes(P.grouped(s)) : P.grouped(s)).map(function (g) {
         if (g.ideas.length) heads.set(g.ideas[0].id, g.theme);
         return g.ideas;
       }))
@@ -99,18 +100,20 @@
     ideas.forEach(function (idea, i) {
       if (heads.has(idea.id)) {
         var theme = heads.get(idea.id);
-        var head = el("li", { class: "group-head", text: theme ? theme.name : t("not_placed") });
+        var head = el("li", { class: "group-head" }, [el("span", { class: "name", text: theme ? theme.name : t("not_placed") })]);
         if (theme) head.style.borderLeftColor = theme.colour;
+        if (theme && onThemes && phase === "voting") head.appendChild(voteControls(s, theme, "theme"));
+        if (theme && onThemes && ranking) head.appendChild(el("strong", { text: P.votes(theme.votes || 0) }));
         list.appendChild(head);
       }
       var meta = el("div", { class: "idea-meta" + (mine.has(idea.id) ? " status-saved" : "") });
       meta.textContent = mine.has(idea.id) ? t("saved_mine") : "";
       var body = el("div", { class: "idea-text", text: idea.text }, [meta]);
       var parts = [];
-      if (phase === "results" || phase === "closed") parts.push(el("span", { class: "rank", text: ranks[i] + "." }));
+      if (ranking && !onThemes) parts.push(el("span", { class: "rank", text: ranks[i] + "." }));
       parts.push(body);
-      if (phase === "voting") parts.push(voteControls(s, idea));
-      else if (phase === "results" || phase === "closed") parts.push(el("strong", { text: P.votes(idea.votes) }));
+      if (phase === "voting" && !onThemes) parts.push(voteControls(s, idea, "idea"));
+      else if (ranking && !onThemes) parts.push(el("strong", { text: P.votes(idea.votes) }));
       list.appendChild(el("li", { class: "idea" + (mine.has(idea.id) ? " mine" : "") }, parts));
     });
     if (focused) {  // keep a keyboard or screen-reader user on the button they pressed
@@ -124,15 +127,20 @@
     lastIdeaCount = ideas.length;
   }
 
-  function voteControls(s, idea) {
-    var myDots = (s.me && s.me.votes[String(idea.id)]) || 0;
-    var busy = pendingVotes(idea.id) > 0;
-    var minus = el("button", { class: "btn", type: "button", "aria-label": t("take_back", { text: idea.text.slice(0, 60) }), text: "−", "data-key": "minus-" + idea.id });
-    var plus = el("button", { class: "btn btn-primary", type: "button", "aria-label": t("vote_for", { text: idea.text.slice(0, 60) }), text: "+", "data-key": "plus-" + idea.id });
+  /* + and − for an idea, or for a theme when the workshop votes on themes. */
+  function voteControls(s, target, kind) {
+    var idea = { id: target.id, text: target.text || target.name };
+    var mineOn = kind === "theme" ? (s.me && s.me.theme_votes) || {} : (s.me && s.me.votes) || {};
+    var myDots = mineOn[String(idea.id)] || 0;
+    var busy = pendingVotes(kind, idea.id) > 0;
+    var fields = {};
+    fields[kind + "_id"] = idea.id;
+    var minus = el("button", { class: "btn", type: "button", "aria-label": t("take_back", { text: idea.text.slice(0, 60) }), text: "−", "data-key": "minus-" + kind + idea.id });
+    var plus = el("button", { class: "btn btn-primary", type: "button", "aria-label": t("vote_for", { text: idea.text.slice(0, 60) }), text: "+", "data-key": "plus-" + kind + idea.id });
     minus.disabled = myDots === 0;
     if (busy) { minus.setAttribute("aria-busy", "true"); plus.setAttribute("aria-busy", "true"); }
-    minus.addEventListener("click", function () { if (!busy) live.send("vote.retract", { idea_id: idea.id }); });
-    plus.addEventListener("click", function () { if (!busy) live.send("vote.cast", { idea_id: idea.id }); });
+    minus.addEventListener("click", function () { if (!busy) live.send("vote.retract", fields); });
+    plus.addEventListener("click", function () { if (!busy) live.send("vote.cast", fields); });
     var count = el("span", { class: "count", text: String(myDots), "aria-label": t("my_votes", { n: myDots }) });
     return el("div", { class: "idea-votes" }, [minus, count, plus]);
   }

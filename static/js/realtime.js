@@ -71,6 +71,7 @@
         state.workshop.vote_cap = data.vote_cap;
         state.workshop.premoderation = data.premoderation;
         state.workshop.hide_until_reveal = data.hide_until_reveal;
+        state.workshop.vote_on = data.vote_on;
       } else if (env.type === "theme.created" || env.type === "theme.updated") {
         state.themes.set(data.theme.id, data.theme);
       } else if (env.type === "theme.deleted") {
@@ -104,6 +105,10 @@
         Object.keys(data.tallies).forEach(function (id) {
           var idea = state.ideas.get(Number(id));
           if (idea) idea.votes = data.tallies[id];
+        });
+        Object.keys(data.themes || {}).forEach(function (id) {
+          var theme = state.themes.get(Number(id));
+          if (theme) theme.votes = data.themes[id];
         });
       }
       state.version = env.version;
@@ -168,7 +173,8 @@
         persist();
         if (ack.ok && ack.votes_used !== undefined && state.me) {
           state.me.votes_used = ack.votes_used;
-          state.me.votes[String(ack.idea_id)] = ack.my_dots;
+          if (ack.theme_id !== undefined) state.me.theme_votes[String(ack.theme_id)] = ack.my_dots;
+          else state.me.votes[String(ack.idea_id)] = ack.my_dots;
         }
         if (ack.ok && ack.profile && state.me) state.me.profile = ack.profile;
         // my own new idea shows at once, even while the room's ideas are hidden
@@ -291,6 +297,14 @@
     return setInterval(tick, 250);
   }
 
+  /* Groups with the most voted theme first (voting on themes), not placed last. */
+  function byVotes(groups) {
+    return groups.slice().sort(function (a, b) {
+      if (!a.theme || !b.theme) return (a.theme ? 0 : 1) - (b.theme ? 0 : 1);
+      return (b.theme.votes || 0) - (a.theme.votes || 0) || a.theme.position - b.theme.position;
+    });
+  }
+
   function ranked(ideas) {
     return visible(ideas).sort(function (a, b) {
       return (b.votes - a.votes) || (a.id - b.id);
@@ -318,6 +332,6 @@
   window.Plenary = {
     connect: connect, el: el, readConfig: readConfig, ranked: ranked, rankOf: rankOf,
     scheduler: scheduler, t: t, votes: votes, load: load, save: save, visible: visible, grouped: grouped,
-    newestPinnedFirst: newestPinnedFirst, mountClock: mountClock
+    newestPinnedFirst: newestPinnedFirst, mountClock: mountClock, byVotes: byVotes
   };
 })();

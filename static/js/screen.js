@@ -76,12 +76,15 @@
     $("phase").textContent = t("phase." + phase);
     var ideas = P.visible(s.ideas);
     var showRanking = phase === "results" || phase === "closed";
-    var showThemes = !showRanking && s.themes.size > 0 && (phase === "clustering" || phase === "collecting");
+    var onThemes = s.workshop.vote_on === "themes" && s.themes.size > 0;
+    if (showRanking && onThemes) showRanking = false;  // themes ranked as columns instead
+    var showThemes = s.themes.size > 0 && (phase === "clustering" || phase === "collecting" ||
+                                           (onThemes && phase !== "draft"));
     $("wall").hidden = showRanking || showThemes;
     $("ranking").hidden = !showRanking;
     $("themes").hidden = !showThemes;
     var before = positions();
-    var shown = showRanking ? drawRanking(ideas) : showThemes ? drawThemes(s) : drawWall(ideas, phase);
+    var shown = showRanking ? drawRanking(ideas) : showThemes ? drawThemes(s, onThemes && phase !== "clustering" && phase !== "collecting") : drawWall(ideas, phase);
     if (!showRanking) glide(before);
     var hidden = ideas.length - shown;
     $("more").hidden = hidden <= 0;
@@ -109,15 +112,25 @@
   }
 
   /* Clustering: one column per theme, in the facilitator's order, ideas not placed last. */
-  function drawThemes(state) {
+  function drawThemes(state, withVotes) {
     var root = $("themes"), shown = 0;
     root.textContent = "";
-    P.grouped(state).forEach(function (group) {
+    var groups = P.grouped(state);
+    if (withVotes) groups = P.byVotes(groups).filter(function (g) { return g.theme; });
+    var max = Math.max.apply(null, [1].concat(groups.map(function (g) { return g.theme ? g.theme.votes || 0 : 0; })));
+    groups.forEach(function (group, index) {
       if (!group.theme && !group.ideas.length) return;
-      var head = el("h2", { class: "theme-title", text: group.theme ? group.theme.name : t("not_placed") });
+      var title = group.theme ? group.theme.name : t("not_placed");
+      if (withVotes) title = (index + 1) + ". " + title + " — " + P.votes(group.theme.votes || 0);
+      var head = el("h2", { class: "theme-title", text: title });
       var list = el("ul", { class: "theme-list" });
       var column = el("section", { class: "theme-column" }, [head, list]);
       if (group.theme) column.style.borderTopColor = group.theme.colour;
+      if (withVotes) {
+        var bar = el("div", { class: "bar theme-bar" });
+        bar.style.width = (100 * (group.theme.votes || 0) / max) + "%";
+        column.insertBefore(bar, list);
+      }
       root.appendChild(column);
       shown += fit(list, group.ideas.map(function (idea) {
         var node = card(idea);

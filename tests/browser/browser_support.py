@@ -31,7 +31,10 @@ def new_workshop(db_url, phase="collecting", ideas=(), **settings):
 
 def screenshot(page, name):
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    page.wait_for_function("!document.querySelector('.is-new')", timeout=3000)  # settled
+    page.wait_for_function(  # settled: no card arriving or gliding
+        "!document.querySelector('.is-new') && !document.getAnimations()"
+        ".some(a => a.playState === 'running' && a.effect && a.effect.getTiming().iterations !== Infinity)",
+        timeout=3000)
     path = ARTIFACTS / f"{name}.png"
     path.parent.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(path))

@@ -116,6 +116,7 @@ def test_facilitator_accepts_theme_suggestions_in_one_click(pages, browser_db):
         "Solar energy communities in industrial parks", "Energy communities sharing solar storage",
         "Dual vocational training in companies", "Vocational training with company practice"])
     console = pages("console", f"/f/{workshop['token']}")
+    expect(console.locator("#conn")).to_have_text("Connected")
     console.click("text=Suggest themes")
     expect(console.locator(".suggestion-list li").first).to_be_visible(timeout=15_000)
     screenshot(console, "console-suggestions")
@@ -172,7 +173,9 @@ def test_facilitator_drags_an_idea_with_a_finger_on_a_tablet(browser, server, br
     target = tablet.locator('.board-list:not([data-theme-id="none"])')
     expect(target).to_have_count(1)
     source = tablet.locator(".board-card .text", has_text=IDEAS[0])
-    source.scroll_into_view_if_needed()
+    tablet.locator("#board").scroll_into_view_if_needed()  # the section stays; cards redraw
+    expect(source).to_be_visible()
+    tablet.wait_for_timeout(300)  # let the live redraws after "Add theme" settle
     start, end = source.bounding_box(), target.first.bounding_box()
     x0, y0 = start["x"] + 10, start["y"] + start["height"] / 2
     x1, y1 = end["x"] + end["width"] / 2, end["y"] + 20
@@ -186,3 +189,27 @@ def test_facilitator_drags_an_idea_with_a_finger_on_a_tablet(browser, server, br
     expect(target.first.locator(".board-card")).to_contain_text(IDEAS[0])
     context.close()
 
+
+
+def test_the_room_votes_on_themes_and_the_projector_ranks_them(pages, browser_db):
+    workshop = new_workshop(browser_db, phase="clustering", ideas=IDEAS[:2])
+    console = pages("console", f"/f/{workshop['token']}")
+    projector = pages("projector", f"/w/{workshop['code']}/screen")
+    phone = pages("phone", f"/j/{workshop['code']}")
+    for name, idea in (("Testbeds", IDEAS[0]), ("Vouchers", IDEAS[1])):
+        console.fill("#theme-new", name)
+        console.click("text=Add theme")
+        console.locator(".board-card", has_text=idea).locator(".move-menu").select_option(label=name)
+    expect(console.locator('.board-list[data-theme-id="none"] .board-card')).to_have_count(0)
+    console.select_option("#vote-on", "themes")
+    console.click("#settings button[type=submit]")
+    expect(console.locator("#settings-msg")).to_have_text("Saved.")
+    console.click('[data-phase="voting"]')
+    head = phone.locator(".group-head", has_text="Vouchers")
+    head.locator(".btn-primary").click()
+    expect(phone.locator(".dot.used")).to_have_count(1)
+    expect(projector.locator(".theme-title").first).to_have_text("1. Vouchers — 1 vote")
+    console.click('[data-phase="results"]')
+    expect(phone.locator(".group-head").first).to_contain_text("Vouchers")
+    expect(projector.locator(".theme-title").first).to_have_text("1. Vouchers — 1 vote")
+    screenshot(projector, "projector-theme-results")
