@@ -71,6 +71,8 @@ def js_strings() -> dict:
         "merge_here": _("Merge here"), "also_said": _("Also said as:"),
         "theme_name": _("Theme name"), "theme_colour": _("Colour of {name}"),
         "delete_theme": _("Delete the theme {name}"),
+        "theme_left": _("Move the theme {name} left"), "theme_right": _("Move the theme {name} right"),
+        "history": _("History"), "undone": _("undone"),
         "moderate": _("Moderate…"), "moderate_idea": _("Moderate the idea: {text}"),
         "pin": _("Pin to the top"), "unpin": _("Unpin"), "hide": _("Hide from the room"),
         "unhide": _("Show to the room"), "edit": _("Edit the text"), "delete": _("Delete"),

@@ -20,6 +20,30 @@
     });
     root.querySelector(".undo").addEventListener("click", function () { live.send("board.undo", {}); });
     var panel = root.querySelector(".suggestions"), proposals = [];
+    var historyList = root.querySelector(".history");
+    root.querySelector(".show-history").addEventListener("click", function () {
+      if (!historyList.hidden) { historyList.hidden = true; return; }
+      live.ask("board.history", {}, function (answer) {
+        if (!answer) return;
+        historyList.textContent = "";
+        answer.actions.slice().reverse().forEach(function (a) {
+          var what = a.kind + " — " + describe(a);
+          historyList.appendChild(el("li", { class: a.undone ? "is-undone" : "",
+            text: a.at.slice(11, 16) + " · " + what + (a.undone ? " (" + t("undone") + ")" : "") }));
+        });
+        historyList.hidden = false;
+      });
+    });
+
+    function describe(action) {
+      var after = action.after || {}, before = action.before || {};
+      if (after.theme) return (before.theme ? "“" + before.theme.name + "” → " : "") + "“" + after.theme.name + "”";
+      if (after.fields && after.fields.text) return "“" + before.fields.text + "” → “" + after.fields.text + "”";
+      if (after.into) return "#" + after.idea + " → #" + after.into;
+      if (after.fields) return "#" + after.id + " " + JSON.stringify(after.fields);
+      if (after.order) return after.order.join(", ");
+      return "";
+    }
     root.querySelector(".suggest").addEventListener("click", function () {
       live.ask("board.suggest", {}, function (answer) {
         if (!answer) return;
@@ -156,7 +180,21 @@
       colour.addEventListener("change", function () { live.send("theme.recolour", { theme_id: theme.id, colour: colour.value }); });
       var remove = el("button", { class: "btn btn-small btn-danger", type: "button", text: "×", "aria-label": t("delete_theme", { name: theme.name }) });
       remove.addEventListener("click", function () { live.send("theme.delete", { theme_id: theme.id }); });
-      return el("div", { class: "theme-head" }, [colour, name, remove]);
+      var left = el("button", { class: "btn btn-small", type: "button", text: "◀", "aria-label": t("theme_left", { name: theme.name }) });
+      var right = el("button", { class: "btn btn-small", type: "button", text: "▶", "aria-label": t("theme_right", { name: theme.name }) });
+      left.addEventListener("click", function () { shiftTheme(theme.id, -1); });
+      right.addEventListener("click", function () { shiftTheme(theme.id, 1); });
+      return el("div", { class: "theme-head" }, [colour, name, left, right, remove]);
+    }
+
+    /* Reorder themes: one place left or right (keyboard and mouse alike). */
+    function shiftTheme(themeId, step) {
+      var order = P.grouped(live.state).filter(function (g) { return g.theme; }).map(function (g) { return g.theme.id; });
+      var at = order.indexOf(themeId), to = at + step;
+      if (at < 0 || to < 0 || to >= order.length) return;
+      order.splice(at, 1);
+      order.splice(to, 0, themeId);
+      live.send("theme.reorder", { order: order });
     }
 
     function draw(state) {

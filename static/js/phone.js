@@ -108,7 +108,9 @@
       }
       var meta = el("div", { class: "idea-meta" + (mine.has(idea.id) ? " status-saved" : "") });
       meta.textContent = mine.has(idea.id) ? t("saved_mine") : "";
-      var body = el("div", { class: "idea-text", text: idea.text }, [meta]);
+      var also = P.alsoSaid(s, idea.id);
+      var body = el("div", { class: "idea-text", text: idea.text }, [
+        also ? el("div", { class: "idea-meta", text: t("also_said") + " " + also }) : null, meta]);
       var parts = [];
       if (ranking && !onThemes) parts.push(el("span", { class: "rank", text: ranks[i] + "." }));
       parts.push(body);

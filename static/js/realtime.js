@@ -305,6 +305,13 @@
     });
   }
 
+  /* Texts merged into an idea ("also said as …"). */
+  function alsoSaid(state, ideaId) {
+    return Array.from(state.ideas.values()).filter(function (i) {
+      return i.merged_into === ideaId && !i.deleted;
+    }).map(function (i) { return "“" + i.text + "”"; }).join(" · ");
+  }
+
   function ranked(ideas) {
     return visible(ideas).sort(function (a, b) {
       return (b.votes - a.votes) || (a.id - b.id);
@@ -332,6 +339,6 @@
   window.Plenary = {
     connect: connect, el: el, readConfig: readConfig, ranked: ranked, rankOf: rankOf,
     scheduler: scheduler, t: t, votes: votes, load: load, save: save, visible: visible, grouped: grouped,
-    newestPinnedFirst: newestPinnedFirst, mountClock: mountClock, byVotes: byVotes
+    newestPinnedFirst: newestPinnedFirst, mountClock: mountClock, byVotes: byVotes, alsoSaid: alsoSaid
   };
 })();

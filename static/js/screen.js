@@ -22,12 +22,14 @@
     if (!node) {
       node = el("li", { class: "card-idea is-new" }, [
         el("div", { class: "text", text: idea.text }),
-        el("div", { class: "votes" }), el("div", { class: "bar" })]);
+        el("div", { class: "also" }), el("div", { class: "votes" }), el("div", { class: "bar" })]);
       // only a new card animates in; re-ordering must not replay the animation
       node.addEventListener("animationend", function () { node.classList.remove("is-new"); });
       cards.set(idea.id, node);
     }
     node.querySelector(".text").textContent = idea.text;  // the facilitator may fix a typo
+    var also = P.alsoSaid(live.state, idea.id);
+    node.querySelector(".also").textContent = also ? t("also_said") + " " + also : "";
     return node;
   }
 

@@ -213,3 +213,24 @@ def test_the_room_votes_on_themes_and_the_projector_ranks_them(pages, browser_db
     expect(phone.locator(".group-head").first).to_contain_text("Vouchers")
     expect(projector.locator(".theme-title").first).to_have_text("1. Vouchers — 1 vote")
     screenshot(projector, "projector-theme-results")
+
+
+def test_reorder_themes_see_the_history_and_merged_texts_everywhere(pages, browser_db):
+    workshop = new_workshop(browser_db, phase="clustering", ideas=IDEAS[:3])
+    console = pages("console", f"/f/{workshop['token']}")
+    projector = pages("projector", f"/w/{workshop['code']}/screen")
+    phone = pages("phone", f"/j/{workshop['code']}")
+    expect(console.locator("#conn")).to_have_text("Connected")
+    for name in ("First", "Second"):
+        console.fill("#theme-new", name)
+        console.click("text=Add theme")
+    expect(console.locator(".theme-name")).to_have_count(2)
+    console.get_by_role("button", name="Move the theme First right").click()
+    expect(console.locator(".theme-name").first).to_have_value("Second")
+    console.locator(".board-card", has_text=IDEAS[1]).locator("text=Merge…").click()
+    console.locator(".board-card", has_text=IDEAS[0]).locator("text=Merge here").click()
+    expect(phone.locator("#ideas")).to_contain_text("Also said as: “" + IDEAS[1])
+    expect(projector.locator("#wall, #themes").locator(".also").first).to_contain_text(IDEAS[1])
+    console.click("text=History")
+    expect(console.locator(".history li")).to_have_count(4)  # 2 created, 1 reordered, 1 merged
+    expect(console.locator(".history li").first).to_contain_text("idea.merged")
