@@ -90,7 +90,8 @@ def pages(browser, server):
         context = browser.new_context(**VIEWPORTS[kind])
         contexts.append(context)
         page = context.new_page()
-        page.on("console", lambda m: m.type == "error" and problems.append(f"{kind} console: {m.text}"))
+        page.on("console", lambda m: m.type == "error" and not _expected_failure(m.text)
+                and problems.append(f"{kind} console: {m.text}"))
         page.on("pageerror", lambda e: problems.append(f"{kind} page error: {e}"))
         page.on("requestfailed", lambda r: _expected_failure(r.failure) or problems.append(
             f"{kind} request failed: {r.url} {r.failure}"))
