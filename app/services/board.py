@@ -60,7 +60,7 @@ def reorder_themes(workshop: Workshop, order, *, actor: str) -> list[Change]:
 
 def delete_theme(workshop: Workshop, theme_id, *, actor: str) -> list[Change]:
     require_editable(workshop)
-    theme = _theme(workshop, theme_id)
+    theme = find_theme(workshop, theme_id)
     if changes.theme_tallies(workshop.id, [theme.id])[theme.id]:
         raise InvalidInput(_("People have voted for this theme: it cannot be deleted."))
     before = _placements(workshop.id, [theme.id, None])
@@ -82,7 +82,7 @@ def move_idea(workshop: Workshop, idea_id, theme_id, position, *, actor: str) ->
     """Put an idea into a theme (or back among the unplaced, theme_id None) at a position."""
     require_editable(workshop)
     idea = find_idea(workshop, idea_id)
-    target = None if theme_id is None else _theme(workshop, theme_id).id
+    target = None if theme_id is None else find_theme(workshop, theme_id).id
     if isinstance(position, bool) or not isinstance(position, int) or position < 0:
         raise InvalidInput(_("The position must be a whole number from 0."))
     groups = sorted({idea.theme_id, target}, key=lambda g: (g is not None, g or 0))
@@ -199,7 +199,7 @@ def _unmerge(workshop: Workshop, before: dict) -> list[Change]:
 
 def _update_theme(workshop, theme_id, actor, **fields) -> list[Change]:
     require_editable(workshop)
-    theme = _theme(workshop, theme_id)
+    theme = find_theme(workshop, theme_id)
     before = theme.as_dict()
     for name, value in fields.items():
         setattr(theme, name, value)
@@ -239,7 +239,7 @@ def _colour(colour) -> str:
     return colour.lower()
 
 
-def _theme(workshop: Workshop, theme_id) -> Theme:
+def find_theme(workshop: Workshop, theme_id) -> Theme:
     theme = db.session.get(Theme, theme_id) if isinstance(theme_id, int) and not isinstance(
         theme_id, bool) else None
     if theme is None or theme.workshop_id != workshop.id or theme.deleted:

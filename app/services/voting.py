@@ -10,7 +10,8 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 
 from ..extensions import db
-from ..models import Idea, Participant, Theme, Vote, Workshop
+from ..models import Idea, Participant, Vote, Workshop
+from .board import find_theme
 from .errors import InvalidInput, NotFound
 
 
@@ -21,10 +22,7 @@ def _target(workshop: Workshop, idea_id, theme_id) -> tuple:
     if workshop.vote_on == "themes":
         if theme_id is None:
             raise InvalidInput(_("This workshop votes on themes: vote for a theme."))
-        theme = db.session.get(Theme, theme_id) if isinstance(theme_id, int) else None
-        if theme is None or theme.workshop_id != workshop.id or theme.deleted:
-            raise NotFound(_("This theme does not exist in this workshop."))
-        return Vote.theme_id, theme.id
+        return Vote.theme_id, find_theme(workshop, theme_id).id
     if idea_id is None:
         raise InvalidInput(_("This workshop votes on ideas: vote for an idea."))
     idea = db.session.get(Idea, idea_id) if isinstance(idea_id, int) else None
