@@ -11,17 +11,11 @@ from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint, 
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .extensions import db
+from .vocabulary import STAKEHOLDER_KINDS  # noqa: F401  (re-exported)
 
 PHASES = ("draft", "collecting", "clustering", "voting", "results", "closed")
 THEME_COLOURS = ("#1f4fd1", "#b3261e", "#146c2e", "#8a5300", "#6a1b9a", "#00695c", "#ad1457",
                  "#37474f")
-STAKEHOLDER_KINDS = {
-    "company": "Company",
-    "cluster": "Cluster organisation",
-    "public_authority": "Public authority",
-    "research_education": "Research & education",
-    "other": "Other",
-}
 
 
 def utcnow() -> datetime:
