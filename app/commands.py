@@ -12,7 +12,8 @@ from .actors import Actor
 from .extensions import db
 from .models import Participant, ProcessedWrite
 from .realtime import broadcast
-from .services import board, changes, clock, ideas, moderation, participants, voting, workshops
+from .services import board, changes, clock, ideas, moderation, outcomes, participants, \
+    voting, workshops
 from .services.errors import InvalidInput, NotAllowed, NotFound
 from .services.validation import client_id as valid_client_id
 from .services.validation import expect_object
@@ -122,7 +123,8 @@ command("vote.retract", "attendee", {}, {"idea_id": int, "theme_id": int})(
 
 
 @command("profile.update", "attendee", {},
-         {"display_name": str, "organisation": str, "kind": str, "region": str})
+         {"display_name": str, "organisation": str, "kind": str, "region": str, "contact": str,
+          "match_opt_in": bool})
 def _update_profile(actor, payload):
     fields = {k: v for k, v in payload.items() if k not in ("workshop_id", "client_id")}
     workshop = workshops.get_workshop(actor.workshop_id)
@@ -234,3 +236,37 @@ command("idea.approve", "facilitator", {"idea_id": int})(_board(
     lambda w, p, who: moderation.approve(w, p["idea_id"], actor=who)))
 command("ideas.reveal", "facilitator", {})(_board(
     lambda w, p, who: moderation.reveal_all(w)))
+
+
+# --- what the workshop concluded (app/services/outcomes.py) ----------------------------
+
+def _outcome(action):
+    def run(actor, payload):
+        workshop = workshops.get_workshop(actor.workshop_id)
+        answer, change = action(workshop, payload)
+        version = change.version if change else changes.current_version(workshop.id)
+        return {"ok": True, **answer, "version": version}, [change.envelope()] if change else [], []
+    return run
+
+
+def _set_conclusion(workshop, p):
+    change = outcomes.set_conclusion(workshop, p["text"], p.get("theme_id"), p.get("idea_id"))
+    return {}, change
+
+
+def _add_action(workshop, p):
+    action, change = outcomes.add_action(workshop, p["what"], p.get("owner") or "",
+                                         p["horizon"], p.get("theme_id"), p.get("idea_id"))
+    return {"action": action.as_dict()}, change
+
+
+command("conclusion.set", "facilitator", {"text": object}, {"theme_id": int, "idea_id": int})(
+    _outcome(_set_conclusion))
+command("action.add", "facilitator", {"what": object, "horizon": object},
+        {"owner": object, "theme_id": int, "idea_id": int})(_outcome(_add_action))
+command("action.update", "facilitator", {"action_id": int},
+        {"what": object, "owner": object, "horizon": object})(_outcome(
+    lambda w, p: ({}, outcomes.update_action(w, p["action_id"], p.get("what"), p.get("owner"),
+                                             p.get("horizon")))))
+command("action.delete", "facilitator", {"action_id": int})(_outcome(
+    lambda w, p: ({}, outcomes.delete_action(w, p["action_id"]))))

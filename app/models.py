@@ -38,6 +38,12 @@ class Event(db.Model):
     title: Mapped[str] = mapped_column(String(200))
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("organiser.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # The read-only results page /r/<token>, when the organiser published it.
+    published_token: Mapped[str | None] = mapped_column(String(64), unique=True)
+    # Deleted events are kept (soft) but refuse everything with 410 Gone.
+    deleted_at: Mapped[datetime | None]
+    # When the organiser erased the attendees' profiles and contacts (privacy).
+    personal_data_erased_at: Mapped[datetime | None]
     workshops: Mapped[list[Workshop]] = relationship(
         back_populates="event", order_by="Workshop.id"
     )
@@ -72,6 +78,8 @@ class Workshop(db.Model):
     hide_until_reveal: Mapped[bool] = mapped_column(default=False, server_default=false())
     # What the dots go on: "ideas" or "themes".
     vote_on: Mapped[str] = mapped_column(String(8), default="ideas", server_default="ideas")
+    # Support by stakeholder kind and region, frozen when personal data was erased.
+    segments_frozen: Mapped[dict | None] = mapped_column(JSON)
     event: Mapped[Event] = relationship(back_populates="workshops")
 
     def settings(self) -> dict:
@@ -90,12 +98,16 @@ class Participant(db.Model):
     organisation: Mapped[str] = mapped_column(String(80), default="")
     kind: Mapped[str] = mapped_column(String(32), default="")
     region: Mapped[str] = mapped_column(String(80), default="")
+    # Collaboration matches: opted in to be introduced, with a contact (email or web page).
+    contact: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    match_opt_in: Mapped[bool] = mapped_column(default=False, server_default=false())
     votes_used: Mapped[int] = mapped_column(default=0)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     def profile(self) -> dict:
         return {"display_name": self.display_name, "organisation": self.organisation,
-                "kind": self.kind, "region": self.region}
+                "kind": self.kind, "region": self.region, "contact": self.contact,
+                "match_opt_in": self.match_opt_in}
 
 
 class Theme(db.Model):
@@ -107,10 +119,52 @@ class Theme(db.Model):
     position: Mapped[int] = mapped_column(default=0)
     deleted: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # The same topic in other workshops of the event, as confirmed by the organiser.
+    recurring_theme_id: Mapped[int | None] = mapped_column(ForeignKey("recurring_theme.id"),
+                                                           index=True)
 
     def as_dict(self) -> dict:
         return {"id": self.id, "name": self.name, "colour": self.colour,
                 "position": self.position}
+
+
+class RecurringTheme(db.Model):
+    """Themes of different workshops of one event that the organiser confirmed are the
+    same topic; the event roadmap lists them together."""
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("event.id"), index=True)
+    name: Mapped[str] = mapped_column(String(80))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Conclusion(db.Model):
+    """The facilitator's one-paragraph conclusion on a theme or on a (top) idea."""
+    __table_args__ = (UniqueConstraint("theme_id"), UniqueConstraint("idea_id"))
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workshop_id: Mapped[int] = mapped_column(ForeignKey("workshop.id"), index=True)
+    theme_id: Mapped[int | None] = mapped_column(ForeignKey("theme.id"))
+    idea_id: Mapped[int | None] = mapped_column(ForeignKey("idea.id"))
+    text: Mapped[str] = mapped_column(Text, default="")
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    def as_dict(self) -> dict:
+        return {"theme_id": self.theme_id, "idea_id": self.idea_id, "text": self.text}
+
+
+class ActionItem(db.Model):
+    """What should happen next about a theme or idea: what, who owns it, and when."""
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workshop_id: Mapped[int] = mapped_column(ForeignKey("workshop.id"), index=True)
+    theme_id: Mapped[int | None] = mapped_column(ForeignKey("theme.id"))
+    idea_id: Mapped[int | None] = mapped_column(ForeignKey("idea.id"))
+    what: Mapped[str] = mapped_column(String(300))
+    owner: Mapped[str] = mapped_column(String(120), default="")
+    horizon: Mapped[str] = mapped_column(String(8))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    def as_dict(self) -> dict:
+        return {"id": self.id, "theme_id": self.theme_id, "idea_id": self.idea_id,
+                "what": self.what, "owner": self.owner, "horizon": self.horizon}
 
 
 class Idea(db.Model):

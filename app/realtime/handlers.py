@@ -21,7 +21,9 @@ from flask_socketio import join_room
 from .. import commands, identity
 from ..actors import ROLES, Actor
 from ..extensions import db, socketio
-from ..services import board, changes, clock, participants, suggestions, workshops
+from ..models import Participant
+from ..services import board, changes, clock, matches, participants, suggestions, support, \
+    workshops
 from ..services.errors import DomainError, InvalidInput, NotAllowed
 from ..services.validation import expect_object
 from . import broadcast, connections
@@ -55,6 +57,8 @@ def register() -> None:
     socketio.on_event("board.history", guarded("board.history", board_history))
     socketio.on_event("idea.similar", guarded("idea.similar", similar_idea))
     socketio.on_event("board.suggest", guarded("board.suggest", suggest_themes))
+    socketio.on_event("results.support", guarded("results.support", results_support))
+    socketio.on_event("matches.mine", guarded("matches.mine", my_matches))
     for name in commands.names():
         socketio.on_event(name, guarded(name, functools.partial(write, name)))
     socketio.on_event("disconnect", disconnect)
@@ -118,6 +122,30 @@ def suggest_themes(payload):
     if _member(workshop_id).role != "facilitator":
         raise NotAllowed(_("Only the workshop's facilitator can do this."))
     return {"ok": True, **suggestions.propose_themes(workshop_id)}
+
+
+def results_support(payload):
+    """Each theme's and idea's backers by stakeholder kind and region (read-only, any
+    member): what the projector shows as "supported by 14 companies … from 7 regions"."""
+    workshop_id = commands.workshop_id_of(payload)
+    expect_object(payload, {"workshop_id": int})
+    _member(workshop_id)
+    segments = support.workshop_segments(workshops.get_workshop(workshop_id))
+    return {"ok": True, "themes": {str(k): v for k, v in segments["themes"].items()},
+            "ideas": {str(k): v for k, v in segments["ideas"].items()},
+            "people": segments["people"]}
+
+
+def my_matches(payload):
+    """The people suggested to this attendee (opted in, other regions, same themes)."""
+    workshop_id = commands.workshop_id_of(payload)
+    expect_object(payload, {"workshop_id": int})
+    actor = _member(workshop_id)
+    if actor.role != "attendee":
+        raise NotAllowed(_("Only attendees have matches."))
+    workshop = workshops.get_workshop(workshop_id)
+    participant = db.session.get(Participant, actor.participant_id)
+    return {"ok": True, **matches.for_attendee(workshop, participant)}
 
 
 def write(name, payload):

@@ -104,7 +104,8 @@ def snapshot(workshop_id: int, moderator: bool = False,
                             Idea.revealed.is_(True) | (Idea.participant_id == participant_id))
     ideas = db.session.scalars(query.order_by(Idea.id)).all()
     counts, theme_counts = tallies(workshop_id), theme_tallies(workshop_id)
-    return {
+    from .outcomes import of_workshop
+    return {**of_workshop(workshop_id),
         "workshop": {
             "id": workshop.id, "code": workshop.code, "title": workshop.title,
             "question": workshop.question, "event_title": workshop.event.title,

@@ -1,4 +1,7 @@
-"""Attendees: one participant per browser token per workshop, with an optional profile."""
+"""Attendees: one participant per browser token per workshop, with an optional profile
+and, if they opt in to collaboration matches, a contact (email or web page)."""
+import re
+
 from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -9,7 +12,9 @@ from . import voting
 from .errors import InvalidInput
 from .validation import short_text
 
-PROFILE_FIELDS = ("display_name", "organisation", "kind", "region")
+PROFILE_FIELDS = ("display_name", "organisation", "kind", "region", "contact", "match_opt_in")
+EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+WEB_PAGE = re.compile(r"^https?://[^\s/]+\.[^\s]+$", re.IGNORECASE)
 
 
 def find(workshop_id: int, token: str) -> Participant | None:
@@ -37,11 +42,30 @@ def update_profile(participant: Participant, **fields) -> Participant:
             raise InvalidInput(f"Unexpected field '{name}'.")
         if value is None:
             continue
-        cleaned[name] = short_text(name, value, 80)
+        if name == "match_opt_in":
+            if not isinstance(value, bool):
+                raise InvalidInput("Field 'match_opt_in' must be true or false.")
+            cleaned[name] = value
+        else:
+            cleaned[name] = short_text(name, value, 200 if name == "contact" else 80)
+    contact = cleaned.get("contact")
+    if contact and not (EMAIL.match(contact) or WEB_PAGE.match(contact)):
+        raise InvalidInput(_("The contact must be an email address or a web page "
+                             "(https://…)."))
     kind = cleaned.get("kind")
     if kind and kind not in STAKEHOLDER_KINDS:
         raise InvalidInput(_("Unknown stakeholder kind '%(kind)s'. Use one of: %(kinds)s.",
                              kind=kind, kinds=", ".join(STAKEHOLDER_KINDS)))
+    if cleaned.get("match_opt_in") is False:
+        cleaned["contact"] = ""  # opting out takes the contact away too
+    opt_in = cleaned.get("match_opt_in", participant.match_opt_in)
+    if opt_in:
+        if not cleaned.get("contact", participant.contact):
+            raise InvalidInput(_("Give a contact (email or web page) so the people you are "
+                                 "matched with can reach you."))
+        if not cleaned.get("region", participant.region).strip():
+            raise InvalidInput(_("Give your region: matches are with people from other "
+                                 "regions."))
     for name, value in cleaned.items():
         setattr(participant, name, value)
     db.session.flush()

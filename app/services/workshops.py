@@ -7,7 +7,7 @@ from sqlalchemy import select
 from ..extensions import db
 from ..models import PHASES, Change, Event, Vote, Workshop
 from . import changes
-from .errors import InvalidInput, NotFound
+from .errors import Gone, InvalidInput, NotFound
 from .validation import bounded_int, short_text
 
 # No 0/O, 1/I/L: a code read aloud or from the back of a room cannot be mistyped.
@@ -42,10 +42,32 @@ def create_event(title: str, organiser_id: int | None = None) -> Event:
 
 
 def get_event(event_id: int) -> Event:
-    event = db.session.get(Event, event_id)
+    event = db.session.get(Event, event_id) if isinstance(event_id, int) else None
     if event is None:
         raise NotFound(_("This event does not exist."))
+    if event.deleted_at is not None:
+        raise Gone(_("This event was deleted."))
     return event
+
+
+def publish_results(event: Event) -> str:
+    """The read-only results page /r/<token>, for anyone with the link (attendees too)."""
+    if not event.published_token:
+        event.published_token = secrets.token_urlsafe(16)
+        db.session.flush()
+    return event.published_token
+
+
+def unpublish_results(event: Event) -> None:
+    event.published_token = None
+    db.session.flush()
+
+
+def find_published(token) -> Event | None:
+    if not isinstance(token, str) or not token:
+        return None
+    return db.session.scalar(select(Event).where(Event.published_token == token,
+                                                 Event.deleted_at.is_(None)))
 
 
 def create_workshop(event: Event, title: str, question: str = "", vote_budget=5,

@@ -8,16 +8,18 @@ from ..services.errors import DomainError
 
 
 def wants_json() -> bool:
-    return request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json"
+    return request.path.startswith("/api/") or request.is_json or \
+        request.accept_mimetypes.best == "application/json"
 
 
 def register_blueprints(app) -> None:
-    from . import api, exports, organiser, pages
+    from . import api, event_admin, exports, organiser, pages
 
     app.register_blueprint(pages.bp)
     app.register_blueprint(organiser.bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(exports.bp)
+    app.register_blueprint(event_admin.bp)
 
     @app.errorhandler(DomainError)
     def domain_error(error):

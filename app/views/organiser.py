@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from .. import identity
 from ..extensions import db
 from ..models import Event
-from ..services import accounts, workshops
+from ..services import accounts, board, workshops
 from ..services.errors import DomainError
 
 bp = Blueprint("organiser", __name__)
@@ -79,7 +79,8 @@ def logout():
 @bp.get("/organiser")
 @organiser_required
 def dashboard():
-    events = db.session.scalars(db.select(Event).order_by(Event.id.desc())).all()
+    events = db.session.scalars(db.select(Event).where(Event.deleted_at.is_(None))
+                                .order_by(Event.id.desc())).all()
     return render_template("dashboard.html", events=events)
 
 
@@ -100,7 +101,14 @@ def create_event():
 @bp.get("/organiser/events/<int:event_id>")
 @organiser_required
 def event(event_id):
-    return render_template("event.html", event=workshops.get_event(event_id))
+    event_ = workshops.get_event(event_id)
+    from ..services import recurring
+    themes = {t.id: t for w in event_.workshops for t in board.themes_of(w.id)}
+    titles = {w.id: w.title for w in event_.workshops}
+    proposals = [{**p, "themes": [(themes[i], titles[themes[i].workshop_id])
+                                  for i in p["theme_ids"]]} for p in recurring.suggest(event_)]
+    return render_template("event.html", event=event_, linked=recurring.of_event(event_),
+                           proposals=proposals)
 
 
 @bp.post("/organiser/events/<int:event_id>/workshops")

@@ -92,8 +92,9 @@ def console(code):
     return render_template(
         "console.html", workshop=workshop, config=page_config(workshop, "facilitator"),
         screen_url=url_for("pages.screen", code=workshop.code), join_url=join_url(workshop),
-        export_md_url=url_for("exports.markdown_export", workshop_id=workshop.id),
-        export_json_url=url_for("exports.json_summary_export", workshop_id=workshop.id))
+        roadmap_url=url_for("exports.workshop_page", workshop_id=workshop.id),
+        export_urls={fmt: url_for("exports.workshop_export", workshop_id=workshop.id, fmt=fmt)
+                     for fmt in ("pdf", "md", "csv", "json")})
 
 
 @bp.get("/f/<token>")

@@ -1,0 +1,66 @@
+"""Personal data: the attendees' optional profiles (name, organisation, kind, region) and
+match contacts. The organiser can erase them for a whole event while keeping the anonymous
+ideas, votes and conclusions; the support breakdown by kind and region is kept as frozen
+anonymous counts. Deleting an event closes its workshops and erases the same data."""
+from flask_babel import gettext as _
+from sqlalchemy import delete, select, update
+
+from ..extensions import db
+from ..models import Change, Event, Participant, ProcessedWrite, utcnow
+from . import support, workshops
+from .errors import InvalidInput
+
+PROFILE_RESET = {"display_name": "", "organisation": "", "kind": "", "region": "",
+                 "contact": "", "match_opt_in": False}
+
+
+def erase_personal_data(event: Event) -> int:
+    """Erase every profile and contact of the event. Returns how many attendees had some."""
+    open_ = [w.title for w in event.workshops if w.phase != "closed"]
+    if open_:
+        raise InvalidInput(_("Close every workshop first (still open: %(titles)s): "
+                             "people may still be filling in their profiles.",
+                             titles=", ".join(open_)))
+    return _erase(event)
+
+
+def _erase(event: Event) -> int:
+    ids = [w.id for w in event.workshops]
+    for workshop in event.workshops:
+        support.freeze(workshop)
+    db.session.flush()
+    participant_ids = db.session.scalars(select(Participant.id).where(
+        Participant.workshop_id.in_(ids))).all() if ids else []
+    had_data = 0
+    if ids:
+        had_data = db.session.query(Participant).filter(
+            Participant.workshop_id.in_(ids),
+            (Participant.display_name != "") | (Participant.organisation != "") |
+            (Participant.kind != "") | (Participant.region != "") |
+            (Participant.contact != "")).count()
+        db.session.execute(update(Participant).where(Participant.workshop_id.in_(ids))
+                           .values(**PROFILE_RESET).execution_options(synchronize_session=False))
+    # The stored answers to attendees' writes (kept so a resent write is applied once)
+    # repeat their profiles: they go too.
+    keys = [f"attendee:{pid}" for pid in participant_ids]
+    for start in range(0, len(keys), 500):
+        db.session.execute(delete(ProcessedWrite).where(
+            ProcessedWrite.actor.in_(keys[start:start + 500])))
+    event.personal_data_erased_at = utcnow()
+    db.session.flush()
+    return had_data
+
+
+def delete_event(event: Event) -> list[tuple[int, Change]]:
+    """Soft-delete: every workshop closes (the changes to broadcast are returned), the
+    published page goes, personal data is erased; anything asked of it later is 410 Gone."""
+    closed = []
+    for workshop in event.workshops:
+        change = workshops.set_phase(workshop, "closed")
+        if change:
+            closed.append((workshop.id, change))
+    _erase(event)
+    event.published_token = None
+    event.deleted_at = utcnow()
+    db.session.flush()
+    return closed

@@ -1,0 +1,109 @@
+"""The organiser's event-wide actions: publish the read-only results page, link themes
+that recur across workshops, erase personal data, delete the event. Forms post here and
+come back to the event page with a message; JSON clients get {ok, ...} or {ok: false,
+error} with the status."""
+import functools
+
+from flask import Blueprint, flash, jsonify, redirect, request, url_for
+from flask_babel import gettext as _
+
+from .. import identity
+from ..extensions import db
+from ..realtime import broadcast
+from ..services import privacy, recurring, workshops
+from ..services.errors import DomainError, InvalidInput, NotAllowed
+from . import wants_json
+
+bp = Blueprint("event_admin", __name__, url_prefix="/organiser/events/<int:event_id>")
+
+
+def event_action(view):
+    """Organiser only; one transaction; a refusal changes nothing and says why."""
+    @functools.wraps(view)
+    def wrapped(event_id, **kwargs):
+        if identity.current_organiser() is None:
+            raise NotAllowed(_("Only the organiser can do this: log in first."))
+        event = workshops.get_event(event_id)
+        try:
+            message, after = view(event, **kwargs)
+            db.session.commit()
+        except DomainError as error:
+            db.session.rollback()
+            if wants_json():
+                return jsonify(ok=False, error=error.message), error.status
+            flash(error.message, "error")
+            return redirect(url_for("organiser.event", event_id=event_id))
+        if after:
+            after()
+        if wants_json():
+            return jsonify(ok=True, message=message)
+        flash(message, "success")
+        target = url_for("organiser.dashboard") if event.deleted_at else \
+            url_for("organiser.event", event_id=event_id)
+        return redirect(target)
+    return wrapped
+
+
+def _confirmed() -> None:
+    payload = request.get_json(silent=True) or {}
+    if request.form.get("confirm") != "yes" and payload.get("confirm") is not True:
+        raise InvalidInput(_("Tick the box to confirm: this cannot be undone."))
+
+
+@bp.post("/publish")
+@event_action
+def publish(event):
+    workshops.publish_results(event)
+    return _("The results page is published: anyone with its link can read it."), None
+
+
+@bp.post("/unpublish")
+@event_action
+def unpublish(event):
+    workshops.unpublish_results(event)
+    return _("The results page is no longer published; its old link stops working."), None
+
+
+@bp.post("/recurring")
+@event_action
+def link_themes(event):
+    payload = request.get_json(silent=True)
+    if payload is not None:
+        theme_ids, name = payload.get("theme_ids"), payload.get("name") or ""
+    else:
+        try:
+            theme_ids = [int(v) for v in request.form.getlist("theme_id")]
+        except ValueError:
+            raise InvalidInput(_("Theme ids must be whole numbers.")) from None
+        name = request.form.get("name", "")
+    group = recurring.confirm(event, theme_ids, name)
+    return _("Linked as one recurring theme: “%(name)s”.", name=group.name), None
+
+
+@bp.post("/recurring/<int:recurring_id>/unlink")
+@event_action
+def unlink_themes(event, recurring_id):
+    recurring.unlink(event, recurring_id)
+    return _("The themes are no longer linked."), None
+
+
+@bp.post("/erase-personal-data")
+@event_action
+def erase(event):
+    _confirmed()
+    count = privacy.erase_personal_data(event)
+    return _("Personal data erased (profiles and contacts of %(n)d attendees). Ideas, votes "
+             "and conclusions are kept.", n=count), None
+
+
+@bp.post("/delete")
+@event_action
+def delete(event):
+    _confirmed()
+    closed = privacy.delete_event(event)
+    envelopes = [(workshop_id, change.envelope()) for workshop_id, change in closed]
+
+    def tell_rooms():
+        for workshop_id, envelope in envelopes:
+            broadcast.publish(workshop_id, [envelope])
+    return _("The event “%(title)s” was deleted.", title=event.title), tell_rooms
