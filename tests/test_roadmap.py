@@ -1,0 +1,172 @@
+"""The roadmap facts: a workshop's themes ranked by support with conclusions, actions,
+segments and the story of each theme; the event roll-up with its timeline, recurring
+themes (suggested, then confirmed by the organiser) and who took part where."""
+import pytest
+
+from app.extensions import db
+from app.models import Event, RecurringTheme, Theme, Workshop
+from app.services import event_roadmap, recurring, roadmap
+from app.services.errors import InvalidInput, NotFound
+from helpers import make_workshop
+
+
+def run_room(app, connect, workshop, themes, votes, profiles):
+    """Ideas grouped into themes and voted on through the real socket commands.
+    themes: {name: [idea texts]}; votes: [(voter index, idea text)]."""
+    console = connect("facilitator", target=workshop)
+    people = [connect(target=workshop) for _ in profiles]
+    for phone, (kind, region) in zip(people, profiles):
+        assert phone.write("profile.update", kind=kind, region=region,
+                           organisation=f"Org {region}")["ok"]
+    ids, theme_ids = {}, {}
+    for name, texts in themes.items():
+        theme_ids[name] = console.write("theme.create", name=name)["theme"]["id"]
+        for text in texts:
+            ids[text] = people[0].write("idea.post", text=text)["idea"]["id"]
+            console.write("idea.move", idea_id=ids[text], theme_id=theme_ids[name], position=0)
+    console.write("phase.set", phase="voting")
+    for voter, text in votes:
+        assert people[voter].write("vote.cast", idea_id=ids[text])["ok"]
+    console.write("phase.set", phase="results")
+    return console, people, ids, theme_ids
+
+
+def roadmap_of(app, workshop_id, public=False):
+    with app.app_context():
+        data = roadmap.workshop_roadmap(db.session.get(Workshop, workshop_id), public)
+        db.session.remove()
+        return data
+
+
+def test_workshop_roadmap_ranks_themes_and_carries_conclusions_actions_and_story(app, connect):
+    workshop = make_workshop(app, phase="collecting")
+    console, people, ids, themes = run_room(
+        app, connect, workshop,
+        {"Testbeds": ["Shared testbeds", "Testbeds across regions"], "Skills": ["Skills academy"]},
+        [(0, "Skills academy"), (1, "Skills academy"), (2, "Skills academy"),
+         (0, "Shared testbeds")],
+        [("company", "Valencia"), ("cluster", "Navarra"), ("public_authority", "Navarra")])
+    console.write("phase.set", phase="clustering")
+    console.write("theme.rename", theme_id=themes["Testbeds"], name="Shared testbeds")
+    console.write("idea.merge", idea_id=ids["Testbeds across regions"], into_id=ids["Shared testbeds"])
+    console.write("phase.set", phase="results")
+    console.write("conclusion.set", theme_id=themes["Skills"], text="Train together.")
+    console.write("action.add", theme_id=themes["Skills"], what="Joint curriculum",
+                  owner="Navarra cluster", horizon="medium")
+    console.write("action.add", idea_id=ids["Shared testbeds"], what="List testbeds",
+                  horizon="short")
+
+    data = roadmap_of(app, workshop["id"])
+    assert data["schema"] == "plenary.roadmap" and data["schema_version"] == 2
+    assert data["scope"] == "workshop" and data["draft"] is True
+    assert [(t["rank"], t["name"], t["votes"]) for t in data["themes"]] == [
+        (1, "Skills", 3), (2, "Shared testbeds", 1)]
+    skills = data["themes"][0]
+    assert skills["conclusion"] == "Train together."
+    assert skills["segments"] == {"backers": 3,
+                                  "kinds": {"company": 1, "cluster": 1, "public_authority": 1},
+                                  "regions": {"Navarra": 2, "Valencia": 1}}
+    assert [(a["what"], a["owner"], a["horizon"], a["about"]) for a in skills["actions"]] == [
+        ("Joint curriculum", "Navarra cluster", "medium",
+         {"kind": "theme", "id": themes["Skills"], "name": "Skills"})]
+    assert [a["what"] for a in data["actions"]["short"]] == ["List testbeds"]
+    assert [a["what"] for a in data["actions"]["medium"]] == ["Joint curriculum"]
+    assert data["actions"]["long"] == []
+    story = [line["text"] for line in data["themes"][1]["history"]]
+    assert story[0] == "Theme “Testbeds” created"
+    assert "“Shared testbeds” moved in" in story
+    assert "Renamed from “Testbeds” to “Shared testbeds”" in story
+    assert "“Testbeds across regions” merged into “Shared testbeds” as a duplicate" in story
+    ideas = {i["text"]: i for i in data["ideas"]}
+    assert "Testbeds across regions" not in ideas
+    assert ideas["Shared testbeds"]["also_said"] == ["Testbeds across regions"]
+    assert ideas["Shared testbeds"]["actions"][0]["what"] == "List testbeds"
+    assert data["participation"]["organisations"] == ["Org Navarra", "Org Valencia"]
+    assert data["participation"]["kinds"] == {"company": 1, "cluster": 1, "public_authority": 1}
+    assert roadmap_of(app, workshop["id"], public=True)["participation"]["organisations"] == []
+    console.write("phase.set", phase="closed")
+    assert roadmap_of(app, workshop["id"])["draft"] is False
+
+
+def test_empty_workshop_has_a_roadmap_too(app):
+    workshop = make_workshop(app, phase="draft")
+    data = roadmap_of(app, workshop["id"])
+    assert data["themes"] == [] and data["ideas"] == []
+    assert data["participation"]["people"] == 0
+    assert data["actions"] == {"short": [], "medium": [], "long": []}
+
+
+@pytest.fixture
+def two_rooms(app, connect):
+    """One event, two workshops whose themes overlap (skills, hydrogen) and one that does not."""
+    first = make_workshop(app, phase="collecting")
+    with app.app_context():
+        event_id = db.session.get(Workshop, first["id"]).event_id
+        from app.services import workshops
+        other = workshops.create_workshop(db.session.get(Event, event_id), "Green transition")
+        other.phase = "collecting"
+        db.session.commit()
+        second = {"id": other.id, "code": other.code, "token": other.facilitator_token}
+    one = run_room(app, connect, first, {
+        "Skills and talent": ["Vocational training for green skills",
+                              "Talent attraction for skilled workers"],
+        "Hydrogen valleys": ["Hydrogen valley pilot projects", "Green hydrogen for ports"]},
+        [(0, "Vocational training for green skills"), (1, "Green hydrogen for ports")],
+        [("company", "Valencia"), ("cluster", "Navarra")])
+    two = run_room(app, connect, second, {
+        "Skills for the transition": ["Training in green skills for workers",
+                                      "Skilled talent for the green transition"],
+        "Public procurement": ["Innovation procurement by regional authorities"]},
+        [(0, "Training in green skills for workers"), (1, "Training in green skills for workers")],
+        [("public_authority", "Navarra"), ("company", "Bavaria")])
+    return event_id, first, second, one, two
+
+
+def test_recurring_themes_are_suggested_then_confirmed_by_the_organiser(app, two_rooms):
+    event_id, first, second, one, two = two_rooms
+    with app.app_context():
+        event = db.session.get(Event, event_id)
+        proposals = recurring.suggest(event)
+        names = {frozenset(db.session.get(Theme, i).name for i in p["theme_ids"])
+                 for p in proposals}
+        assert frozenset({"Skills and talent", "Skills for the transition"}) in names
+        assert not any("Public procurement" in group for group in names)
+        skills = [one[3]["Skills and talent"], two[3]["Skills for the transition"]]
+        group = recurring.confirm(event, skills, "Skills")
+        db.session.commit()
+        assert all(p["theme_ids"] != skills for p in recurring.suggest(event))
+        data = event_roadmap.event_roadmap(event)
+        db.session.remove()
+    assert data["scope"] == "event" and data["draft"] is True
+    assert [w["workshop"]["title"] for w in data["workshops"]] == [
+        "Interregional value chains", "Green transition"]
+    [linked] = data["recurring_themes"]
+    assert linked["id"] == group.id and linked["name"] == "Skills"
+    assert [t["name"] for t in linked["themes"]] == ["Skills and talent", "Skills for the transition"]
+    assert linked["votes"] == 3
+    # everyone counted once across rooms; who took part where
+    assert data["participation"]["people"] == 4 and data["participation"]["workshops"] == 2
+    assert data["participation"]["regions"] == {"Navarra": 2, "Bavaria": 1, "Valencia": 1}
+    assert [(w["workshop"], w["people"], w["kinds"]) for w in data["where"]] == [
+        ("Interregional value chains", 2, {"company": 1, "cluster": 1}),
+        ("Green transition", 2, {"company": 1, "public_authority": 1})]
+
+
+def test_bad_recurring_links_are_refused_and_change_nothing(app, two_rooms):
+    event_id, first, second, one, two = two_rooms
+    with app.app_context():
+        event = db.session.get(Event, event_id)
+        same_room = list(one[3].values())
+        with pytest.raises(InvalidInput, match="at least two workshops"):
+            recurring.confirm(event, same_room, "Same room")
+        with pytest.raises(InvalidInput, match="at least two themes"):
+            recurring.confirm(event, [same_room[0]], "Alone")
+        with pytest.raises(InvalidInput, match="at least two themes"):
+            recurring.confirm(event, "1,2", "Text")
+        with pytest.raises(NotFound, match="is not a theme of this event"):
+            recurring.confirm(event, [same_room[0], 999999], "Unknown")
+        with pytest.raises(NotFound):
+            recurring.unlink(event, 424242)
+        db.session.rollback()
+        assert db.session.query(RecurringTheme).count() == 0
+        db.session.remove()
