@@ -21,8 +21,17 @@ def register(app) -> None:
 
     @app.cli.command("demo")
     @click.option("--event", "event_title", default="Grow your Region 2026")
-    def demo(event_title):
+    @click.option("--full", is_flag=True,
+                  help="Run three workshops to the end (ideas, themes, votes, conclusions).")
+    def demo(event_title, full):
         """Create a demo event with two workshops and print their links."""
+        if full:
+            from .demo import build
+            event, rooms = build(event_title)
+            db.session.commit()
+            click.echo(f"Demo event “{event.title}” (id {event.id}) with {len(rooms)} closed "
+                       f"workshops. Roadmap: /organiser/events/{event.id}/roadmap")
+            return
         event = workshops.create_event(event_title)
         created = [
             workshops.create_workshop(

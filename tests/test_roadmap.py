@@ -170,3 +170,17 @@ def test_bad_recurring_links_are_refused_and_change_nothing(app, two_rooms):
         db.session.rollback()
         assert db.session.query(RecurringTheme).count() == 0
         db.session.remove()
+
+
+def test_the_full_demo_event_runs_to_the_end(app):
+    from app.demo import build
+    with app.app_context():
+        event, rooms = build()
+        db.session.commit()
+        data = event_roadmap.event_roadmap(event)
+        db.session.remove()
+    assert data["draft"] is False and len(data["workshops"]) == 3
+    assert {g["name"] for g in data["recurring_themes"]} == {"Skills", "Hydrogen"}
+    assert sum(len(v) for v in data["timeline"].values()) == 6
+    assert all(t["votes"] > 0 for w in data["workshops"] for t in w["themes"][:1])
+    assert data["participation"]["people"] == 72 and len(data["participation"]["regions"]) == 8
