@@ -70,14 +70,14 @@ def build(title: str = "Grow your Region 2026", seed: int = 7, people: int = 24)
     rng = random.Random(seed)
     event = workshops.create_event(title)
     rooms = []
-    for room_title, question, themes in ROOMS:
+    for room, (room_title, question, themes) in enumerate(ROOMS):
         workshop = workshops.create_workshop(event, room_title, question, vote_budget=5,
                                              vote_cap=2)
         rooms.append(workshop)
         workshops.set_phase(workshop, "collecting")
         crowd = []
         for n in range(people):
-            person = participants.get_or_create(workshop, f"demo-{seed}-{n}")
+            person = participants.get_or_create(workshop, f"demo-{seed}-{room}-{n}")
             region = REGIONS[n % len(REGIONS)]
             fields = {"display_name": f"Attendee {n + 1}", "organisation": f"Org {n % 9 + 1}",
                       "kind": KINDS[n % len(KINDS)], "region": region}
