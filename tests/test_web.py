@@ -139,17 +139,18 @@ def test_exports_are_for_facilitators_only(app, connect, workshop):
     phone.write("idea.post", text="<img src=x onerror=alert(1)> | *bold*")
     phone.write("idea.post", text="Shared testbeds")
     phone.write("profile.update", organisation="AVAESEN", kind="cluster")
-    for path in ("export.md", "export.json"):
+    for path in ("export.md", "export.json", "export.pdf", "export.csv", "roadmap"):
         url = f"/workshops/{workshop['id']}/{path}"
         assert phone.http.get(url).status_code == 403
         assert app.test_client().get(url).status_code == 403
     facilitator = connect("facilitator")
     data = facilitator.http.get(f"/workshops/{workshop['id']}/export.json").get_json()
-    assert data["schema_version"] == 1 and data["question"].startswith("How can clusters")
+    assert data["schema_version"] == 2
+    assert data["workshop"]["question"].startswith("How can clusters")
     assert [i["text"] for i in data["ideas"]][1] == "Shared testbeds"
     assert data["participation"]["people"] == 1 and data["participation"]["ideas"] == 2
     assert data["participation"]["organisations"] == ["AVAESEN"]
-    assert data["participation"]["stakeholder_kinds"] == {"Cluster organisation": 1}
+    assert data["participation"]["kinds"] == {"cluster": 1}
     markdown = facilitator.http.get(f"/workshops/{workshop['id']}/export.md")
     assert markdown.mimetype == "text/markdown" and "attachment" in markdown.headers[
         "Content-Disposition"]
