@@ -38,6 +38,9 @@ class Config:
     PUBLIC_URL = os.environ.get("PUBLIC_URL", "").rstrip("/") or None
     # Seconds between two coalesced vote-tally (and presence) broadcasts per workshop.
     TALLY_INTERVAL = _env_float("TALLY_INTERVAL", 0.15)
+    # Retention: `flask erase-expired` erases profiles and contacts of events closed and
+    # quiet for this many days (run it daily from cron or a systemd timer).
+    PERSONAL_DATA_DAYS = int(os.environ.get("PERSONAL_DATA_DAYS", "90"))
     # Delta log: a client further behind than this gets a snapshot instead.
     MAX_DELTAS = 500
     MAX_CONTENT_LENGTH = 64 * 1024

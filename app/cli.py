@@ -19,6 +19,20 @@ def register(app) -> None:
             raise click.ClickException(error.message) from None
         click.echo(f"Organiser {organiser.email} created. Log in at /login.")
 
+    @app.cli.command("erase-expired")
+    @click.option("--days", type=int, default=lambda: app.config["PERSONAL_DATA_DAYS"],
+                  show_default="PERSONAL_DATA_DAYS", help="Quiet days after closing.")
+    def erase_expired(days):
+        """Erase the personal data of events closed and quiet for DAYS days (run daily)."""
+        from .services import privacy
+        events = privacy.expired_events(days)
+        for event in events:
+            count = privacy.erase_personal_data(event)
+            click.echo(f"Erased the personal data of “{event.title}” ({count} attendees).")
+        db.session.commit()
+        if not events:
+            click.echo("Nothing to erase.")
+
     @app.cli.command("demo")
     @click.option("--event", "event_title", default="Grow your Region 2026")
     @click.option("--full", is_flag=True,

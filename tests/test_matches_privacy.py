@@ -211,3 +211,24 @@ def test_published_results_page_is_readable_by_anyone_with_the_link_until_unpubl
     gone = attendee.get(f"/r/{token}", headers=json)
     assert gone.status_code == 404
     assert gone.get_json()["error"] == "These results are not published (or no longer)."
+
+
+def test_retention_erases_events_closed_and_quiet_for_the_configured_days(app, voted, workshop):
+    from datetime import timedelta
+
+    from app.models import Change
+    console, people = voted
+    runner = app.test_cli_runner()
+    assert "Nothing to erase." in runner.invoke(args=["erase-expired", "--days", "30"]).output
+    console.write("phase.set", phase="closed")
+    assert "Nothing to erase." in runner.invoke(args=["erase-expired", "--days", "30"]).output
+    with app.app_context():  # forty days later
+        for row in db.session.query(Change).all():
+            row.created_at -= timedelta(days=40)
+        for row in db.session.query(Workshop).all():
+            row.created_at -= timedelta(days=40)
+        db.session.commit()
+    result = runner.invoke(args=["erase-expired", "--days", "30"])
+    assert "Erased the personal data of “Grow your Region 2026” (5 attendees)." in result.output
+    with app.app_context():
+        assert {p.contact for p in db.session.query(Participant)} == {""}

@@ -2,6 +2,8 @@
 match contacts. The organiser can erase them for a whole event while keeping the anonymous
 ideas, votes and conclusions; the support breakdown by kind and region is kept as frozen
 anonymous counts. Deleting an event closes its workshops and erases the same data."""
+from datetime import timedelta
+
 from flask_babel import gettext as _
 from sqlalchemy import delete, select, update
 
@@ -64,3 +66,27 @@ def delete_event(event: Event) -> list[tuple[int, Change]]:
     event.deleted_at = utcnow()
     db.session.flush()
     return closed
+
+
+def expired_events(days: int) -> list[Event]:
+    """Events whose workshops are all closed and quiet for `days` days, with personal data
+    still stored: what the retention period says to erase."""
+    from sqlalchemy import func
+
+    from ..models import Workshop
+    cutoff = utcnow() - timedelta(days=days)
+    events = db.session.scalars(select(Event).where(
+        Event.deleted_at.is_(None), Event.personal_data_erased_at.is_(None))).all()
+    expired = []
+    for event in events:
+        ids = [w.id for w in event.workshops]
+        if not ids or any(w.phase != "closed" for w in event.workshops):
+            continue
+        last = db.session.scalar(select(func.max(Change.created_at)).where(
+            Change.workshop_id.in_(ids)))
+        newest = max([last or event.created_at] +
+                     [w.created_at for w in db.session.scalars(
+                         select(Workshop).where(Workshop.id.in_(ids)))])
+        if newest < cutoff:
+            expired.append(event)
+    return expired
