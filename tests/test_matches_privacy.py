@@ -232,3 +232,15 @@ def test_retention_erases_events_closed_and_quiet_for_the_configured_days(app, v
     assert "Erased the personal data of “Grow your Region 2026” (5 attendees)." in result.output
     with app.app_context():
         assert {p.contact for p in db.session.query(Participant)} == {""}
+
+
+def test_after_the_end_an_opted_in_phone_still_shows_the_people_to_meet(voted):
+    console, people = voted
+    console.write("phase.set", phase="closed")
+    ended = people[0].http.get(f"/j/{people[0].workshop['code']}")
+    assert ended.status_code == 410
+    page = ended.get_data(as_text=True)
+    assert "People to meet" in page and "https://ben.example/contact" in page
+    assert "Dee" not in page and "Cai" not in page
+    not_opted_in = people[3].http.get(f"/j/{people[3].workshop['code']}").get_data(as_text=True)
+    assert "People to meet" not in not_opted_in

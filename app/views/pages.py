@@ -29,8 +29,19 @@ def open_workshop_or_page(code):
         return None, (render_template(
             "error.html", title=_("This workshop has ended"),
             message=_("“%(title)s” is closed. Thank you for taking part!", title=workshop.title),
-            show_join=True), 410)
+            show_join=True, matches=_my_matches(workshop)), 410)
     return workshop, None
+
+
+def _my_matches(workshop) -> dict | None:
+    """An opted-in attendee still sees the people suggested to them after the end."""
+    from ..services import matches, participants
+    token = identity.participant_token()
+    participant = participants.find(workshop.id, token) if token else None
+    if participant is None or workshop.event.deleted_at is not None:
+        return None
+    found = matches.for_attendee(workshop, participant)
+    return found if found["opted_in"] else None
 
 
 def page_config(workshop, role: str) -> dict:
