@@ -7,12 +7,18 @@ kinds in vocabulary order, regions most backers first; empty profile fields are 
 After the organiser erased personal data, the breakdown frozen at that moment is used.
 """
 from collections import Counter, defaultdict
+from typing import NamedTuple
 
 from sqlalchemy import select
 
 from ..extensions import db
 from ..models import Idea, Participant, Theme, Vote, Workshop
 from ..vocabulary import STAKEHOLDER_KINDS
+
+
+class Person(NamedTuple):
+    kind: str
+    region: str | None  # the region's shown spelling
 
 
 def region_key(region: str) -> str:
@@ -35,10 +41,12 @@ class RegionNames:
         return self.names.get(region_key(region)) if region and region.strip() else None
 
 
-def breakdown(people, names: RegionNames) -> dict:
-    """Segments of a set of participants (objects or rows with .kind and .region)."""
+def breakdown(people, names: RegionNames | None = None) -> dict:
+    """Segments of a set of participants (objects or rows with .kind and .region; without
+    `names`, the regions are taken as already resolved)."""
     kinds = Counter(p.kind for p in people if p.kind in STAKEHOLDER_KINDS)
-    regions = Counter(names(p.region) for p in people if names(p.region))
+    resolve = names or (lambda region: region)
+    regions = Counter(r for r in (resolve(p.region) for p in people) if r)
     return {"backers": len(people),
             "kinds": {k: kinds[k] for k in STAKEHOLDER_KINDS if kinds[k]},
             "regions": dict(sorted(regions.items(), key=lambda kv: (-kv[1], kv[0])))}
@@ -52,10 +60,10 @@ def workshop_segments(workshop: Workshop) -> dict:
         return {"themes": {int(k): v for k, v in frozen["themes"].items()},
                 "ideas": {int(k): v for k, v in frozen["ideas"].items()},
                 "people": frozen["people"]}
-    people = {p.id: p for p in db.session.execute(
-        select(Participant.id, Participant.kind, Participant.region)
-        .where(Participant.workshop_id == workshop.id))}
-    names = RegionNames(p.region for p in people.values())
+    rows = db.session.execute(select(Participant.id, Participant.kind, Participant.region)
+                              .where(Participant.workshop_id == workshop.id)).all()
+    names = RegionNames(r.region for r in rows)
+    people = {r.id: Person(r.kind, names(r.region)) for r in rows}
     theme_of = dict(db.session.execute(select(Idea.id, Idea.theme_id).where(
         Idea.workshop_id == workshop.id, Idea.theme_id.is_not(None))).all())
     live_themes = set(db.session.scalars(select(Theme.id).where(
@@ -71,11 +79,11 @@ def workshop_segments(workshop: Workshop) -> dict:
             theme_backers[theme_id].add(participant_id)
 
     def of(ids):
-        return breakdown([people[i] for i in ids if i in people], names)
+        return breakdown([people[i] for i in ids if i in people])
 
     return {"themes": {t: of(theme_backers.get(t, ())) for t in live_themes},
             "ideas": {i: of(ids) for i, ids in idea_backers.items()},
-            "people": breakdown(list(people.values()), names)}
+            "people": breakdown(list(people.values()))}
 
 
 def empty() -> dict:
