@@ -10,6 +10,7 @@ HORIZON_ORDER = tuple(HORIZONS)  # short, medium, long
 
 # C0 and C1 control characters except the line feed; a tab becomes a space first.
 _CONTROL = re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\x9f]")
+_SPACES = re.compile(r"[ ]{2,}")
 _LINE_BREAKS = re.compile(r"\r\n?|[\u2028\u2029\x85]")
 
 
@@ -20,7 +21,9 @@ def clean(text, keep_newlines: bool = False) -> str:
         return ""
     text = _LINE_BREAKS.sub("\n", str(text)).replace("\t", " ")
     text = _CONTROL.sub("", text)
-    return text if keep_newlines else text.replace("\n", " ")
+    if not keep_newlines:
+        text = text.replace("\n", " ")
+    return _SPACES.sub(" ", text).strip()
 
 
 def plural(n: int, singular: str, many: str) -> str:
@@ -181,3 +184,12 @@ def theme_history(workshop: dict) -> list[tuple[dict, list[dict]]]:
 
 def votes_phrase(n: int) -> str:
     return plural(n or 0, "vote", "votes")
+
+
+def short_time(value: str | None) -> str:
+    """"2026-11-24T10:05:00Z" -> "24 Nov 10:05" (UTC), for history lines."""
+    try:
+        moment = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+    except ValueError:
+        return clean(value)
+    return f"{moment.day} {moment:%b %H:%M}"
