@@ -9,8 +9,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from .text import clean
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
-_env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html"]),
-                   trim_blocks=True, lstrip_blocks=True)
+_env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html"]))
 
 
 def build(d: dict) -> str:
