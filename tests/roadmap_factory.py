@@ -162,3 +162,48 @@ def event(workshops=3, ideas=12, themes=3, votes=None, draft=True, public=False,
         "timeline": timeline, "recurring_themes": recurring,
         "workshops": [{k: v for k, v in r.items() if k not in WORKSHOP_ONLY} for r in rooms],
     }
+
+
+SAMPLE_IDEAS = [
+    ("Pool regional training budgets into one interregional skills academy", 0),
+    ("Open our testbeds to SMEs from partner regions with €5,000 vouchers", 1),
+    ("A shared hydrogen valley roadmap for the Mediterranean corridor", 2),
+    ("Joint pre-commercial procurement for green public transport", 3),
+    ("Map who supplies whom across our value chains — a living database", 0),
+    ("Twin cluster managers for six months: learn how the other region works", 0),
+    ("One data space for industrial symbiosis: waste heat, by-products, water", 2),
+    ("Fast-track Horizon Europe consortia between clusters that already trust each other", 1),
+]
+
+
+def sample_workshop(draft=False):
+    """A small roadmap with real-sounding content, for screenshots and demos."""
+    d = workshop(ideas=len(SAMPLE_IDEAS), themes=3, draft=draft, awkward=False, seed=7)
+    names = ["Skills and talent", "Shared testbeds", "Hydrogen and energy"]
+    ids = [t["id"] for t in sorted(d["themes"], key=lambda t: t["id"])]
+    for idea, (text, theme) in zip(d["ideas"], SAMPLE_IDEAS):
+        idea.update(text=text, theme_id=ids[theme] if theme < 3 else None,
+                    theme=names[theme] if theme < 3 else None)
+    for theme in d["themes"]:
+        theme["name"] = names[ids.index(theme["id"])]
+        theme["idea_ids"] = [i["id"] for i in d["ideas"] if i["theme_id"] == theme["id"]]
+        theme["votes"] = sum(i["votes"] for i in d["ideas"] if i["theme_id"] == theme["id"])
+        for action in theme["actions"]:
+            action["about"]["name"] = theme["name"]
+        for entry, text in zip(theme["history"], [
+                f"Theme “{theme['name']}” created", "Two ideas moved in", "Renamed"]):
+            entry["text"] = text
+    d["themes"].sort(key=lambda t: -t["votes"])
+    for rank, theme in enumerate(d["themes"], start=1):
+        theme["rank"] = rank
+    d["themes"][0]["colour"], d["themes"][1]["colour"] = "#1f4fd1", "#8a5300"
+    d["event"]["title"] = "Grow your Region 2026"
+    d["participation"].update(people=41, contributors=30, voters=38, organisations=[
+        "AVAESEN", "Tecnalia", "Fraunhofer IWU", "Brainport Development", "Clúster de Energía"])
+    whats = iter(["Launch a joint skills observatory", "Exchange trainers between academies",
+                  "Publish a shared testbed catalogue", "Voucher pilot with 20 SMEs",
+                  "Cross-border testbed access agreement", "Hydrogen valley partnership",
+                  "Corridor investment plan", "Pilot the academy in two regions"])
+    for item in [a for t in d["themes"] for a in t["actions"]] + d["ideas"][0]["actions"]:
+        item["what"] = next(whats, item["what"])
+    return d
