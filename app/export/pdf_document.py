@@ -37,6 +37,7 @@ class Document(FPDF):
         self.add_font(FAMILY, "B", FONT_DIR / "DejaVuSans-Bold.ttf")
         if _glyphs is None:
             _glyphs = frozenset(self.fonts["dejavu"].cmap) & frozenset(self.fonts["dejavuB"].cmap)
+        self._widths: dict[str, dict[str, float]] = {}  # font -> word -> width, in font units
         self.draft, self.running_title, self.generated = draft, self.safe(running_title), generated
         self.set_margins(20, 20, 20)
         self.set_auto_page_break(True, margin=20)
@@ -51,10 +52,7 @@ class Document(FPDF):
     @staticmethod
     def safe(value, keep_newlines: bool = False) -> str:
         text = t.clean(value, keep_newlines)
-        if text.isascii():
-            return text
-        return "".join(ch if ord(ch) in _glyphs or ch == "\n" else _substitute(ch)
-                       for ch in text)
+        return text if text.isascii() else text.translate(_DRAWABLE)
 
     def font(self, size: float, bold: bool = False, colour=INK):
         self.set_font(FAMILY, "B" if bold else "", size)
@@ -66,11 +64,14 @@ class Document(FPDF):
         each line again for every character, which made 500 ideas take seconds."""
         cw, unit = self.current_font.cw, self.font_size_pt * 0.001 / self.k
         limit, space = width / unit, cw[32]
+        widths = self._widths.setdefault(self.current_font.fontkey, {})
         lines = []
         for paragraph in text.split("\n"):
             line, used = [], 0.0
             for word in paragraph.split(" "):
-                size = sum(cw[ord(c)] for c in word)
+                size = widths.get(word)
+                if size is None:
+                    size = widths[word] = sum(cw[ord(c)] for c in word)
                 if line and used + space + size <= limit:
                     line.append(word)
                     used += space + size
@@ -230,6 +231,19 @@ class Document(FPDF):
             with self.rotation(55, cx, cy):
                 self.text(cx - width / 2, cy + 15, "DRAFT")
         self.set_xy(x, y)
+
+
+class _Drawable(dict):
+    """str.translate table, filled as characters are met: itself when both fonts have a
+    glyph, else a substitute."""
+
+    def __missing__(self, code: int):
+        ch = chr(code)
+        self[code] = ch if code in _glyphs or ch == "\n" else _substitute(ch)
+        return self[code]
+
+
+_DRAWABLE = _Drawable()
 
 
 def _substitute(ch: str) -> str:
