@@ -282,3 +282,51 @@ def test_html_page_for_an_event_and_through_flask(app):
     assert page == html.build(d)
     assert "Timeline of action items" in page and "Who took part where" in page
     assert '<th scope="row">Workshop 1: Hydrogen valleys</th>' in page
+
+
+# Any input -------------------------------------------------------------------------------------
+def awkward_strings(seed: int, count: int) -> list[str]:
+    """Random text from every corner of Unicode: controls, RTL, emoji, CJK, combining
+    marks, lone surrogates, formula starts, Markdown and HTML."""
+    import random
+    rng = random.Random(seed)
+    pools = [(0, 0x20), (0x20, 0x7f), (0x80, 0x250), (0x590, 0x700), (0x300, 0x370),
+             (0x2000, 0x2070), (0x4e00, 0x4e80), (0x1f300, 0x1f700), (0xd800, 0xdfff),
+             (0xfe00, 0xfe10), (0xe000, 0xe010)]
+    out = []
+    for _ in range(count):
+        chars = []
+        for _ in range(rng.randint(0, 80)):
+            low, high = rng.choice(pools)
+            chars.append(chr(rng.randrange(low, high)))
+        out.append(rng.choice(["", "=", "-", "@", "# ", "| ", "<script>"]) + "".join(chars))
+    return out
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_every_builder_copes_with_any_text(seed, validator):
+    strings = iter(awkward_strings(seed, 10_000))
+    d = factory.event(workshops=2, ideas=12, themes=3)
+    for room in d["workshops"]:
+        room["workshop"]["title"] = next(strings) or "untitled"
+        room["workshop"]["question"] = next(strings)
+        for theme in room["themes"]:
+            theme["name"], theme["conclusion"] = next(strings), next(strings)
+            theme["segments"]["regions"] = {next(strings): 2, next(strings): 1}
+            for entry in theme["history"]:
+                entry["text"] = next(strings)
+        for idea in room["ideas"]:
+            idea["text"], idea["also_said"] = next(strings), [next(strings)]
+            idea["segments"]["regions"] = {next(strings): 1}
+        for item in [a for group in room["actions"].values() for a in group]:
+            item["what"], item["owner"] = next(strings), next(strings)
+    d["participation"]["organisations"] = [next(strings) for _ in range(5)]
+    d["where"][0]["regions"] = {next(strings): 3}
+    for builder in (pdf.build_event, markdown.build_event, csv_export.build_event, html.build,
+                    json_roadmap.dumps):
+        out = builder(d)
+        if isinstance(out, str):
+            out.encode("utf-8")  # no lone surrogate survives into a file
+            assert "\x00" not in out
+    assert pdf.build_event(d).startswith(b"%PDF")
+    assert validator.is_valid(json.loads(json.dumps(d)))

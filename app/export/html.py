@@ -20,7 +20,7 @@ def _cleaned(value):
     if isinstance(value, str):
         return clean(value, keep_newlines=True)
     if isinstance(value, dict):
-        return {key: _cleaned(item) for key, item in value.items()}
+        return {_cleaned(key): _cleaned(item) for key, item in value.items()}
     if isinstance(value, list):
         return [_cleaned(item) for item in value]
     return value

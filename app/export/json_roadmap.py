@@ -1,11 +1,13 @@
 """Roadmap as JSON: the roadmap dict itself (the contract in docs/EXPORTS.md), checked for the
 shape that docs/roadmap.schema.json documents, so a consumer can rely on schema_version."""
 import json
+import re
 from pathlib import Path
 
 SCHEMA = "plenary.roadmap"
 SCHEMA_VERSION = 2
 SCHEMA_PATH = Path(__file__).resolve().parents[2] / "docs" / "roadmap.schema.json"
+_SURROGATE = re.compile("[\ud800-\udfff]")
 _COMMON = ("schema", "schema_version", "scope", "draft", "public", "generated_at",
            "personal_data_erased", "event", "participation")
 _ROOM = ("workshop", "participation", "themes", "ideas", "actions")
@@ -37,8 +39,10 @@ def build(d: dict) -> dict:
 
 
 def dumps(d: dict) -> str:
-    """The JSON document: UTF-8 text (accents kept as is), keys in contract order."""
-    return json.dumps(build(d), ensure_ascii=False, indent=2) + "\n"
+    """The JSON document: UTF-8 text (accents kept as is), keys in contract order; a lone
+    surrogate (which UTF-8 cannot hold) becomes U+FFFD."""
+    text = json.dumps(build(d), ensure_ascii=False, indent=2) + "\n"
+    return _SURROGATE.sub("\ufffd", text)
 
 
 def schema() -> dict:

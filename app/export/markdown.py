@@ -74,7 +74,8 @@ def _finish(lines: list[str]) -> str:
 
 
 def _draft(d: dict) -> list[str]:
-    return [f"> **{t.draft_note(d)}**", ""] if d.get("draft") else []
+    lines = [f"> **{t.draft_note(d)}**", ""] if d.get("draft") else []
+    return lines + ([f"_{t.erased_note(d)}_", ""] if t.erased_note(d) else [])
 
 
 def _participation(d: dict, h: str) -> list[str]:

@@ -70,6 +70,8 @@ def _title_block(doc: Document, d: dict, kind: str, title: str, lines: list[str]
         doc.para(question, 11, fill=TINT, padding=3, after=3)
     if d.get("draft"):
         doc.para(t.draft_note(d), 9.5, True, AMBER, after=3)
+    if t.erased_note(d):
+        doc.para(t.erased_note(d), 9, colour=SOFT, after=3)
 
 
 def _participation(doc: Document, d: dict, workshop, tiles: bool = True):

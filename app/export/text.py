@@ -8,8 +8,9 @@ from ..vocabulary import HORIZONS, STAKEHOLDER_KINDS, STAKEHOLDER_KINDS_PLURAL
 
 HORIZON_ORDER = tuple(HORIZONS)  # short, medium, long
 
-# C0 and C1 control characters except the line feed; a tab becomes a space first.
-_CONTROL = re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\x9f]")
+# C0 and C1 control characters except the line feed (a tab becomes a space first), and
+# lone surrogates, which no UTF-8 file can hold.
+_CONTROL = re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\x9f\ud800-\udfff]")  # and lone surrogates
 _SPACES = re.compile(r"[ ]{2,}")
 _LINE_BREAKS = re.compile(r"\r\n?|[\u2028\u2029\x85]")
 
@@ -122,6 +123,13 @@ def draft_note(d: dict) -> str:
         return ("DRAFT: some workshops are still open, so ideas, votes and conclusions may "
                 "still change.")
     return "DRAFT: this workshop is still open, so ideas, votes and conclusions may still change."
+
+
+def erased_note(d: dict) -> str:
+    if not d.get("personal_data_erased"):
+        return ""
+    return ("Personal data of this event was erased: support figures come from the totals "
+            "kept at the time, and no organisations are listed.")
 
 
 def about_text(action: dict) -> str:
