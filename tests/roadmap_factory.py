@@ -15,6 +15,8 @@ WORDS = ("joint regional cluster skills programme hydrogen testbed procurement S
          "pilot interregional value chain funding Horizon Europe €2 million — platform "
          "partnership investment observatory mentoring").split()
 HORIZON_CODES = ["short", "medium", "long"]
+ROOMS = ["Interregional value chains", "Green public procurement", "Digital SMEs",
+         "Energy communities", "Talent attraction", "Blue economy"]
 
 
 def _segments(rng, backers):
@@ -131,7 +133,8 @@ WORKSHOP_ONLY = ("schema", "schema_version", "scope", "public", "generated_at",
 def event(workshops=3, ideas=12, themes=3, votes=None, draft=True, public=False, awkward=True):
     rooms = [workshop(ideas=ideas, themes=themes, votes=votes, draft=draft, public=public,
                       awkward=awkward, workshop_id=n,
-                      title=f"Workshop {n}: " + THEMES[n % len(THEMES)], seed=n)
+                      title=ROOMS[(n - 1) % len(ROOMS)] + (f" {n}" if n > len(ROOMS) else ""),
+                      seed=n)
              for n in range(1, workshops + 1)]
     timeline = {h: [a for r in rooms for a in r["actions"][h]] for h in HORIZON_CODES}
     recurring = []

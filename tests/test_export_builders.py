@@ -36,8 +36,8 @@ def test_support_sentence_reads_like_the_contract():
         "regions": {f"Region {n}": 1 for n in range(7)}}) == (
         "Supported by 14 companies, 6 cluster organisations and 3 public authorities "
         "from 7 regions")
-    assert text.support_sentence({"backers": 1, "kinds": {"company": 1},
-                                  "regions": {"Norte": 1}}) == "Supported by 1 company from 1 region"
+    one = {"backers": 1, "kinds": {"company": 1}, "regions": {"Norte": 1}}
+    assert text.support_sentence(one) == "Supported by 1 company from 1 region"
     assert text.support_sentence({"backers": 23, "kinds": {}, "regions": {}}) == \
         "Supported by 23 people"
     assert text.support_sentence({"backers": 5, "kinds": {"company": 2},
@@ -281,7 +281,8 @@ def test_html_page_for_an_event_and_through_flask(app):
         page = render_template("roadmap.html", roadmap=d)
     assert page == html.build(d)
     assert "Timeline of action items" in page and "Who took part where" in page
-    assert '<th scope="row">Workshop 1: Hydrogen valleys</th>' in page
+    assert '<th scope="row">Interregional value chains</th>' in page
+    assert "Workshop 2: Green public procurement" in page
 
 
 # Any input -------------------------------------------------------------------------------------
