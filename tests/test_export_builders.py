@@ -81,7 +81,10 @@ def test_pdf_draft_mark_only_while_the_workshop_is_open(tmp_path):
 
 @needs_poppler
 def test_pdf_copes_with_any_unicode_and_a_500_character_word(tmp_path):
-    data = pdf.build_workshop(factory.workshop(ideas=5, themes=1))
+    d = factory.workshop(ideas=5, themes=1)
+    d["workshop"]["title"] = "A workshop title far longer than any line " * 8
+    d["themes"][0]["name"] = "Y" * 300
+    data = pdf.build_workshop(d)
     flat = re.sub(r"\s+", " ", pdf_text(data, tmp_path))
     assert "Nöel’s €5 — ‘quotes’" in flat
     assert "□" in flat, "emoji and CJK the font lacks show as a visible substitute"

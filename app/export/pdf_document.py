@@ -210,7 +210,7 @@ class Document(FPDF):
         if self.page_no() > 1:
             self.set_y(9)
             self.font(7.5, False, SOFT)
-            self.cell(0, 4, self.running_title, align="L")
+            self.cell(0, 4, self._fitted(self.running_title, self.epw), align="L")
             self.set_draw_color(*LINE)
             self.line(self.l_margin, 14, self.w - self.r_margin, 14)
             self.set_y(self.t_margin)
@@ -221,6 +221,14 @@ class Document(FPDF):
         left = f"Plenary roadmap · generated {self.generated}" + (" · DRAFT" if self.draft else "")
         self.cell(self.epw / 2, 4, left, align="L")
         self.cell(self.epw / 2, 4, f"Page {self.page_no()} of {{nb}}", align="R")
+
+    def _fitted(self, text: str, width: float) -> str:
+        """`text` cut with an ellipsis to fit one line of `width` mm in the current font."""
+        if self.get_string_width(text) <= width:
+            return text
+        while text and self.get_string_width(text + "…") > width:
+            text = text[:max(len(text) * 9 // 10, len(text) - 20) or len(text) - 1]
+        return text.rstrip() + "…"
 
     def _watermark(self):
         x, y = self.x, self.y
