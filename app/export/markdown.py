@@ -171,4 +171,4 @@ def _history(rooms: list[tuple[str | None, dict]], h: str) -> list[str]:
             lines += [f"{h} {title}", ""]
             lines += [f"- {t.format_time(e.get('at'))}: {_escape(e.get('text'))}"
                       for e in entries] + [""]
-    return lines or ["_No themes were formed._", ""]
+    return lines or [f"_{t.no_history_note([w for _, w in rooms])}_", ""]

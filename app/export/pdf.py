@@ -227,7 +227,7 @@ def _appendix(doc: Document, rooms: list[tuple[str | None, dict]]):
                              size=8.5, width=22, bold_number=False)
             doc.ln(1.5)
     if not found:
-        doc.para("No themes were formed.", colour=SOFT)
+        doc.para(t.no_history_note([w for _, w in rooms]), colour=SOFT)
 
 
 def _bold():

@@ -185,6 +185,13 @@ def ideas_of(theme: dict, workshop: dict) -> list[dict]:
     return [by_id[i] for i in theme.get("idea_ids", []) if i in by_id]
 
 
+def no_history_note(rooms: list[dict]) -> str:
+    """What the appendix says when no theme has a history."""
+    if any(room.get("themes") for room in rooms):
+        return "No changes to the themes were recorded."
+    return "No themes were formed."
+
+
 def theme_history(workshop: dict) -> list[tuple[dict, list[dict]]]:
     """(theme, its history entries) for every theme that has any."""
     return [(t, t["history"]) for t in workshop.get("themes", []) if t.get("history")]
