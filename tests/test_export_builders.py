@@ -129,6 +129,16 @@ def test_pdf_event_rolls_up_every_workshop(tmp_path):
         assert f"Workshop {n}: {room['workshop']['title']}" in flat
 
 
+@needs_poppler
+def test_pdf_event_shows_the_most_voted_ideas_and_points_to_the_rest(tmp_path):
+    d = factory.event(workshops=2, ideas=60, themes=2)
+    flat = re.sub(r"\s+", " ", pdf_text(pdf.build_event(d), tmp_path))
+    theme = d["workshops"][0]["themes"][0]
+    hidden = len(theme["idea_ids"]) - pdf.EVENT_IDEAS_SHOWN
+    assert hidden > 0
+    assert f"… and {hidden} more ideas, listed in the workshop's own roadmap." in flat
+
+
 # Markdown -------------------------------------------------------------------------------------
 def documented_outline(name: str) -> list[str]:
     """The fixed level-2 headings that docs/EXPORTS.md documents for a Markdown roadmap."""

@@ -6,6 +6,7 @@ from . import text as t
 from .pdf_document import AMBER, SOFT, TINT, Document
 
 
+EVENT_IDEAS_SHOWN = 10  # per theme and for the ideas in no theme, in the event PDF
 _SHORT = {"People taking part": "People", "People who posted ideas": "Posted ideas",
           "People who voted": "Voted"}
 
@@ -47,7 +48,7 @@ def build_event(d: dict) -> bytes:
             doc.para(info["question"], 10.5, fill=TINT, padding=2.5, after=3)
         _participation(doc, {**room, "scope": "workshop", "public": d.get("public")}, info,
                        tiles=False)
-        _workshop_body(doc, room, level=2)
+        _workshop_body(doc, room, level=2, limit=EVENT_IDEAS_SHOWN)
     _appendix(doc, [(room["workshop"]["title"], room) for room in rooms])
     return bytes(doc.output())
 
@@ -89,13 +90,15 @@ def _participation(doc: Document, d: dict, workshop, tiles: bool = True):
     doc.ln(2)
 
 
-def _workshop_body(doc: Document, w: dict, level: int):
+def _workshop_body(doc: Document, w: dict, level: int, limit: int | None = None):
+    """Themes with their ideas, then the other ideas; `limit` shows only the most voted
+    ideas of each list (the event PDF), saying how many more the workshop's own has."""
     doc.heading("Themes ranked by support", level)
     if not w.get("themes"):
         doc.para("No themes were formed" + (": the ideas below are ranked by votes."
                                              if w.get("ideas") else "."), colour=SOFT)
     for theme in w.get("themes") or []:
-        _theme(doc, theme, w)
+        _theme(doc, theme, w, limit)
     others = t.other_ideas(w)
     if w.get("themes") and not others:
         return
@@ -104,11 +107,10 @@ def _workshop_body(doc: Document, w: dict, level: int):
         doc.para("No ideas were posted.", colour=SOFT)
         return
     doc.para("Votes", 8, True, SOFT, after=0.5)
-    for idea in others:
-        _idea(doc, idea, indent=0)
+    _ideas(doc, others, limit)
 
 
-def _theme(doc: Document, theme: dict, w: dict):
+def _theme(doc: Document, theme: dict, w: dict, limit: int | None):
     doc.rank_badge(theme["rank"], theme.get("colour"))
     doc.font(12.5, True)
     x = doc.l_margin + 11
@@ -131,9 +133,17 @@ def _theme(doc: Document, theme: dict, w: dict):
     ideas = t.ideas_of(theme, w)
     if ideas:
         doc.para("Ideas and votes", 8, True, SOFT, after=0.5)
-    for idea in ideas:
-        _idea(doc, idea, indent=0)
+    _ideas(doc, ideas, limit)
     doc.ln(3)
+
+
+def _ideas(doc: Document, ideas: list[dict], limit: int | None):
+    for idea in ideas[:limit]:
+        _idea(doc, idea, indent=0)
+    if limit is not None and len(ideas) > limit:
+        more = len(ideas) - limit
+        doc.para(f"… and {t.plural(more, 'more idea', 'more ideas')}, listed in the workshop's "
+                 "own roadmap.", 9, colour=SOFT, indent=16)
 
 
 def _idea(doc: Document, idea: dict, indent: float):
