@@ -98,6 +98,15 @@ def test_pdf_copes_with_any_unicode_and_a_500_character_word(tmp_path):
 
 
 @needs_poppler
+def test_pdf_writes_right_to_left_text_in_reading_order(tmp_path):
+    d = factory.workshop(ideas=3, themes=0, awkward=False)
+    d["ideas"][0]["text"] = "Hebrew: שלום עולם, then English"
+    out = pdf_text(pdf.build_workshop(d), tmp_path)
+    # pdftotext gives logical order back only when the glyphs were laid out right to left.
+    assert "שלום עולם" in out and "םלוע" not in out
+
+
+@needs_poppler
 def test_pdf_of_an_empty_workshop_says_so(tmp_path):
     out = pdf_text(pdf.build_workshop(factory.empty_workshop()), tmp_path)
     assert "No ideas were posted." in out and "No themes were formed." in out

@@ -105,15 +105,25 @@ class Document(FPDF):
             if fill:
                 self.set_fill_color(*fill)
                 self.rect(x, self.y, width, line_h, style="F")
-            if line and _RTL.search(line):  # fpdf2's cell() orders right-to-left runs
-                self.set_x(x + padding)
-                self.cell(width - 2 * padding, h, line)
+            if line and _RTL.search(line):
+                self._rtl_cell(x + padding, width - 2 * padding, h, line)
             elif line:
                 self._out(colour)
                 self.text(x + padding, self.y + 0.5 * h + 0.3 * self.font_size, line)
                 self._out(self.fill_color.serialize().lower() if self.fill_color else "0 g")
             self.y += line_h
         self.x = self.l_margin
+
+    def _rtl_cell(self, x: float, width: float, h: float, line: str):
+        """A line with Arabic or Hebrew: HarfBuzz shapes it (joined letters, right-to-left
+        runs in visual order) when uharfbuzz is installed; only such lines pay for it."""
+        self.set_x(x - self.c_margin)  # cell() pads its text by c_margin
+        try:
+            self.set_text_shaping(True)
+        except Exception:  # uharfbuzz missing: letters stay in logical order, unjoined
+            pass
+        self.cell(width + 2 * self.c_margin, h, line)
+        self.set_text_shaping(False)
 
     def para(self, value, size=9.5, bold=False, colour=INK, h=None, indent=0.0, after=1.5,
              keep_newlines=False, fill=None, padding=0.0):
