@@ -166,7 +166,7 @@ def test_exports_carry_themes_merges_and_the_board_history(app, board):
     assert [a["kind"] for a in data["history"]] == ["theme.created", "idea.moved", "idea.merged"]
     markdown = first.http.get(f"/workshops/{workshop['id']}/export.md").text
     assert "also said as “Testbeds shared between regions”" in markdown
-    assert "## How the board was formed" in markdown
+    assert "## Appendix: how the themes were formed" in markdown
 
 
 def test_voting_on_themes_ranks_the_themes(app, board, connect):

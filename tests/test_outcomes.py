@@ -32,6 +32,18 @@ def room(app, connect):
     return workshop, console, screen, people, ideas, {"skills": skills, "testbeds": testbeds}
 
 
+def settled_version(client):
+    """The version once the coalesced vote tallies (a flush every 0.15 s) have landed."""
+    import time
+    version = client.join()["version"]
+    while True:
+        time.sleep(0.4)
+        now = client.join()["version"]
+        if now == version:
+            return now
+        version = now
+
+
 def broadcasts(client, name):
     return [p["args"][0] for p in client.received() if p["name"] == name]
 
@@ -111,7 +123,7 @@ def test_bad_outcomes_are_refused_and_change_nothing(app, room, connect, event, 
     values = {"THEME": themes["skills"], "IDEA": ideas[0], "OTHER": other_theme,
               "ACTION_OF_OTHER": foreign}
     fields = {k: values.get(v, v) if isinstance(v, str) else v for k, v in fields.items()}
-    before = (console.join()["version"], count_rows(app, ActionItem), count_rows(app, Conclusion))
+    before = (settled_version(console), count_rows(app, ActionItem), count_rows(app, Conclusion))
     ack = console.write(event, **fields)
     assert ack == {"ok": False, "error": error}
     assert (console.join()["version"], count_rows(app, ActionItem),

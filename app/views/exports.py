@@ -8,7 +8,7 @@ import json
 import re
 import unicodedata
 
-from flask import Blueprint, Response, render_template
+from flask import Blueprint, Response
 from flask_babel import gettext as _
 
 from .. import identity
@@ -53,6 +53,12 @@ def render(data: dict, fmt: str, name: str) -> Response:
         "Cache-Control": "no-store"})
 
 
+def _page(data: dict, downloads: str) -> Response:
+    """The printable roadmap page, linking to the downloads of the same roadmap."""
+    return Response(builder("html").build(data, downloads=downloads),
+                    mimetype="text/html", headers={"Cache-Control": "no-store"})
+
+
 def _workshop_for_export(workshop_id: int):
     workshop = workshops.get_workshop(workshop_id)
     if workshop.event.deleted_at is not None:
@@ -84,8 +90,8 @@ def workshop_export(workshop_id, fmt):
 @bp.get("/workshops/<int:workshop_id>/roadmap")
 def workshop_page(workshop_id):
     workshop = _workshop_for_export(workshop_id)
-    return render_template("roadmap.html", roadmap=roadmap.workshop_roadmap(workshop),
-                           downloads=f"/workshops/{workshop.id}/export")
+    return _page(roadmap.workshop_roadmap(workshop),
+                 f"/workshops/{workshop.id}/export")
 
 
 @bp.get("/organiser/events/<int:event_id>/export.<fmt>")
@@ -97,8 +103,8 @@ def event_export(event_id, fmt):
 @bp.get("/organiser/events/<int:event_id>/roadmap")
 def event_page(event_id):
     event = _event_for_organiser(event_id)
-    return render_template("roadmap.html", roadmap=event_roadmap.event_roadmap(event),
-                           downloads=f"/organiser/events/{event.id}/export")
+    return _page(event_roadmap.event_roadmap(event),
+                 f"/organiser/events/{event.id}/export")
 
 
 @bp.get("/organiser/events/<int:event_id>/matches.csv")
@@ -113,8 +119,8 @@ def matches_export(event_id):
 @bp.get("/r/<token>")
 def published_page(token):
     event = _published(token)
-    return render_template("roadmap.html", roadmap=event_roadmap.event_roadmap(event, public=True),
-                           downloads=f"/r/{token}/export")
+    return _page(event_roadmap.event_roadmap(event, public=True),
+                 f"/r/{token}/export")
 
 
 @bp.get("/r/<token>/export.<fmt>")
