@@ -54,7 +54,7 @@ def test_event_roadmap_pdf_reads_as_a_finished_document(demo, tmp_path):
                     str(tmp_path / "event.pdf"), str(tmp_path / "page")], check=True)
     from PIL import Image
     page = Image.open(next(tmp_path.glob("page*.png"))).convert("L")
-    assert page.size[0] > 200 and len(set(page.getdata())) > 20  # text and figures, not blank
+    assert page.size[0] > 200 and sum(1 for n in page.histogram() if n) > 20  # not blank
 
 
 def test_event_roadmap_json_markdown_csv_and_page(demo):
