@@ -35,8 +35,11 @@ def workshop_roadmap(workshop: Workshop, public: bool = False) -> dict:
 
 def workshop_body(workshop: Workshop, public: bool) -> dict:
     wid = workshop.id
-    ideas = db.session.scalars(select(Idea).where(Idea.workshop_id == wid)
-                               .order_by(Idea.id)).all()
+    # plain rows, not ORM objects: a big workshop has hundreds of ideas
+    ideas = db.session.execute(select(
+        Idea.id, Idea.text, Idea.created_at, Idea.theme_id, Idea.merged_into_id, Idea.deleted,
+        Idea.hidden, Idea.approved, Idea.participant_id).where(Idea.workshop_id == wid)
+        .order_by(Idea.id)).all()
     themes = db.session.scalars(select(Theme).where(Theme.workshop_id == wid)
                                 .order_by(Theme.position, Theme.id)).all()
     counts, theme_counts = changes.tallies(wid), changes.theme_tallies(wid)
