@@ -184,3 +184,29 @@ def test_the_full_demo_event_runs_to_the_end(app):
     assert sum(len(v) for v in data["timeline"].values()) == 6
     assert all(t["votes"] > 0 for w in data["workshops"] for t in w["themes"][:1])
     assert data["participation"]["people"] == 72 and len(data["participation"]["regions"]) == 8
+
+
+def test_organiser_links_recurring_themes_from_the_event_page(app, two_rooms):
+    from test_web import organiser_client
+    event_id, first, second, one, two = two_rooms
+    organiser = organiser_client(app)
+    page = organiser.get(f"/organiser/events/{event_id}").get_data(as_text=True)
+    assert "Confirm: same topic" in page and "Skills for the transition" in page
+    skills = [one[3]["Skills and talent"], two[3]["Skills for the transition"]]
+    json = {"Accept": "application/json"}
+    refused = organiser.post(f"/organiser/events/{event_id}/recurring",
+                             json={"theme_ids": [skills[0], 987654], "name": "Skills"},
+                             headers=json)
+    assert refused.status_code == 404
+    assert refused.get_json() == {"ok": False, "error": "Theme 987654 is not a theme of this event."}
+    form = organiser.post(f"/organiser/events/{event_id}/recurring",
+                          data={"theme_id": [str(i) for i in skills], "name": "Skills & talent"},
+                          follow_redirects=True)
+    assert "Linked as one recurring theme: “Skills &amp; talent”." in form.get_data(as_text=True)
+    data = organiser.get(f"/organiser/events/{event_id}/export.json").get_json()
+    assert [g["name"] for g in data["recurring_themes"]] == ["Skills & talent"]
+    group = data["recurring_themes"][0]["id"]
+    assert organiser.post(f"/organiser/events/{event_id}/recurring/{group}/unlink",
+                          headers=json).get_json()["ok"]
+    assert organiser.get(f"/organiser/events/{event_id}/export.json").get_json()[
+        "recurring_themes"] == []
