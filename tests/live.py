@@ -159,3 +159,64 @@ def run_together(functions, timeout=60):
     for t in threads:
         t.join(timeout)
     return results
+
+
+class PrivateRedis:
+    """A redis-server of the test's own on a free port, which it may kill and restart
+    (the machine's shared Redis is never touched)."""
+
+    def __init__(self, workdir: Path):
+        self.port = free_port()
+        self.url = f"redis://127.0.0.1:{self.port}/0"
+        self.workdir = workdir
+        self.process = None
+
+    def start(self, timeout: float = 10.0):
+        import redis
+        self.process = subprocess.Popen(
+            ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
+             "--appendonly", "no", "--dir", str(self.workdir)],
+            stdout=open(self.workdir / f"redis-{self.port}.log", "a"), stderr=subprocess.STDOUT)
+        client = redis.Redis(port=self.port, socket_connect_timeout=0.5)
+        if not wait_until(lambda: _answers(client), timeout, 0.05):
+            raise RuntimeError(f"private redis-server on port {self.port} did not start")
+        client.close()
+        return self
+
+    def kill(self):
+        if self.process and self.process.poll() is None:
+            self.process.kill()
+            self.process.wait(10)
+
+
+def _answers(client) -> bool:
+    try:
+        return client.ping()
+    except Exception:
+        return False
+
+
+class Workers:
+    """Several wsgi.py processes sharing one database and one message queue, as behind
+    nginx: the same workshop, phones connected to different processes."""
+
+    def __init__(self, count: int, database_url: str, queue_url: str, channel: str, **env):
+        self.servers = [LiveServer(database_url, MESSAGE_QUEUE_URL=queue_url,
+                                   MESSAGE_QUEUE_CHANNEL=channel, SUGGEST_WARMUP="0", **env)
+                        for _ in range(count)]
+
+    def start(self, log_dir: Path):
+        try:
+            for server in self.servers:
+                server.start(log_dir)
+        except Exception:
+            self.stop()
+            raise
+        return self
+
+    def stop(self):
+        for server in self.servers:
+            server.stop()
+
+    def __getitem__(self, index) -> LiveServer:
+        return self.servers[index]
