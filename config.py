@@ -46,6 +46,8 @@ class Config:
     MESSAGE_QUEUE_URL = os.environ.get("MESSAGE_QUEUE_URL") or None
     # Workers share rooms on this channel; two Plenary installs on one Redis need two names.
     MESSAGE_QUEUE_CHANNEL = os.environ.get("MESSAGE_QUEUE_CHANNEL", "plenary")
+    # Workers sharing Redis: a crashed worker's attendees leave the presence count after this.
+    PRESENCE_TTL = _env_float("PRESENCE_TTL", 15)
     # "websocket": no long-polling at all, so a load balancer needs no sticky sessions.
     # The default lets clients start with polling and upgrade (needs ip_hash behind nginx).
     SOCKETIO_TRANSPORTS = transports(os.environ.get("SOCKETIO_TRANSPORTS"))

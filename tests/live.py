@@ -70,9 +70,11 @@ class LivePhone:
         self.version = None
         self.phase = None
         self.ideas = {}
+        self.connected = None  # attendees connected, as the join ack and presence.changed say
         self.sio = socketio.Client(reconnection=False)
         for name in ("idea.posted", "phase.changed", "settings.changed", "votes.tallied"):
             self.sio.on(name, self._on_delta)
+        self.sio.on("presence.changed", self._on_presence)
 
     def connect(self):
         cookie = "; ".join(f"{k}={v}" for k, v in self.http.cookies.items())
@@ -83,6 +85,7 @@ class LivePhone:
         assert ack["ok"], ack
         with self.lock:
             self._apply_sync(ack)
+            self.connected = ack["connected"]
         return ack
 
     def disconnect(self):
@@ -106,6 +109,10 @@ class LivePhone:
                                                       "since": self.version}, timeout=10)
                 self._apply_sync(ack)
             self._apply(envelope)
+
+    def _on_presence(self, data):
+        with self.lock:
+            self.connected = data["connected"]
 
     def _apply_sync(self, ack):
         sync = ack["sync"]

@@ -166,3 +166,39 @@ def test_after_redis_restarts_both_workers_deliver_again(app, db_url, tmp_path, 
         on_first.disconnect()
         on_second.disconnect()
         group.stop()
+
+
+def test_presence_counts_distinct_attendees_over_both_workers_and_forgets_a_crashed_one(
+        app, db_url, tmp_path):
+    group = Workers(2, db_url, REDIS_URL, channel(), PRESENCE_TTL="3").start(tmp_path)
+    workshop = make_workshop(app, phase="collecting")
+    ana, ben = phone_on(group[0], workshop), phone_on(group[0], workshop)
+    cleo = phone_on(group[1], workshop)
+    cleo_tablet = phone_on(group[0], workshop)  # Cleo again, in a second browser tab
+    cleo_tablet.http.cookies.clear()
+    cleo_tablet.http.cookies.update(cleo.http.cookies)
+    screens = [LivePhone(server.url, workshop["id"], f"/w/{workshop['code']}/screen", "screen")
+               for server in group.servers]
+    everyone = [ana, ben, cleo, cleo_tablet] + screens
+
+    def all_see(count, clients, timeout=5.0):
+        return wait_until(lambda: all(c.connected == count for c in clients), timeout)
+
+    try:
+        for client in screens + [ana, ben, cleo]:
+            client.connect()
+        assert all_see(3, screens + [ana, ben, cleo]), [c.connected for c in everyone]
+        cleo_tablet.connect()
+        assert cleo_tablet.connected == 3  # the join ack counts both workers, Cleo once
+        cleo_tablet.disconnect()
+        ana.disconnect()
+        assert all_see(2, screens + [ben, cleo]), [c.connected for c in everyone]
+
+        group[1].process.kill()  # worker 2 crashes: no disconnect handlers run
+        assert all_see(1, [screens[0], ben], timeout=3 + 7), \
+            [screens[0].connected, ben.connected]
+    finally:
+        for client in everyone:
+            if client.sio.connected:
+                client.disconnect()
+        group.stop()

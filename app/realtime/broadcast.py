@@ -4,17 +4,19 @@
 - votes_changed(): vote tallies, coalesced per workshop (TALLY_INTERVAL, ~150 ms): the
   flush reads the totals from the database (the truth, whichever worker took the votes),
   records one `votes.tallied` change and broadcasts it.
-- presence_changed(): the count of connected attendees, coalesced the same way.
+- presence_changed(): the count of connected attendees, coalesced the same way (over
+  every worker when they share Redis: presence.py).
 """
 import logging
 
 from ..extensions import db, socketio
 from ..services import changes
-from . import connections
+from . import presence
 
 log = logging.getLogger(__name__)
 _tallies = None
 _presence = None
+_attendees = None  # counts connected attendees (this process, or every worker via Redis)
 _app = None
 
 
@@ -29,7 +31,7 @@ def facilitators_room(workshop_id: int) -> str:
 def init_app(app) -> None:
     from .coalescer import Coalescer
 
-    global _tallies, _presence, _app
+    global _tallies, _presence, _attendees, _app
     _app = app
     interval = app.config["TALLY_INTERVAL"]
 
@@ -51,6 +53,8 @@ def init_app(app) -> None:
                          socketio.sleep)
     _presence = Coalescer(interval, in_app(_flush_presence), socketio.start_background_task,
                           socketio.sleep)
+    _attendees = presence.for_app(app, socketio.start_background_task, socketio.sleep,
+                                  presence_changed)
 
 
 def publish(workshop_id: int, envelopes: list[dict]) -> None:
@@ -69,6 +73,10 @@ def votes_changed(workshop_id: int, idea_ids) -> None:
 
 def presence_changed(workshop_id: int) -> None:
     _presence.mark(workshop_id)
+
+
+def attendee_count(workshop_id: int) -> int:
+    return _attendees.count(workshop_id)
 
 
 def clock_running(workshop_id: int, ends_at) -> None:
@@ -116,5 +124,5 @@ def _flush_tallies(workshop_id: int, idea_ids: set) -> None:
 
 
 def _flush_presence(workshop_id: int, _items) -> None:
-    socketio.emit("presence.changed", {"connected": connections.attendee_count(workshop_id)},
+    socketio.emit("presence.changed", {"connected": attendee_count(workshop_id)},
                   to=room(workshop_id))

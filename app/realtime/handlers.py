@@ -84,7 +84,7 @@ def join(payload):
     if connections.join(request.sid, actor):
         broadcast.presence_changed(workshop.id)
     answer = _sync_answer(actor, payload.get("since"))
-    return {"ok": True, "role": role, "connected": connections.attendee_count(workshop.id),
+    return {"ok": True, "role": role, "connected": broadcast.attendee_count(workshop.id),
             "server_time": clock.now_ms(), **answer}
 
 
