@@ -202,3 +202,27 @@ def test_presence_counts_distinct_attendees_over_both_workers_and_forgets_a_cras
             if client.sio.connected:
                 client.disconnect()
         group.stop()
+
+
+def test_a_clock_started_on_a_worker_that_then_crashes_still_reaches_zero(app, workers):
+    workshop = make_workshop(app, phase="collecting")
+    phone = phone_on(workers[0], workshop)
+    console = console_on(workers[1], workshop)
+    moved = None
+    try:
+        phone.connect()
+        console.connect()
+        started = console.call("clock.start", {"client_id": cid(), "seconds": 3, "advance": True})
+        assert started["ok"], started
+        workers[1].process.kill()  # the process that was waiting for zero is gone
+        moved = console_on(workers[0], workshop)  # the console reconnects, to worker 1
+        moved.connect()
+        # At zero the workshop moves on to the next phase, and the phone hears it.
+        assert wait_until(lambda: phone.board()[1] == "clustering", timeout=3 + 5), \
+            phone.board()[1]
+        assert wait_until(lambda: moved.board()[1] == "clustering")
+    finally:
+        phone.disconnect()
+        for client in (console, moved):
+            if client is not None and client.sio.connected:
+                client.disconnect()

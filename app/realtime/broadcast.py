@@ -8,6 +8,7 @@
   every worker when they share Redis: presence.py).
 """
 import logging
+import threading
 
 from ..extensions import db, socketio
 from ..services import changes
@@ -18,6 +19,8 @@ _tallies = None
 _presence = None
 _attendees = None  # counts connected attendees (this process, or every worker via Redis)
 _app = None
+_clock_lock = threading.Lock()
+_clock_waits: set = set()  # (workshop_id, ends_at) this process waits for
 
 
 def room(workshop_id: int) -> str:
@@ -81,13 +84,21 @@ def attendee_count(workshop_id: int) -> int:
 
 def clock_running(workshop_id: int, ends_at) -> None:
     """Wake up when the clock should reach zero, and let the database decide whether it
-    still does (it may have been paused, extended or stopped meanwhile)."""
+    still does (it may have been paused, extended or stopped meanwhile). Also called when a
+    client joins a workshop whose clock runs, so that a clock started in a process that has
+    since died or restarted still reaches zero (one wait per end time and process)."""
     from ..models import utcnow
     from ..services import clock
     app = _app
+    with _clock_lock:
+        if (workshop_id, ends_at) in _clock_waits:
+            return
+        _clock_waits.add((workshop_id, ends_at))
 
     def wait_and_expire():
         socketio.sleep(max(0.0, (ends_at - utcnow()).total_seconds()))
+        with _clock_lock:
+            _clock_waits.discard((workshop_id, ends_at))
         if _app is not app:
             return
         with app.app_context():

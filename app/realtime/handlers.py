@@ -67,6 +67,8 @@ def join(payload):
     if role not in ROLES:
         raise InvalidInput(f"Unknown role '{role}'. Use one of: {', '.join(ROLES)}.")
     workshop = workshops.get_workshop(workshop_id)
+    if workshop.clock_ends_at is not None:  # the process that started it may be gone
+        broadcast.clock_running(workshop.id, workshop.clock_ends_at)
     actor = Actor(role, workshop.id)
     if role == "attendee":
         token = identity.participant_token()
