@@ -21,6 +21,8 @@ class RecoveringRedisManager(socketio.RedisManager):
     another minute after it is back. Here it retries every RETRY_MAX seconds at most. The
     publishing side already reconnects on the next emit (two attempts per message).
     Waiting uses the server's sleep, so it is green under eventlet and gevent.
+    This overrides a private method of python-socketio 5.18 (pinned in requirements.txt);
+    tests/test_multi_worker.py's Redis-restart test fails if an upgrade changes it.
     """
 
     RETRY_MAX = 1.0
@@ -38,12 +40,23 @@ class RecoveringRedisManager(socketio.RedisManager):
                         self._get_logger().warning("Receiving from redis again.")
                     retry_sleep = 0.1
                 yield from self.pubsub.listen()
+                subscribed = False  # listen() only returns once unsubscribed: subscribe again
             except Exception as exc:
                 self._get_logger().error(
                     f"Cannot receive from redis ({exc}); retrying in {retry_sleep:.1f} s")
                 subscribed = False
+                self._close_quietly()
                 self.server.sleep(retry_sleep)
                 retry_sleep = min(retry_sleep * 2, self.RETRY_MAX)
+
+    def _close_quietly(self) -> None:
+        """Let go of the listener's broken connection before _redis_connect() makes a new
+        one (the publishing side reconnects through its own client)."""
+        try:
+            if self.pubsub is not None:
+                self.pubsub.close()
+        except Exception:
+            pass
 
 
 def client_manager(app):
