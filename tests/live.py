@@ -31,10 +31,16 @@ class LiveServer:
         self.log_path = None
 
     def start(self, log_dir: Path, timeout: float = 20.0):
+        return self.launch(log_dir).wait_ready(timeout)
+
+    def launch(self, log_dir: Path):
         self.log_path = log_dir / f"server-{self.port}.log"
         self._log = open(self.log_path, "w")
         self.process = subprocess.Popen([sys.executable, str(ROOT / "wsgi.py")], cwd=ROOT,
                                         env=self.env, stdout=self._log, stderr=subprocess.STDOUT)
+        return self
+
+    def wait_ready(self, timeout: float = 20.0):
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
@@ -214,8 +220,10 @@ class Workers:
 
     def start(self, log_dir: Path):
         try:
+            for server in self.servers:  # side by side: they boot in parallel
+                server.launch(log_dir)
             for server in self.servers:
-                server.start(log_dir)
+                server.wait_ready()
         except Exception:
             self.stop()
             raise
