@@ -24,6 +24,16 @@ def database_url(raw: str | None) -> str:
     return raw
 
 
+def transports(raw: str | None) -> list[str]:
+    """SOCKETIO_TRANSPORTS: "websocket", or "polling,websocket" (the default)."""
+    names = [name.strip() for name in (raw or "polling,websocket").split(",") if name.strip()]
+    unknown = sorted(set(names) - {"polling", "websocket"})
+    if unknown or not names:
+        raise RuntimeError(f"SOCKETIO_TRANSPORTS must be 'websocket' or 'polling,websocket', "
+                           f"not {raw!r}.")
+    return names
+
+
 class Config:
     """Settings shared by every variant; each reads an environment variable."""
 
@@ -34,6 +44,13 @@ class Config:
     ASYNC_MODE = os.environ.get("ASYNC_MODE", "eventlet")
     # Redis (or other kombu URL) so several worker processes share workshops.
     MESSAGE_QUEUE_URL = os.environ.get("MESSAGE_QUEUE_URL") or None
+    # Workers share rooms on this channel; two Plenary installs on one Redis need two names.
+    MESSAGE_QUEUE_CHANNEL = os.environ.get("MESSAGE_QUEUE_CHANNEL", "plenary")
+    # Workers sharing Redis: a crashed worker's attendees leave the presence count after this.
+    PRESENCE_TTL = _env_float("PRESENCE_TTL", 15)
+    # "websocket": no long-polling at all, so a load balancer needs no sticky sessions.
+    # The default lets clients start with polling and upgrade (needs ip_hash behind nginx).
+    SOCKETIO_TRANSPORTS = transports(os.environ.get("SOCKETIO_TRANSPORTS"))
     # Public base URL used in QR codes and join links (when behind a proxy).
     PUBLIC_URL = os.environ.get("PUBLIC_URL", "").rstrip("/") or None
     # Seconds between two coalesced vote-tally (and presence) broadcasts per workshop.

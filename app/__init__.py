@@ -24,11 +24,13 @@ def create_app(config=None, **overrides) -> Flask:
     i18n.init_app(app)
     migrate.init_app(app, db, render_as_batch=True)
     csrf.init_app(app)
+    from .realtime.queue import client_manager
     socketio.init_app(
         app,
         async_mode=app.config["ASYNC_MODE"],
-        message_queue=app.config["MESSAGE_QUEUE_URL"],
+        client_manager=client_manager(app),  # None: one process, rooms in memory
         max_http_buffer_size=app.config["SOCKETIO_MAX_BUFFER"],
+        transports=app.config["SOCKETIO_TRANSPORTS"],
         cors_allowed_origins=None,  # same origin only
         logger=False, engineio_logger=False,
     )

@@ -31,10 +31,16 @@ class LiveServer:
         self.log_path = None
 
     def start(self, log_dir: Path, timeout: float = 20.0):
+        return self.launch(log_dir).wait_ready(timeout)
+
+    def launch(self, log_dir: Path):
         self.log_path = log_dir / f"server-{self.port}.log"
         self._log = open(self.log_path, "w")
         self.process = subprocess.Popen([sys.executable, str(ROOT / "wsgi.py")], cwd=ROOT,
                                         env=self.env, stdout=self._log, stderr=subprocess.STDOUT)
+        return self
+
+    def wait_ready(self, timeout: float = 20.0):
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
@@ -70,9 +76,11 @@ class LivePhone:
         self.version = None
         self.phase = None
         self.ideas = {}
+        self.connected = None  # attendees connected, as the join ack and presence.changed say
         self.sio = socketio.Client(reconnection=False)
         for name in ("idea.posted", "phase.changed", "settings.changed", "votes.tallied"):
             self.sio.on(name, self._on_delta)
+        self.sio.on("presence.changed", self._on_presence)
 
     def connect(self):
         cookie = "; ".join(f"{k}={v}" for k, v in self.http.cookies.items())
@@ -83,6 +91,7 @@ class LivePhone:
         assert ack["ok"], ack
         with self.lock:
             self._apply_sync(ack)
+            self.connected = ack["connected"]
         return ack
 
     def disconnect(self):
@@ -106,6 +115,10 @@ class LivePhone:
                                                       "since": self.version}, timeout=10)
                 self._apply_sync(ack)
             self._apply(envelope)
+
+    def _on_presence(self, data):
+        with self.lock:
+            self.connected = data["connected"]
 
     def _apply_sync(self, ack):
         sync = ack["sync"]
@@ -159,3 +172,66 @@ def run_together(functions, timeout=60):
     for t in threads:
         t.join(timeout)
     return results
+
+
+class PrivateRedis:
+    """A redis-server of the test's own on a free port, which it may kill and restart
+    (the machine's shared Redis is never touched)."""
+
+    def __init__(self, workdir: Path):
+        self.port = free_port()
+        self.url = f"redis://127.0.0.1:{self.port}/0"
+        self.workdir = workdir
+        self.process = None
+
+    def start(self, timeout: float = 10.0):
+        import redis
+        self.process = subprocess.Popen(
+            ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
+             "--appendonly", "no", "--dir", str(self.workdir)],
+            stdout=open(self.workdir / f"redis-{self.port}.log", "a"), stderr=subprocess.STDOUT)
+        client = redis.Redis(port=self.port, socket_connect_timeout=0.5)
+        if not wait_until(lambda: _answers(client), timeout, 0.05):
+            raise RuntimeError(f"private redis-server on port {self.port} did not start")
+        client.close()
+        return self
+
+    def kill(self):
+        if self.process and self.process.poll() is None:
+            self.process.kill()
+            self.process.wait(10)
+
+
+def _answers(client) -> bool:
+    try:
+        return client.ping()
+    except Exception:
+        return False
+
+
+class Workers:
+    """Several wsgi.py processes sharing one database and one message queue, as behind
+    nginx: the same workshop, phones connected to different processes."""
+
+    def __init__(self, count: int, database_url: str, queue_url: str, channel: str, **env):
+        self.servers = [LiveServer(database_url, MESSAGE_QUEUE_URL=queue_url,
+                                   MESSAGE_QUEUE_CHANNEL=channel, SUGGEST_WARMUP="0", **env)
+                        for _ in range(count)]
+
+    def start(self, log_dir: Path):
+        try:
+            for server in self.servers:  # side by side: they boot in parallel
+                server.launch(log_dir)
+            for server in self.servers:
+                server.wait_ready()
+        except Exception:
+            self.stop()
+            raise
+        return self
+
+    def stop(self):
+        for server in self.servers:
+            server.stop()
+
+    def __getitem__(self, index) -> LiveServer:
+        return self.servers[index]

@@ -4,18 +4,23 @@
 - votes_changed(): vote tallies, coalesced per workshop (TALLY_INTERVAL, ~150 ms): the
   flush reads the totals from the database (the truth, whichever worker took the votes),
   records one `votes.tallied` change and broadcasts it.
-- presence_changed(): the count of connected attendees, coalesced the same way.
+- presence_changed(): the count of connected attendees, coalesced the same way (over
+  every worker when they share Redis: presence.py).
 """
 import logging
+import threading
 
 from ..extensions import db, socketio
 from ..services import changes
-from . import connections
+from . import presence
 
 log = logging.getLogger(__name__)
 _tallies = None
 _presence = None
+_attendees = None  # counts connected attendees (this process, or every worker via Redis)
 _app = None
+_clock_lock = threading.Lock()
+_clock_waits: set = set()  # (workshop_id, ends_at) this process waits for
 
 
 def room(workshop_id: int) -> str:
@@ -29,7 +34,7 @@ def facilitators_room(workshop_id: int) -> str:
 def init_app(app) -> None:
     from .coalescer import Coalescer
 
-    global _tallies, _presence, _app
+    global _tallies, _presence, _attendees, _app
     _app = app
     interval = app.config["TALLY_INTERVAL"]
 
@@ -51,6 +56,8 @@ def init_app(app) -> None:
                          socketio.sleep)
     _presence = Coalescer(interval, in_app(_flush_presence), socketio.start_background_task,
                           socketio.sleep)
+    _attendees = presence.for_app(app, socketio.start_background_task, socketio.sleep,
+                                  presence_changed)
 
 
 def publish(workshop_id: int, envelopes: list[dict]) -> None:
@@ -71,15 +78,27 @@ def presence_changed(workshop_id: int) -> None:
     _presence.mark(workshop_id)
 
 
+def attendee_count(workshop_id: int) -> int:
+    return _attendees.count(workshop_id)
+
+
 def clock_running(workshop_id: int, ends_at) -> None:
     """Wake up when the clock should reach zero, and let the database decide whether it
-    still does (it may have been paused, extended or stopped meanwhile)."""
+    still does (it may have been paused, extended or stopped meanwhile). Also called when a
+    client joins a workshop whose clock runs, so that a clock started in a process that has
+    since died or restarted still reaches zero (one wait per end time and process)."""
     from ..models import utcnow
     from ..services import clock
     app = _app
+    with _clock_lock:
+        if (workshop_id, ends_at) in _clock_waits:
+            return
+        _clock_waits.add((workshop_id, ends_at))
 
     def wait_and_expire():
         socketio.sleep(max(0.0, (ends_at - utcnow()).total_seconds()))
+        with _clock_lock:
+            _clock_waits.discard((workshop_id, ends_at))
         if _app is not app:
             return
         with app.app_context():
@@ -116,5 +135,5 @@ def _flush_tallies(workshop_id: int, idea_ids: set) -> None:
 
 
 def _flush_presence(workshop_id: int, _items) -> None:
-    socketio.emit("presence.changed", {"connected": connections.attendee_count(workshop_id)},
+    socketio.emit("presence.changed", {"connected": attendee_count(workshop_id)},
                   to=room(workshop_id))

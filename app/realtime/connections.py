@@ -1,7 +1,8 @@
 """Who is connected where, in this process: socket id -> workshops joined, with role.
 
 Used to authorise socket events (a write for a workshop the connection never joined is
-refused) and to count the distinct attendees connected to a workshop.
+refused) and to count the distinct attendees connected to a workshop (presence.py adds up
+the workers).
 """
 import threading
 from collections import Counter
@@ -44,6 +45,11 @@ def leave_all(sid: str) -> list[int]:
 def attendee_count(workshop_id: int) -> int:
     with _lock:
         return len(_attendees.get(workshop_id, ()))
+
+
+def attendee_ids(workshop_id: int) -> set[int]:
+    with _lock:
+        return set(_attendees.get(workshop_id, ()))
 
 
 def _forget(workshop_id: int, actor: Actor) -> bool:

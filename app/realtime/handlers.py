@@ -71,6 +71,8 @@ def join(payload):
     if role not in ROLES:
         raise InvalidInput(f"Unknown role '{role}'. Use one of: {', '.join(ROLES)}.")
     workshop = workshops.get_workshop(workshop_id)
+    if workshop.clock_ends_at is not None:  # the process that started it may be gone
+        broadcast.clock_running(workshop.id, workshop.clock_ends_at)
     actor = Actor(role, workshop.id)
     if role == "attendee":
         token = identity.participant_token()
@@ -88,7 +90,7 @@ def join(payload):
     if connections.join(request.sid, actor):
         broadcast.presence_changed(workshop.id)
     answer = _sync_answer(actor, payload.get("since"))
-    return {"ok": True, "role": role, "connected": connections.attendee_count(workshop.id),
+    return {"ok": True, "role": role, "connected": broadcast.attendee_count(workshop.id),
             "server_time": clock.now_ms(), **answer}
 
 

@@ -45,7 +45,9 @@ def _my_matches(workshop) -> dict | None:
 
 
 def page_config(workshop, role: str) -> dict:
+    from flask import current_app
     return {"workshopId": workshop.id, "code": workshop.code, "role": role,
+            "transports": current_app.config["SOCKETIO_TRANSPORTS"],
             "joinUrl": join_url(workshop),
             "screenUrl": url_for("pages.screen", code=workshop.code),
             "strings": js_strings()}

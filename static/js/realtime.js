@@ -43,7 +43,9 @@
     var inFlight = new Set();
     var callbacks = new Map();  // client_id -> function(ack), for this page's lifetime
     var syncing = false;
-    var socket = io({ reconnectionDelayMax: 4000 });
+    // websocket-only when the server says so (no sticky sessions behind a load balancer)
+    var socket = io({ reconnectionDelayMax: 4000,
+                      transports: config.transports || ["polling", "websocket"] });
 
     function changed(reason) { if (hooks.onChange) hooks.onChange(state, reason); }
     function persist() { save(outboxKey, outbox); }

@@ -1,0 +1,70 @@
+"""The message queue that lets several worker processes share workshop rooms.
+
+MESSAGE_QUEUE_URL unset: one process, rooms in memory (no queue). `redis://` or
+`rediss://`: python-socketio's RedisManager on the channel MESSAGE_QUEUE_CHANNEL; any other
+URL goes to kombu. The manager is built here rather than by Flask-SocketIO so that every
+create_app() gets its own (Flask-SocketIO keeps a previous app's manager otherwise) and so
+that a Redis restart cannot leave a worker deaf for long (see RecoveringRedisManager).
+"""
+import logging
+
+import socketio
+
+log = logging.getLogger(__name__)
+
+
+class RecoveringRedisManager(socketio.RedisManager):
+    """python-socketio's RedisManager, with the listener's reconnection wait capped.
+
+    When Redis goes away the stock listener retries after 1, 2, 4 ... up to 60 seconds:
+    a Redis that was down for half a minute leaves every worker deaf to the others for up to
+    another minute after it is back. Here it retries every RETRY_MAX seconds at most. The
+    publishing side already reconnects on the next emit (two attempts per message).
+    Waiting uses the server's sleep, so it is green under eventlet and gevent.
+    This overrides a private method of python-socketio 5.18 (pinned in requirements.txt);
+    tests/test_multi_worker.py's Redis-restart test fails if an upgrade changes it.
+    """
+
+    RETRY_MAX = 1.0
+
+    def _redis_listen_with_retries(self):  # pragma: no cover - exercised by live tests
+        retry_sleep = 0.1
+        subscribed = False
+        while True:
+            try:
+                if not subscribed:
+                    self._redis_connect()
+                    self.pubsub.subscribe(self.channel)
+                    subscribed = True
+                    if retry_sleep > 0.1:
+                        self._get_logger().warning("Receiving from redis again.")
+                    retry_sleep = 0.1
+                yield from self.pubsub.listen()
+                subscribed = False  # listen() only returns once unsubscribed: subscribe again
+            except Exception as exc:
+                self._get_logger().error(
+                    f"Cannot receive from redis ({exc}); retrying in {retry_sleep:.1f} s")
+                subscribed = False
+                self._close_quietly()
+                self.server.sleep(retry_sleep)
+                retry_sleep = min(retry_sleep * 2, self.RETRY_MAX)
+
+    def _close_quietly(self) -> None:
+        """Let go of the listener's broken connection before _redis_connect() makes a new
+        one (the publishing side reconnects through its own client)."""
+        try:
+            if self.pubsub is not None:
+                self.pubsub.close()
+        except Exception:
+            pass
+
+
+def client_manager(app):
+    """The Socket.IO client manager for MESSAGE_QUEUE_URL, or None for one process."""
+    url = app.config["MESSAGE_QUEUE_URL"]
+    if not url:
+        return None
+    channel = app.config["MESSAGE_QUEUE_CHANNEL"]
+    if url.startswith(("redis://", "rediss://")):
+        return RecoveringRedisManager(url, channel=channel, logger=log)
+    return socketio.KombuManager(url, channel=channel, logger=log)
