@@ -81,6 +81,7 @@ class LivePhone:
         for name in ("idea.posted", "phase.changed", "settings.changed", "votes.tallied"):
             self.sio.on(name, self._on_delta)
         self.sio.on("presence.changed", self._on_presence)
+        self.sio.on("sync.suggested", self._on_sync_suggested)
 
     def connect(self):
         cookie = "; ".join(f"{k}={v}" for k, v in self.http.cookies.items())
@@ -115,6 +116,12 @@ class LivePhone:
                                                       "since": self.version}, timeout=10)
                 self._apply_sync(ack)
             self._apply(envelope)
+
+    def _on_sync_suggested(self, _data=None):
+        with self.lock:
+            ack = self.sio.call("workshop.sync", {"workshop_id": self.workshop_id,
+                                                  "since": self.version}, timeout=10)
+            self._apply_sync(ack)
 
     def _on_presence(self, data):
         with self.lock:

@@ -38,6 +38,7 @@ class RecoveringRedisManager(socketio.RedisManager):
                     subscribed = True
                     if retry_sleep > 0.1:
                         self._get_logger().warning("Receiving from redis again.")
+                        self._suggest_sync()
                     retry_sleep = 0.1
                 yield from self.pubsub.listen()
                 subscribed = False  # listen() only returns once unsubscribed: subscribe again
@@ -48,6 +49,15 @@ class RecoveringRedisManager(socketio.RedisManager):
                 self._close_quietly()
                 self.server.sleep(retry_sleep)
                 retry_sleep = min(retry_sleep * 2, self.RETRY_MAX)
+
+    def _suggest_sync(self) -> None:
+        """Whatever the other workers published while Redis was away never arrived here:
+        ask this worker's own clients (not the queue's) to compare their version with the
+        database's, so nobody waits for the next change to notice the gap."""
+        try:
+            socketio.Manager.emit(self, "sync.suggested", {}, namespace="/")
+        except Exception:
+            self._get_logger().exception("could not suggest a sync after reconnecting")
 
     def _close_quietly(self) -> None:
         """Let go of the listener's broken connection before _redis_connect() makes a new

@@ -208,6 +208,8 @@
     socket.on("connect_error", function () { state.online = false; changed("offline"); });
     DELTA_TYPES.forEach(function (type) { socket.on(type, onEnvelope); });
     socket.on("presence.changed", function (p) { state.connected = p.connected; changed("presence"); });
+    // the server's message queue came back after an outage: changes may have been missed
+    socket.on("sync.suggested", function () { requestSync(); });
 
     /* A read-only question (no outbox): the answer, or null when offline or too slow. */
     function ask(event, fields, onAnswer, timeoutMs) {
