@@ -15,7 +15,10 @@
   var cards = new Map();
   var lastCount = null;
   var render = P.scheduler(draw);
-  var live = P.connect(config, { onChange: render });
+  var live = P.connect(config, {
+    onChange: function (state, reason) { render(); refreshSupport(reason); }
+  });
+  var refreshSupport = P.Results.watchSupport(live, render);
 
   function card(idea) {
     var node = cards.get(idea.id);
@@ -82,9 +85,22 @@
     if (showRanking && onThemes) showRanking = false;  // themes ranked as columns instead
     var showThemes = s.themes.size > 0 && (phase === "clustering" || phase === "collecting" ||
                                            (onThemes && phase !== "draft"));
-    $("wall").hidden = showRanking || showThemes;
+    // results with themes, conclusions or action items: the roadmap view, full width
+    var showOutcomes = (phase === "results" || phase === "closed") &&
+      (s.themes.size > 0 || s.conclusions.size > 0 || s.actions.size > 0);
+    if (showOutcomes) showRanking = showThemes = false;
+    document.querySelector(".screen").classList.toggle("is-results", showOutcomes);
+    $("wall").hidden = showRanking || showThemes || showOutcomes;
     $("ranking").hidden = !showRanking;
     $("themes").hidden = !showThemes;
+    $("outcomes").hidden = !showOutcomes;
+    if (showOutcomes) {
+      var targets = P.Results.targets(s, 6);
+      var left = targets.length - drawOutcomes(s, targets);
+      $("more").hidden = left <= 0;
+      $("more").textContent = t("more_themes", { n: left });
+      return;
+    }
     var before = positions();
     var shown = showRanking ? drawRanking(ideas) : showThemes ? drawThemes(s, onThemes && phase !== "clustering" && phase !== "collecting") : drawWall(ideas, phase);
     if (!showRanking) glide(before);
@@ -155,6 +171,53 @@
         el("span", { class: "text", text: idea.text }), el("span", { class: "num", text: String(idea.votes) }), bar]);
     });
     return fit($("ranking"), nodes);
+  }
+
+  /* Results: the themes (or top ideas) ranked, each with its support, the conclusion and
+     the action items by horizon. Up to six cards on a 3 × 2 grid; a card too full drops its
+     last action items and says how many more there are. No names, no contacts. */
+  function drawOutcomes(state, targets) {
+    var root = $("outcomes");
+    var shown = targets.slice(0, 6);
+    var columns = shown.length <= 3 ? Math.max(1, shown.length) : shown.length === 4 ? 2 : 3;
+    root.style.gridTemplateColumns = "repeat(" + columns + ", minmax(0, 1fr))";
+    root.style.gridTemplateRows = "repeat(" + Math.ceil(shown.length / columns) + ", minmax(0, 1fr))";
+    root.textContent = "";
+    var max = Math.max.apply(null, [1].concat(shown.map(function (x) { return x.votes; })));
+    var ranks = P.rankOf(shown);
+    shown.forEach(function (target, i) {
+      var bar = el("div", { class: "bar theme-bar" });
+      bar.style.width = (100 * target.votes / max) + "%";
+      var segments = P.Results.supportOf(state, target);
+      var card = el("section", { class: "outcome-card" + (target.kind === "idea" ? " is-idea" : "") }, [
+        el("h2", { class: "theme-title", text: ranks[i] + ". " + target.name + " — " + P.votes(target.votes) }), bar,
+        segments ? el("p", { class: "support", text: P.Results.supportSentence(segments) }) : null,
+        target.conclusion ? el("p", { class: "conclusion", text: target.conclusion }) : null]);
+      if (target.colour) card.style.borderTopColor = target.colour;
+      var items = [];
+      P.Results.byHorizon(target.actions).forEach(function (group) {
+        var list = el("ul", { class: "horizon-actions" });
+        card.appendChild(el("div", { class: "horizon-group" }, [el("h3", { class: "horizon", text: group.label }), list]));
+        group.actions.forEach(function (action) {
+          var item = el("li", {}, [el("span", { class: "what", text: action.what }),
+            action.owner ? el("span", { class: "owner", text: " — " + action.owner }) : null]);
+          list.appendChild(item);
+          items.push(item);
+        });
+      });
+      var more = el("p", { class: "more-actions" });
+      card.appendChild(more);
+      root.appendChild(card);
+      var dropped = 0;
+      while (card.scrollHeight > card.clientHeight + 2 && items.length) {
+        var last = items.pop(), list = last.parentNode;
+        list.removeChild(last);
+        if (!list.children.length) list.parentNode.remove();
+        dropped++;
+        more.textContent = t("more_actions", { n: dropped });
+      }
+    });
+    return shown.length;
   }
 
   $("fullscreen").addEventListener("click", function () {
