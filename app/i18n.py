@@ -115,7 +115,7 @@ def js_strings() -> dict:
         "owned_by": _("Owner: {owner}"), "theme_label": _("Theme"), "idea_label": _("Idea"),
         "no_outcomes": _("Nothing to conclude yet: the themes and ideas appear here."),
         "more_themes": _("+ {n} more on your phones"),
-        "more_actions": _("+ {n} more actions"),
+        "more_action": _("+ {n} more action"), "more_actions": _("+ {n} more actions"),
         "outcomes_title": _("What we concluded"),
         "people_to_meet": _("People to meet"),
         "no_matches": _("No one to introduce yet: matches appear once people from other "

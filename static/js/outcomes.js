@@ -69,7 +69,8 @@
         el("div", { class: "toolbar" }, [save, saveStatus]),
         el("h4", { text: t("actions") }), actions, el("p", { class: "no-actions muted", text: t("no_actions") }),
         addForm, addError]);
-      var card = { node: node, target: target, saved: target.conclusion, rows: new Map(), editing: null };
+      textarea.value = target.conclusion;
+      var card = { node: node, target: target, saved: target.conclusion, editing: null };
 
       function saveConclusion() {
         if (norm(textarea.value) === norm(card.saved) && !card.conflict) return;

@@ -95,7 +95,7 @@
     $("themes").hidden = !showThemes;
     $("outcomes").hidden = !showOutcomes;
     if (showOutcomes) {
-      var targets = P.Results.targets(s, 6);
+      var targets = P.Results.targets(s, 8);
       var left = targets.length - drawOutcomes(s, targets);
       $("more").hidden = left <= 0;
       $("more").textContent = t("more_themes", { n: left });
@@ -173,31 +173,26 @@
     return fit($("ranking"), nodes);
   }
 
-  /* Results: the themes (or top ideas) ranked, each with its support, the conclusion and
-     the action items by horizon. Up to six cards on a 3 × 2 grid; a card too full drops its
-     last action items and says how many more there are. No names, no contacts. */
+  /* Results: the themes (or top ideas) ranked, one band each: the title, votes and who
+     backs it, then the conclusion beside the action items by horizon. Bands take the height
+     their content needs; when they do not all fit, the longest lists of actions lose their
+     last items first ("+ 2 more actions"), then conclusions shorten, then the last themes
+     go (every phone has them all). No names, no contacts. */
   function drawOutcomes(state, targets) {
     var root = $("outcomes");
-    var shown = targets.slice(0, 6);
-    var columns = shown.length <= 3 ? Math.max(1, shown.length) : shown.length === 4 ? 2 : 3;
-    root.style.gridTemplateColumns = "repeat(" + columns + ", minmax(0, 1fr))";
-    root.style.gridTemplateRows = "repeat(" + Math.ceil(shown.length / columns) + ", minmax(0, 1fr))";
     root.textContent = "";
-    var max = Math.max.apply(null, [1].concat(shown.map(function (x) { return x.votes; })));
-    var ranks = P.rankOf(shown);
-    shown.forEach(function (target, i) {
+    root.classList.remove("is-tight");
+    var max = Math.max.apply(null, [1].concat(targets.map(function (x) { return x.votes; })));
+    var ranks = P.rankOf(targets);
+    var bands = targets.map(function (target, i) {
       var bar = el("div", { class: "bar theme-bar" });
       bar.style.width = (100 * target.votes / max) + "%";
       var segments = P.Results.supportOf(state, target);
-      var card = el("section", { class: "outcome-card" + (target.kind === "idea" ? " is-idea" : "") }, [
-        el("h2", { class: "theme-title", text: ranks[i] + ". " + target.name + " — " + P.votes(target.votes) }), bar,
-        segments ? el("p", { class: "support", text: P.Results.supportSentence(segments) }) : null,
-        target.conclusion ? el("p", { class: "conclusion", text: target.conclusion }) : null]);
-      if (target.colour) card.style.borderTopColor = target.colour;
+      var actions = el("div", { class: "outcome-actions" });
       var items = [];
       P.Results.byHorizon(target.actions).forEach(function (group) {
         var list = el("ul", { class: "horizon-actions" });
-        card.appendChild(el("div", { class: "horizon-group" }, [el("h3", { class: "horizon", text: group.label }), list]));
+        actions.appendChild(el("div", { class: "horizon-group" }, [el("h3", { class: "horizon", text: group.label }), list]));
         group.actions.forEach(function (action) {
           var item = el("li", {}, [el("span", { class: "what", text: action.what }),
             action.owner ? el("span", { class: "owner", text: " — " + action.owner }) : null]);
@@ -206,18 +201,60 @@
         });
       });
       var more = el("p", { class: "more-actions" });
-      card.appendChild(more);
+      actions.appendChild(more);
+      var body = el("div", { class: "outcome-body" }, [
+        target.conclusion ? el("p", { class: "conclusion", text: target.conclusion }) : null,
+        items.length ? actions : null]);
+      var card = el("section", { class: "outcome-card" + (target.kind === "idea" ? " is-idea" : "") }, [
+        el("header", { class: "outcome-card-head" }, [
+          el("h2", { class: "theme-title", text: ranks[i] + ". " + target.name + " — " + P.votes(target.votes) }),
+          segments && segments.backers ? el("p", { class: "support", text: P.Results.supportSentence(segments) }) : null]),
+        bar, target.conclusion || items.length ? body : null]);
+      if (target.colour) card.style.borderLeftColor = target.colour;
       root.appendChild(card);
-      var dropped = 0;
-      while (card.scrollHeight > card.clientHeight + 2 && items.length) {
-        var last = items.pop(), list = last.parentNode;
+      return { card: card, items: items, more: more, removed: [] };
+    });
+    var overflowing = function () { return root.scrollHeight > root.clientHeight + 2; };
+    for (var guard = 0; overflowing() && guard < 500; guard++) {
+      var fullest = bands.filter(function (b) { return b.items.length > 1 && b.card.isConnected; })
+        .sort(function (a, b) { return b.items.length - a.items.length; })[0];
+      if (fullest) {
+        var last = fullest.items.pop(), list = last.parentNode, group = list.parentNode;
+        fullest.removed.push({ item: last, list: list, group: group });
         list.removeChild(last);
-        if (!list.children.length) list.parentNode.remove();
-        dropped++;
-        more.textContent = t("more_actions", { n: dropped });
+        if (!list.children.length) group.remove();
+        countMore(fullest);
+      } else if (!root.classList.contains("is-tight")) {
+        root.classList.add("is-tight");   // conclusions down to two lines
+      } else {
+        var shown = bands.filter(function (b) { return b.card.isConnected; });
+        if (shown.length <= 1) break;
+        shown[shown.length - 1].card.remove();
+      }
+    }
+    // dropping from the fullest band may have freed more room than needed: put items back
+    bands.forEach(function (band) {
+      while (band.removed.length && band.card.isConnected) {
+        var back = band.removed[band.removed.length - 1];
+        var regroup = !back.group.isConnected;
+        if (regroup) band.more.parentNode.insertBefore(back.group, band.more);
+        back.list.appendChild(back.item);
+        band.removed.pop();
+        countMore(band);
+        if (!overflowing()) continue;
+        back.list.removeChild(back.item);
+        if (regroup) back.group.remove();
+        band.removed.push(back);
+        countMore(band);
+        break;
       }
     });
-    return shown.length;
+    return bands.filter(function (b) { return b.card.isConnected; }).length;
+  }
+
+  function countMore(band) {
+    var n = band.removed.length;
+    band.more.textContent = n ? t(n === 1 ? "more_action" : "more_actions", { n: n }) : "";
   }
 
   $("fullscreen").addEventListener("click", function () {

@@ -171,3 +171,94 @@ def test_two_facilitators_write_outcomes_without_overwriting_each_other(pages, b
     expect(mine).to_have_value("Half-written by the first facilitator")   # left unsaved
     expect(theirs.get_by_label("Conclusion", exact=True)).to_have_value(
         "Saved by the second facilitator")
+
+
+ROADMAP = [  # theme, its ideas, conclusion, action items (what, owner, horizon)
+    ("Testbeds and pilots", IDEAS[0:2], CONCLUSION,
+     [("Open the regional testbeds to SMEs from partner regions", "Comunitat Valenciana", "short"),
+      ("A joint voucher scheme for testbed use", "Upper Austria business agency", "medium"),
+      ("Publish a map of every testbed in the partnership", "Cluster network", "short"),
+      ("Shared booking calendar for the testbeds", "Testbed operators", "short"),
+      ("Interregional testbed certification", "Regional governments", "long"),
+      ("Yearly testbed open day", "Clusters", "short")]),
+    ("Value chain mapping", IDEAS[2:3],
+     "Map who is missing in each S3 value chain, then invite them.",
+     [("Map the five S3 value chains", "Smart specialisation unit", "short")]),
+    ("Energy cooperation", IDEAS[3:4], "",
+     [("Joint call of the energy clusters", "Energy clusters", "medium")]),
+    ("Matchmaking", IDEAS[4:5],
+     "Twice a year, with bilateral meetings booked before the event.", []),
+    ("Skills for the green transition", IDEAS[6:7], "", []),
+]
+PEOPLE = [("company", "Comunitat Valenciana"), ("company", "Upper Austria"),
+          ("cluster", "Comunitat Valenciana"), ("public_authority", "Lombardia"),
+          ("company", "Pomorskie"), ("research_education", "Upper Austria"), ("cluster", "Norte"),
+          ("company", "Lombardia"), ("", "")]
+
+
+def roadmap_workshop(db_url):
+    """Five themes, 27 voters with (mostly) filled profiles, conclusions and actions."""
+    from app import create_app
+    from app.extensions import db
+    from app.models import Idea, Participant
+    from app.services import board, outcomes, voting, workshops
+    app = create_app("test", SQLALCHEMY_DATABASE_URI=db_url)
+    with app.app_context():
+        event = workshops.create_event("Grow your Region 2026")
+        workshop = workshops.create_workshop(
+            event, "Interregional value chains",
+            "How can clusters multiply the connections between regional value chains?",
+            vote_budget=3)
+        workshop.phase = "voting"
+        themes = []
+        for position, (name, texts, _conclusion, _actions) in enumerate(ROADMAP):
+            theme_id = board.create_theme(workshop, name, actor="test")[0].data["theme"]["id"]
+            themes.append(theme_id)
+            for text in texts:
+                idea = Idea(workshop_id=workshop.id, text=text)
+                db.session.add(idea)
+                db.session.flush()
+                board.move_idea(workshop, idea.id, theme_id, 0, actor="test")
+        ideas = {i.theme_id: i for i in db.session.query(Idea).filter_by(workshop_id=workshop.id)}
+        for n in range(27):
+            kind, region = PEOPLE[n % len(PEOPLE)]
+            person = Participant(workshop_id=workshop.id, token=f"voter-{workshop.id}-{n}",
+                                 kind=kind, region=region)
+            db.session.add(person)
+            db.session.flush()
+            for theme_id in themes[: 1 + n % 5][:3]:
+                voting.cast_vote(workshop, person, idea_id=ideas[theme_id].id)
+        for theme_id, (_name, _texts, conclusion, actions) in zip(themes, ROADMAP):
+            outcomes.set_conclusion(workshop, conclusion, theme_id=theme_id)
+            for what, owner, horizon in actions:
+                outcomes.add_action(workshop, what, owner, horizon, theme_id=theme_id)
+        workshop.phase = "results"
+        db.session.commit()
+        info = {"id": workshop.id, "code": workshop.code, "token": workshop.facilitator_token}
+        db.session.remove()
+        db.engine.dispose()
+    return info
+
+
+def test_the_projector_fits_five_themes_and_their_roadmap_on_one_screen(pages, browser_db):
+    workshop = roadmap_workshop(browser_db)
+    projector = pages("projector", f"/w/{workshop['code']}/screen")
+    cards = projector.locator(".outcome-card")
+    expect(cards).to_have_count(5)
+    expect(cards.first.locator(".support")).to_have_text(re.compile(
+        r"^Supported by \d+ compan(y|ies), .* from 5 regions$"))
+    expect(cards.first.locator(".more-actions")).to_have_text(re.compile(r"^\+ \d more actions?$"))
+    fits = projector.evaluate("""() => [...document.querySelectorAll('.outcome-card')].every(c => {
+        const r = c.getBoundingClientRect();
+        return r.bottom <= innerHeight && r.right <= innerWidth;
+    })""")
+    assert fits, "every card fits the 1920×1080 screen without clipped text"
+    assert projector.evaluate("parseFloat(getComputedStyle("
+                              "document.querySelector('.horizon-actions li')).fontSize)") >= 28
+    screenshot(projector, "projector-results-five-themes")
+    console = pages("console", f"/f/{workshop['token']}")
+    expect(console.locator(".outcome")).to_have_count(5)
+    expect(console.locator(".outcome").first.locator(".support")).to_contain_text("from 5 regions")
+    expect(console.locator(".outcome").first.locator("textarea")).to_have_value(CONCLUSION)
+    expect(console.locator(".outcome").first.locator(".action-item")).to_have_count(6)
+    screenshot(console, "console-outcomes-five-themes")
