@@ -73,6 +73,8 @@ def test_conclusions_actions_support_and_matches_reach_every_screen(pages, brows
     fill_profile(ben, "Ben Huber", "Huber Robotics GmbH", "company", "Upper Austria",
                  "https://huber-robotics.example.at")
     expect(ben.locator("#profile-status")).to_have_text("Saved.")
+    ben.locator("#profile").scroll_into_view_if_needed()
+    screenshot(ben, "phone-profile-opt-in")
     for phone in (ana, ben):
         vote_for(phone, IDEAS[0])
 
