@@ -60,6 +60,7 @@ def test_conclusions_actions_support_and_matches_reach_every_screen(pages, brows
     projector = pages("projector", f"/w/{workshop['code']}/screen")
     ana = pages("phone", f"/j/{workshop['code']}")
     ben = pages("phone", f"/j/{workshop['code']}")
+    cara = pages("phone", f"/j/{workshop['code']}")   # backs the same theme, never opts in
 
     # Ana opts in with a contact that is neither an email nor a web page: told next to it
     fill_profile(ana, "Ana Ferrer", "Energy Cluster of the Valencia Region", "cluster",
@@ -75,13 +76,18 @@ def test_conclusions_actions_support_and_matches_reach_every_screen(pages, brows
     expect(ben.locator("#profile-status")).to_have_text("Saved.")
     ben.locator("#profile").scroll_into_view_if_needed()
     screenshot(ben, "phone-profile-opt-in")
-    for phone in (ana, ben):
+    cara.click("#profile summary")
+    cara.fill("#p-name", "Cara Rossi")
+    cara.fill("#p-region", "Lombardia")
+    cara.click("#profile-form button[type=submit]")
+    expect(cara.locator("#profile-status")).to_have_text("Saved.")
+    for phone in (ana, ben, cara):
         vote_for(phone, IDEAS[0])
 
     console.click('[data-phase="results"]')
     card = console.locator(".outcome", has_text="Testbeds and pilots")
     expect(card.locator(".support")).to_have_text(
-        "Supported by 1 company and 1 cluster organisation from 2 regions")
+        "Supported by 1 company, 1 cluster organisation and 1 other person from 3 regions")
     card.get_by_label("Conclusion", exact=True).fill(CONCLUSION)
     card.get_by_role("button", name="Save conclusion").click()
     expect(card.locator(".status")).to_have_text("Saved.")
@@ -101,9 +107,9 @@ def test_conclusions_actions_support_and_matches_reach_every_screen(pages, brows
         expect(outcome.locator(".conclusion")).to_have_text(CONCLUSION)
         expect(outcome.locator(".horizon-actions li")).to_have_count(2)
     screen_card = projector.locator(".outcome-card").first
-    expect(screen_card.locator(".theme-title")).to_have_text("1. Testbeds and pilots — 2 votes")
+    expect(screen_card.locator(".theme-title")).to_have_text("1. Testbeds and pilots — 3 votes")
     expect(screen_card.locator(".support")).to_have_text(
-        "Supported by 1 company and 1 cluster organisation from 2 regions")
+        "Supported by 1 company, 1 cluster organisation and 1 other person from 3 regions")
     expect(screen_card.locator(".conclusion")).to_have_text(CONCLUSION)
     expect(screen_card.locator(".horizon")).to_have_text(
         ["Short term (within a year)", "Medium term (1–3 years)"])
@@ -118,6 +124,9 @@ def test_conclusions_actions_support_and_matches_reach_every_screen(pages, brows
     expect(match.get_by_role("link")).to_have_attribute("href", "https://huber-robotics.example.at")
     expect(ben.locator("#match-list .match").get_by_role("link")).to_have_attribute(
         "href", "mailto:ana@energycluster.example")
+    expect(ana.locator("#match-list")).not_to_contain_text("Cara")   # she did not opt in
+    expect(cara.locator("#matches-note")).to_contain_text("Opt in under “About you”")
+    expect(cara.locator("#match-list .match")).to_have_count(0)
 
     # the projector never shows a contact or a name
     text = projector.locator("body").inner_text()
@@ -134,6 +143,21 @@ def test_conclusions_actions_support_and_matches_reach_every_screen(pages, brows
     expect(screen_card.locator(".horizon")).to_have_text(
         ["Short term (within a year)", "Long term (over 3 years)"])
     expect(ana.locator(".outcome-phone")).to_contain_text("open to clusters")
+
+    # Ben changes his mind: his contact is gone and Ana no longer sees him
+    ben.uncheck("#p-match")
+    ben.click("#profile-form button[type=submit]")
+    expect(ben.locator("#matches-note")).to_contain_text("Opt in under “About you”")
+    ana.click("#matches-refresh")
+    expect(ana.locator("#match-list .match")).to_have_count(0)
+    expect(ana.locator("#matches-note")).to_contain_text("No one to introduce yet")
+    ben.check("#p-match")
+    expect(ben.locator("#p-contact")).to_have_value("")
+    ben.fill("#p-contact", "https://huber-robotics.example.at")
+    ben.click("#profile-form button[type=submit]")
+    expect(ben.locator("#match-list .match")).to_have_count(1)
+    ana.click("#matches-refresh")
+    expect(ana.locator("#match-list .match")).to_have_count(1)
 
     for page, name in ((console, "console-outcomes"), (projector, "projector-results"),
                        (ana, "phone-matches")):
