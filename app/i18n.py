@@ -122,6 +122,7 @@ def js_strings() -> dict:
         "region_needed": _("Give your region: matches are with people from other regions."),
         "contact_needed": _("Give a contact (email or web page) so the people you are "
                             "matched with can reach you."),
+        "open_profile": _("Open “About you”"),
         "opt_in_first": _("Opt in under “About you” to be introduced to people from other "
                           "regions who backed the same themes."),
     }

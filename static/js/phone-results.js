@@ -56,7 +56,17 @@
       var list = $("match-list"), note = $("matches-note");
       list.textContent = "";
       if (!matches) { note.textContent = ""; return; }
-      if (!matches.opted_in) { note.textContent = t("opt_in_first"); return; }
+      if (!matches.opted_in) {
+        note.textContent = t("opt_in_first") + " ";
+        var open = el("button", { class: "btn btn-small", type: "button", text: t("open_profile") });
+        open.addEventListener("click", function () {
+          $("profile").open = true;
+          $("profile").scrollIntoView({ block: "start" });
+          $("p-match").focus();
+        });
+        note.appendChild(open);
+        return;
+      }
       note.textContent = matches.matches.length ? "" : t("no_matches");
       matches.matches.forEach(function (m) {
         var who = [m.organisation, m.region].filter(Boolean).join(" · ");

@@ -127,6 +127,8 @@ def test_conclusions_actions_support_and_matches_reach_every_screen(pages, brows
     expect(ana.locator("#match-list")).not_to_contain_text("Cara")   # she did not opt in
     expect(cara.locator("#matches-note")).to_contain_text("Opt in under “About you”")
     expect(cara.locator("#match-list .match")).to_have_count(0)
+    cara.get_by_role("button", name="Open “About you”").click()
+    expect(cara.locator("#p-match")).to_be_focused()
 
     # the projector never shows a contact or a name
     text = projector.locator("body").inner_text()
