@@ -143,8 +143,15 @@
       return el("li", { class: "action-item", "data-action": String(action.id) }, [form]);
     }
 
-    function focusRow(card, id) {
+    /* Keep keyboard users where they were: on the same action's first button or, when it
+       was just deleted, on the next one (or the new action's first field). */
+    function focusRow(card, id, index) {
       var row = card.parts.actions.querySelector('[data-action="' + id + '"] .btn');
+      if (!row && index !== undefined) {
+        var items = card.parts.actions.querySelectorAll(".action-item");
+        var next = items[Math.min(index, items.length - 1)];
+        row = next ? next.querySelector(".btn") : card.parts.addForm.elements.what;
+      }
       if (row) row.focus();
     }
 
@@ -168,8 +175,10 @@
       p.addForm.hidden = closed;
       // the action items: redrawn, except the one being edited here
       var editingNode = card.editing !== null ? p.actions.querySelector(".is-editing") : null;
-      var focusedAction = document.activeElement && p.actions.contains(document.activeElement) && !editingNode
-        ? document.activeElement.closest("[data-action]").getAttribute("data-action") : null;
+      var focusedRow = document.activeElement && p.actions.contains(document.activeElement) && !editingNode
+        ? document.activeElement.closest("[data-action]") : null;
+      var focusedAction = focusedRow ? focusedRow.getAttribute("data-action") : null;
+      var focusedIndex = focusedRow ? Array.prototype.indexOf.call(p.actions.children, focusedRow) : undefined;
       var wanted = target.actions.map(function (a) { return a.id; });
       if (card.editing !== null && wanted.indexOf(card.editing) < 0) card.editing = null;  // deleted meanwhile
       var signature = JSON.stringify(target.actions) + "|" + card.editing + "|" + closed;
@@ -182,7 +191,7 @@
         else p.actions.appendChild(actionRow(card, action));
       });
       p.noActions.hidden = target.actions.length > 0;
-      if (focusedAction) focusRow(card, focusedAction);
+      if (focusedAction) focusRow(card, focusedAction, focusedIndex);
     }
 
     function draw(state) {

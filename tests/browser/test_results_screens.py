@@ -196,6 +196,7 @@ def test_two_facilitators_write_outcomes_without_overwriting_each_other(pages, b
     first.locator(".outcome", has_text="Skills").get_by_role(
         "button", name="Delete the action: Skills academy pilot").click()
     expect(theirs.locator(".action-item")).to_have_count(0)
+    expect(first.locator(".outcome", has_text="Skills").get_by_label("What")).to_be_focused()
     expect(mine).to_have_value("Half-written by the first facilitator")   # left unsaved
     expect(theirs.get_by_label("Conclusion", exact=True)).to_have_value(
         "Saved by the second facilitator")
