@@ -28,3 +28,16 @@ def test_attendees_see_only_their_own_ideas_until_the_reveal(app, connect):
     after = ben.write("idea.post", text="Posted after the reveal")
     assert after["idea"]["revealed"] is True
     assert console.write("ideas.reveal")["error"] == "There is nothing to reveal."
+
+
+def test_someone_already_said_it_never_shows_an_idea_before_the_reveal(app, connect):
+    workshop = make_workshop(app)
+    console = connect("facilitator", target=workshop)
+    ana, ben = connect(target=workshop), connect(target=workshop)
+    console.write("settings.update", hide_until_reveal=True)
+    ana.write("idea.post", text="Shared testbeds so SMEs can try robots first")
+    ask = {"workshop_id": workshop["id"], "text": "Testbeds shared by SMEs to try robots"}
+    assert ben.call("idea.similar", ask)["match"] is None        # Ana's idea stays private
+    assert ana.call("idea.similar", ask)["match"] is not None    # her own idea is hers to see
+    console.write("ideas.reveal")
+    assert ben.call("idea.similar", ask)["match"]["text"].startswith("Shared testbeds")

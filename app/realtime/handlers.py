@@ -113,8 +113,10 @@ def similar_idea(payload):
     """Before posting: has someone already said this? (read-only)"""
     workshop_id = commands.workshop_id_of(payload)
     expect_object(payload, {"workshop_id": int, "text": str})
-    _member(workshop_id)
-    return {"ok": True, "match": suggestions.similar_idea(workshop_id, payload["text"][:500])}
+    actor = _member(workshop_id)
+    return {"ok": True, "match": suggestions.similar_idea(
+        workshop_id, payload["text"][:500], participant_id=actor.participant_id,
+        moderator=actor.role == "facilitator")}
 
 
 def suggest_themes(payload):

@@ -25,9 +25,13 @@ def _board_ideas(workshop_id: int) -> list[Idea]:
         .order_by(Idea.id)).all()
 
 
-def similar_idea(workshop_id: int, text: str) -> dict | None:
-    """The existing idea closest to `text`, when it is close enough to be the same."""
-    ideas = _board_ideas(workshop_id)
+def similar_idea(workshop_id: int, text: str, participant_id: int | None = None,
+                 moderator: bool = False) -> dict | None:
+    """The existing idea closest to `text`, when it is close enough to be the same.
+    Only ideas the asker can see are compared: while ideas are hidden until the reveal,
+    an attendee is never shown someone else's idea (nor kept from posting by it)."""
+    ideas = [i for i in _board_ideas(workshop_id)
+             if moderator or i.revealed or i.participant_id == participant_id]
     if not ideas or not text.strip():
         return None
     engine = backend()

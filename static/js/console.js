@@ -7,9 +7,9 @@
   var PHASES = ["draft", "collecting", "clustering", "voting", "results", "closed"];
   var render = P.scheduler(draw);
   var lastCount = null;
-  var drawBoard = null;
+  var drawBoard = null, outcomes = null;
   var live = P.connect(config, {
-    onChange: render,
+    onChange: function (state, reason) { render(); if (outcomes) outcomes.changed(reason); },
     onAck: function (entry, ack) {
       if (entry.event === "phase.set") $("phase-error").textContent = ack.ok ? "" : ack.error;
       if (/^(theme|idea|board)\./.test(entry.event) && !ack.ok) $("announcer").textContent = ack.error;
@@ -33,6 +33,7 @@
     conn.classList.toggle("is-online", s.online && s.joined);
     if (!s.workshop) return;
     drawBoard(s);
+    outcomes.draw(s);
     document.querySelectorAll("#phase-buttons [data-phase]").forEach(function (b) {
       b.setAttribute("aria-pressed", String(b.dataset.phase === s.workshop.phase));
     });
@@ -115,5 +116,6 @@
     });
   });
   drawBoard = P.Board.mount(live, $("board"));
+  outcomes = P.Outcomes.mount(live, $("outcomes"));
   render();
 })();

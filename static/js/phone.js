@@ -11,8 +11,9 @@
   var lastIdeaCount = null;
   var render = P.scheduler(draw);
 
+  var results = null;
   var live = P.connect(config, {
-    onChange: render,
+    onChange: function (state, reason) { render(); if (results) results.changed(reason); },
     onAck: function (entry, ack) {
       if (entry.event === "idea.post") {
         if (ack.ok) {
@@ -25,7 +26,12 @@
       } else if (entry.event === "vote.cast" || entry.event === "vote.retract") {
         $("vote-msg").textContent = ack.ok ? "" : ack.error;
       } else if (entry.event === "profile.update") {
-        $("profile-status").textContent = ack.ok ? t("saved") : ack.error;
+        // a refused opt-in is about the contact: say so next to it
+        var atContact = !ack.ok && entry.fields.match_opt_in === true;
+        showError("p-contact-error", atContact ? ack.error : "");
+        $("p-contact").setAttribute("aria-invalid", String(atContact));
+        $("profile-status").textContent = ack.ok ? t("saved") : atContact ? "" : ack.error;
+        if (ack.ok) { fillProfile(ack.profile); results.changed("profile"); }
       }
     }
   });
@@ -48,6 +54,7 @@
     $("profile").hidden = phase === "closed";
     drawBudget(s, phase);
     drawIdeas(s, phase);
+    results.draw(s);
     if (s.me && !profileFilled) fillProfile(s.me.profile);
   }
 
@@ -202,15 +209,35 @@
   function fillProfile(profile) {
     profileFilled = true;
     var form = $("profile-form");
-    Object.keys(profile).forEach(function (k) { if (form.elements[k]) form.elements[k].value = profile[k]; });
+    Object.keys(profile).forEach(function (k) {
+      var field = form.elements[k];
+      if (!field) return;
+      if (field.type === "checkbox") field.checked = !!profile[k];
+      else field.value = profile[k] || "";
+    });
+    $("p-contact-row").hidden = !$("p-match").checked;
   }
+  $("p-match").addEventListener("change", function () {
+    $("p-contact-row").hidden = !this.checked;
+    if (this.checked) $("p-contact").focus();
+  });
   $("profile-form").addEventListener("submit", function (event) {
     event.preventDefault();
     var f = event.target.elements;
+    var optIn = f.match_opt_in.checked;
+    showError("p-contact-error", "");
+    showError("p-region-error", "");
+    var fields = { display_name: f.display_name.value, organisation: f.organisation.value,
+                   kind: f.kind.value, region: f.region.value, match_opt_in: optIn };
+    if (optIn) {   // say what is missing next to the field, before asking the server
+      if (!f.region.value.trim()) { showError("p-region-error", t("region_needed")); f.region.focus(); return; }
+      if (!f.contact.value.trim()) { showError("p-contact-error", t("contact_needed")); f.contact.focus(); return; }
+      fields.contact = f.contact.value.trim();
+    }
     $("profile-status").textContent = t("saving");
-    live.send("profile.update", { display_name: f.display_name.value, organisation: f.organisation.value,
-                                  kind: f.kind.value, region: f.region.value });
+    live.send("profile.update", fields);
   });
+  results = P.PhoneResults.mount(live);
   P.mountClock(live, $("clock"));
   render();
 })();

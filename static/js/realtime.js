@@ -15,7 +15,8 @@
   var DELTA_TYPES = ["idea.posted", "phase.changed", "settings.changed", "votes.tallied",
     "theme.created", "theme.updated", "theme.deleted", "themes.reordered", "ideas.placed",
     "idea.merged", "idea.unmerged", "idea.updated", "clock.changed", "idea.queued", "nothing.visible",
-    "idea.private", "ideas.revealed"];
+    "idea.private", "ideas.revealed", "conclusion.changed", "action.added", "action.updated",
+    "action.deleted"];
   var ACK_TIMEOUT_MS = 8000;
 
   function newClientId() {
@@ -37,6 +38,7 @@
     var outboxKey = "plenary.outbox." + config.workshopId + "." + config.role;
     var state = {
       workshop: null, ideas: new Map(), themes: new Map(), version: null, connected: 0, me: null,
+      conclusions: new Map(), actions: new Map(),  // outcomes: keyed "theme:2" / action id
       online: false, joined: false, error: null, offset: 0
     };
     var outbox = load(outboxKey, []);
@@ -56,6 +58,10 @@
       snap.ideas.forEach(function (idea) { state.ideas.set(idea.id, idea); });
       state.themes = new Map();
       (snap.themes || []).forEach(function (theme) { state.themes.set(theme.id, theme); });
+      state.conclusions = new Map();
+      (snap.conclusions || []).forEach(function (c) { if (c.text) state.conclusions.set(targetKey(c), c); });
+      state.actions = new Map();
+      (snap.actions || []).forEach(function (a) { state.actions.set(a.id, a); });
       state.version = snap.workshop.version;
     }
 
@@ -103,6 +109,13 @@
         if (changedIdea) ["text", "hidden", "pinned", "deleted", "approved"].forEach(function (k) {
           if (k in data) changedIdea[k] = data[k];
         });
+      } else if (env.type === "conclusion.changed") {
+        if (data.conclusion.text) state.conclusions.set(targetKey(data.conclusion), data.conclusion);
+        else state.conclusions.delete(targetKey(data.conclusion));
+      } else if (env.type === "action.added" || env.type === "action.updated") {
+        state.actions.set(data.action.id, data.action);
+      } else if (env.type === "action.deleted") {
+        state.actions.delete(data.id);
       } else if (env.type === "votes.tallied") {
         Object.keys(data.tallies).forEach(function (id) {
           var idea = state.ideas.get(Number(id));
@@ -227,6 +240,11 @@
     };
   }
 
+  /* What a conclusion or an action item is about: "theme:2" or "idea:7". */
+  function targetKey(item) {
+    return item.theme_id !== null && item.theme_id !== undefined ? "theme:" + item.theme_id : "idea:" + item.idea_id;
+  }
+
   /* Helpers shared by the pages. */
   function el(tag, attrs, children) {
     var node = document.createElement(tag);
@@ -343,6 +361,7 @@
   window.Plenary = {
     connect: connect, el: el, readConfig: readConfig, ranked: ranked, rankOf: rankOf,
     scheduler: scheduler, t: t, votes: votes, load: load, save: save, visible: visible, grouped: grouped,
-    newestPinnedFirst: newestPinnedFirst, mountClock: mountClock, byVotes: byVotes, alsoSaid: alsoSaid
+    newestPinnedFirst: newestPinnedFirst, mountClock: mountClock, byVotes: byVotes, alsoSaid: alsoSaid,
+    targetKey: targetKey
   };
 })();

@@ -15,7 +15,10 @@
   var cards = new Map();
   var lastCount = null;
   var render = P.scheduler(draw);
-  var live = P.connect(config, { onChange: render });
+  var live = P.connect(config, {
+    onChange: function (state, reason) { render(); refreshSupport(reason); }
+  });
+  var refreshSupport = P.Results.watchSupport(live, render);
 
   function card(idea) {
     var node = cards.get(idea.id);
@@ -82,9 +85,22 @@
     if (showRanking && onThemes) showRanking = false;  // themes ranked as columns instead
     var showThemes = s.themes.size > 0 && (phase === "clustering" || phase === "collecting" ||
                                            (onThemes && phase !== "draft"));
-    $("wall").hidden = showRanking || showThemes;
+    // results with themes, conclusions or action items: the roadmap view, full width
+    var showOutcomes = (phase === "results" || phase === "closed") &&
+      (s.themes.size > 0 || s.conclusions.size > 0 || s.actions.size > 0);
+    if (showOutcomes) showRanking = showThemes = false;
+    document.querySelector(".screen").classList.toggle("is-results", showOutcomes);
+    $("wall").hidden = showRanking || showThemes || showOutcomes;
     $("ranking").hidden = !showRanking;
     $("themes").hidden = !showThemes;
+    $("outcomes").hidden = !showOutcomes;
+    if (showOutcomes) {
+      var targets = P.Results.targets(s, 8);
+      var left = targets.length - drawOutcomes(s, targets);
+      $("more").hidden = left <= 0;
+      $("more").textContent = t("more_themes", { n: left });
+      return;
+    }
     var before = positions();
     var shown = showRanking ? drawRanking(ideas) : showThemes ? drawThemes(s, onThemes && phase !== "clustering" && phase !== "collecting") : drawWall(ideas, phase);
     if (!showRanking) glide(before);
@@ -155,6 +171,90 @@
         el("span", { class: "text", text: idea.text }), el("span", { class: "num", text: String(idea.votes) }), bar]);
     });
     return fit($("ranking"), nodes);
+  }
+
+  /* Results: the themes (or top ideas) ranked, one band each: the title, votes and who
+     backs it, then the conclusion beside the action items by horizon. Bands take the height
+     their content needs; when they do not all fit, the longest lists of actions lose their
+     last items first ("+ 2 more actions"), then conclusions shorten, then the last themes
+     go (every phone has them all). No names, no contacts. */
+  function drawOutcomes(state, targets) {
+    var root = $("outcomes");
+    root.textContent = "";
+    root.classList.remove("is-tight");
+    var max = Math.max.apply(null, [1].concat(targets.map(function (x) { return x.votes; })));
+    var ranks = P.rankOf(targets);
+    var bands = targets.map(function (target, i) {
+      var bar = el("div", { class: "bar theme-bar" });
+      bar.style.width = (100 * target.votes / max) + "%";
+      var segments = P.Results.supportOf(state, target);
+      var actions = el("div", { class: "outcome-actions" });
+      var items = [];
+      P.Results.byHorizon(target.actions).forEach(function (group) {
+        var list = el("ul", { class: "horizon-actions" });
+        actions.appendChild(el("div", { class: "horizon-group" }, [el("h3", { class: "horizon", text: group.label }), list]));
+        group.actions.forEach(function (action) {
+          var item = el("li", {}, [el("span", { class: "what", text: action.what }),
+            action.owner ? el("span", { class: "owner", text: " — " + action.owner }) : null]);
+          list.appendChild(item);
+          items.push(item);
+        });
+      });
+      var more = el("p", { class: "more-actions" });
+      actions.appendChild(more);
+      var body = el("div", { class: "outcome-body" }, [
+        target.conclusion ? el("p", { class: "conclusion", text: target.conclusion }) : null,
+        items.length ? actions : null]);
+      var card = el("section", { class: "outcome-card" + (target.kind === "idea" ? " is-idea" : "") }, [
+        el("header", { class: "outcome-card-head" }, [
+          el("h2", { class: "theme-title", text: ranks[i] + ". " + target.name + " — " + P.votes(target.votes) }),
+          segments && segments.backers ? el("p", { class: "support", text: P.Results.supportSentence(segments) }) : null]),
+        bar, target.conclusion || items.length ? body : null]);
+      if (target.colour) card.style.borderLeftColor = target.colour;
+      root.appendChild(card);
+      return { card: card, items: items, more: more, removed: [] };
+    });
+    var overflowing = function () { return root.scrollHeight > root.clientHeight + 2; };
+    for (var guard = 0; overflowing() && guard < 500; guard++) {
+      var fullest = bands.filter(function (b) { return b.items.length > 1 && b.card.isConnected; })
+        .sort(function (a, b) { return b.items.length - a.items.length; })[0];
+      if (fullest) {
+        var last = fullest.items.pop(), list = last.parentNode, group = list.parentNode;
+        fullest.removed.push({ item: last, list: list, group: group });
+        list.removeChild(last);
+        if (!list.children.length) group.remove();
+        countMore(fullest);
+      } else if (!root.classList.contains("is-tight")) {
+        root.classList.add("is-tight");   // conclusions down to two lines
+      } else {
+        var shown = bands.filter(function (b) { return b.card.isConnected; });
+        if (shown.length <= 1) break;
+        shown[shown.length - 1].card.remove();
+      }
+    }
+    // dropping from the fullest band may have freed more room than needed: put items back
+    bands.forEach(function (band) {
+      while (band.removed.length && band.card.isConnected) {
+        var back = band.removed[band.removed.length - 1];
+        var regroup = !back.group.isConnected;
+        if (regroup) band.more.parentNode.insertBefore(back.group, band.more);
+        back.list.appendChild(back.item);
+        band.removed.pop();
+        countMore(band);
+        if (!overflowing()) continue;
+        back.list.removeChild(back.item);
+        if (regroup) back.group.remove();
+        band.removed.push(back);
+        countMore(band);
+        break;
+      }
+    });
+    return bands.filter(function (b) { return b.card.isConnected; }).length;
+  }
+
+  function countMore(band) {
+    var n = band.removed.length;
+    band.more.textContent = n ? t(n === 1 ? "more_action" : "more_actions", { n: n }) : "";
   }
 
   $("fullscreen").addEventListener("click", function () {
