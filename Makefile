@@ -51,8 +51,9 @@ run: migrate
 test: install
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
+# FULL=1: a whole conference run to the end (three closed workshops), to try the roadmap.
 demo: migrate
-	$(FLASK) demo
+	$(FLASK) demo $(if $(filter 1,$(FULL)),--full,)
 
 organiser: migrate
 	$(FLASK) create-organiser
