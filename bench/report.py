@@ -26,7 +26,7 @@ def _ratio(a, b):
 
 def case_row(c) -> str:
     if "error" in c:
-        return f"| {c['target']} | {c['attendees']} | failed: {c['error'][:120]} |" + " |" * 11
+        return f"| {c['target']} | {c['attendees']} | failed: {c['error'][:120]} |" + " |" * 12
     vote = _get(c, "voting") or {}
     exact = f"{vote.get('screens_showing_exact_tally')}/{vote.get('screens')}"
     counted = f"{vote.get('votes_counted')}/{vote.get('accepted')}/{vote.get('voters')}"
@@ -39,6 +39,8 @@ def case_row(c) -> str:
         _fmt(_get(c, "collecting", "post_to_every_screen_ms", "p50"), 1),
         _fmt(_get(c, "collecting", "post_to_every_screen_ms", "p95"), 1),
         _fmt(_get(c, "collecting", "post_to_every_screen_ms", "p99"), 1),
+        f"{_fmt(_get(c, 'collecting', 'cpu_percent', 'server'))} / "
+        f"{_fmt(_get(c, 'collecting', 'cpu_percent', 'generator'))}",
         every,
         _fmt(_get(c, "voting", "final_tally_after_last_ack_ms", "p95"), 1),
         counted, exact,
@@ -58,15 +60,16 @@ def markdown(run: dict, json_path) -> str:
         f"load average at start {', '.join(f'{x:.1f}' for x in m['load_average_at_start'])} "
         "(shared with other jobs). Versions: "
         + ", ".join(f"{k} {val}" for k, val in v.items()) + ".",
-        f"Scenario: {s['ideas']} ideas at {s['rate_per_second']}/s, then {s['voters']} "
+        f"Scenario: {s['ideas']} ideas at {s['rate_per_second']}/s (at most "
+        f"{s.get('deliveries_per_second', 0):.0f} deliveries/s: 1/s at 3,000), then {s['voters']} "
         f"votes at once, tallies coalesced every {s['tally_interval_s']} s; soak "
         f"{s['soak_seconds']:.0f} s at the largest crowd."
         + (f" Raw figures: `{json_path}`." if json_path else ""),
         "",
         "| target | N | connects/s | disconnects | post→every screen p50 ms | p95 ms | "
-        "p99 ms | screens with every idea | final tally p95 ms after last ack | "
+        "p99 ms | CPU % server / generator | screens with every idea | final tally p95 ms after last ack | "
         "votes counted/acked/sent | screens with exact tally | server CPU s | peak MB |",
-        "|" + " --- |" * 13,
+        "|" + " --- |" * 14,
     ]
     lines += [case_row(c) for c in cases]
     by = {(c["target"], c["attendees"]): c for c in cases if "error" not in c}

@@ -21,6 +21,7 @@ import datetime
 import json
 import os
 import platform
+import resource
 import subprocess
 import sys
 import tempfile
@@ -66,7 +67,7 @@ def reset_postgres() -> None:
 
 def plenary_env(mode: str, database_url: str, **extra) -> dict:
     return {"ASYNC_MODE": mode, "DATABASE_URL": database_url, "SECRET_KEY": "bench-secret",
-            "PLENARY_CONFIG": "development", "SUGGEST_WARMUP": "0", **extra}
+            "PLENARY_CONFIG": "development", **extra}
 
 
 def start_target(target: str, work: Path):
@@ -103,8 +104,31 @@ def start_target(target: str, work: Path):
     return servers, workshop
 
 
+class Load:
+    """CPU use of the server(s) and of this generator over a phase, in % of one core: a
+    generator near 100 % would be measuring itself."""
+
+    def __init__(self, servers):
+        self.servers = servers
+        self.wall = time.monotonic()
+        self.server = sum(s.cpu_seconds() for s in servers)
+        self.generator = self._own()
+
+    @staticmethod
+    def _own() -> float:
+        usage = resource.getrusage(resource.RUSAGE_SELF)
+        return usage.ru_utime + usage.ru_stime
+
+    def percent(self) -> dict:
+        wall = max(time.monotonic() - self.wall, 1e-9)
+        return {"server": round(100 * (sum(s.cpu_seconds() for s in self.servers)
+                                       - self.server) / wall, 1),
+                "generator": round(100 * (self._own() - self.generator) / wall, 1)}
+
+
 async def run_case(target: str, n: int, work: Path, ideas: int = 60, rate: float = 3.0,
-                   voters: int = 300, soak_seconds: float = 0.0) -> dict:
+                   voters: int = 300, soak_seconds: float = 0.0,
+                   deliveries: float = 3000.0) -> dict:
     servers, workshop = start_target(target, work)
     wid = workshop["id"]
     pages = ("code" in workshop)
@@ -117,10 +141,16 @@ async def run_case(target: str, n: int, work: Path, ideas: int = 60, rate: float
                 n, f"/j/{workshop['code']}" if pages else None, wid)
             await gen.connect_facilitator(f"/f/{workshop['token']}" if pages else None, wid)
             result["memory_connected_mb"] = sum(s.memory_mb() for s in servers)
-            result["collecting"] = await scenario.collecting(gen, wid, ideas, rate)
+            # the same load on the wire at every size: at most `deliveries` messages a second
+            rate_n = min(rate, deliveries / n)
+            load = Load(servers)
+            result["collecting"] = await scenario.collecting(gen, wid, ideas, rate_n)
+            result["collecting"]["cpu_percent"] = load.percent()
             idea_ids = result["collecting"].pop("idea_ids")
             result["voting_opened_s"] = round(await scenario.open_voting(gen, wid), 3)
+            load = Load(servers)
             result["voting"] = await scenario.voting(gen, wid, idea_ids, min(voters, n))
+            result["voting"]["cpu_percent"] = load.percent()
             if soak_seconds:
                 result["soak"] = await scenario.soak(
                     gen, wid, soak_seconds, lambda: sum(s.memory_mb() for s in servers))
@@ -179,6 +209,7 @@ async def main_async(args) -> dict:
     run = {"date": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
            "machine": machine(), "versions": versions(),
            "settings": {"ideas": args.ideas, "rate_per_second": args.rate,
+                        "deliveries_per_second": args.deliveries,
                         "voters": args.voters, "soak_seconds": args.soak,
                         "tally_interval_s": 0.15}, "cases": []}
     with tempfile.TemporaryDirectory(prefix="plenary-bench-") as tmp:
@@ -186,7 +217,7 @@ async def main_async(args) -> dict:
             print(f"== {target} N={n}" + (f" soak {soak}s" if soak else ""), flush=True)
             try:
                 case = await run_case(target, n, Path(tmp), args.ideas, args.rate,
-                                      args.voters, soak)
+                                      args.voters, soak, args.deliveries)
             except Exception as error:  # a failed case is reported, the run goes on
                 case = {"target": target, "attendees": n, "error": repr(error)[:500]}
             print(json.dumps(case), flush=True)
@@ -203,13 +234,16 @@ def main() -> None:
     parser.add_argument("--targets", default=",".join(TARGETS))
     parser.add_argument("--ideas", type=int, default=60)
     parser.add_argument("--rate", type=float, default=3.0)
+    parser.add_argument("--deliveries", type=float, default=3000.0,
+                        help="cap on idea deliveries per second: the rate is min(rate, this/N)")
     parser.add_argument("--voters", type=int, default=300)
     parser.add_argument("--soak", type=float, default=300.0)
     parser.add_argument("--quick", action="store_true",
                         help="sizes 100,300; 20 ideas; 20 s soak; writes nothing unless --write")
     parser.add_argument("--write", action="store_true")
+    parser.add_argument("--no-write", action="store_true", help="print only")
     args = parser.parse_args()
-    write = args.write or not args.quick
+    write = (args.write or not args.quick) and not args.no_write
     if args.quick:
         args.sizes, args.modes_size, args.ideas, args.soak = "100,300", 300, 20, 20.0
     run = asyncio.run(main_async(args))
