@@ -26,14 +26,14 @@ def _ratio(a, b):
 
 def case_row(c) -> str:
     if "error" in c:
-        return f"| {c['target']} | {c['attendees']} | failed: {c['error'][:120]} |" + " |" * 12
+        return f"| {c['target']} | {c['attendees']} | failed: {c['error'][:120]} |" + " |" * 13
     vote = _get(c, "voting") or {}
     exact = f"{vote.get('screens_showing_exact_tally')}/{vote.get('screens')}"
     counted = f"{vote.get('votes_counted')}/{vote.get('accepted')}/{vote.get('voters')}"
     coll = _get(c, "collecting") or {}
     every = f"{coll.get('screens_with_every_idea')}/{coll.get('screens')}"
     return "| " + " | ".join([
-        c["target"], str(c["attendees"]),
+        c["target"], str(c["attendees"]), _fmt(c.get("load_average_at_start"), 1),
         _fmt(_get(c, "connect", "connects_per_second"), 0),
         str(_get(c, "disconnects")),
         _fmt(_get(c, "collecting", "post_to_every_screen_ms", "p50"), 1),
@@ -66,10 +66,10 @@ def markdown(run: dict, json_path) -> str:
         f"{s['soak_seconds']:.0f} s at the largest crowd."
         + (f" Raw figures: `{json_path}`." if json_path else ""),
         "",
-        "| target | N | connects/s | disconnects | post→every screen p50 ms | p95 ms | "
+        "| target | N | machine load | connects/s | disconnects | post→every screen p50 ms | p95 ms | "
         "p99 ms | CPU % server / generator | screens with every idea | final tally p95 ms after last ack | "
         "votes counted/acked/sent | screens with exact tally | server CPU s | peak MB |",
-        "|" + " --- |" * 14,
+        "|" + " --- |" * 15,
     ]
     lines += [case_row(c) for c in cases]
     by = {(c["target"], c["attendees"]): c for c in cases if "error" not in c}

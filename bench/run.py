@@ -132,7 +132,8 @@ async def run_case(target: str, n: int, work: Path, ideas: int = 60, rate: float
     servers, workshop = start_target(target, work)
     wid = workshop["id"]
     pages = ("code" in workshop)
-    result = {"target": target, "attendees": n, "workers": len(servers)}
+    result = {"target": target, "attendees": n, "workers": len(servers),
+              "load_average_at_start": round(os.getloadavg()[0], 2)}
     cpu_start = sum(s.cpu_seconds() for s in servers)
     started = time.monotonic()
     try:
@@ -200,12 +201,18 @@ async def main_async(args) -> dict:
     if hasattr(os, "sched_setaffinity") and (os.cpu_count() or 1) >= 2:
         os.sched_setaffinity(0, {GENERATOR_CPU})
     sizes = [int(s) for s in args.sizes.split(",")]
+    # Plenary and its baselines one after the other at each size, so that the load other
+    # jobs put on this shared machine is as alike as possible for the figures divided.
+    targets = args.targets.split(",")
     plan = []
-    for target in args.targets.split(","):
-        for n in (sizes if target in ("plenary-eventlet", "flask-bare", "node")
-                  else [args.modes_size]):
-            soak = args.soak if (target == "plenary-eventlet" and n == max(sizes)) else 0
-            plan.append((target, n, soak))
+    for n in sizes:
+        for target in targets:
+            if target in ("plenary-eventlet", "flask-bare", "node"):
+                soak = args.soak if (target == "plenary-eventlet" and n == max(sizes)) else 0
+                plan.append((target, n, soak))
+    for target in targets:
+        if target not in ("plenary-eventlet", "flask-bare", "node"):
+            plan.append((target, args.modes_size, 0))
     run = {"date": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
            "machine": machine(), "versions": versions(),
            "settings": {"ideas": args.ideas, "rate_per_second": args.rate,
