@@ -239,7 +239,7 @@ def main() -> None:
     parser.add_argument("--modes-size", type=int, default=1000,
                         help="crowd for gevent, threading and two workers")
     parser.add_argument("--targets", default=",".join(TARGETS))
-    parser.add_argument("--ideas", type=int, default=60)
+    parser.add_argument("--ideas", type=int, default=120)
     parser.add_argument("--rate", type=float, default=3.0)
     parser.add_argument("--deliveries", type=float, default=3000.0,
                         help="cap on idea deliveries per second: the rate is min(rate, this/N)")
