@@ -17,7 +17,7 @@ endif
 CATALOGUES := $(wildcard app/translations/*/LC_MESSAGES/messages.po)
 COMPILED   := $(CATALOGUES:.po=.mo)
 
-.PHONY: run test install migrate demo organiser clean messages
+.PHONY: run test install migrate demo organiser clean messages bench
 
 $(STAMP): requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -50,6 +50,17 @@ run: migrate
 
 test: install
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# The load benchmark (not part of `make test`; ~25 minutes): Plenary against bare
+# Flask-SocketIO and Node socket.io baselines; writes bench/results/<date>.json and appends
+# to docs/PERFORMANCE.md. Iterate with e.g. BENCH_ARGS="--quick" or "--sizes 100,1000 --soak 30".
+BENCH_ARGS ?=
+bench/baseline-node/node_modules/.installed: bench/baseline-node/package-lock.json
+	cd bench/baseline-node && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+bench: install bench/baseline-node/node_modules/.installed
+	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
 # FULL=1: a whole conference run to the end (three closed workshops), to try the roadmap.
 demo: migrate
