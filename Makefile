@@ -61,6 +61,8 @@ bench/baseline-node/node_modules/.installed: bench/baseline-node/package-lock.js
 
 bench: install bench/baseline-node/node_modules/.installed
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
+	$(BIN)/python bench/exports.py --append docs/PERFORMANCE.md \
+	  --json bench/results/exports-$(shell date -u +%Y-%m-%dT%H%MZ).json
 
 # FULL=1: a whole conference run to the end (three closed workshops), to try the roadmap.
 demo: migrate

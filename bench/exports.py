@@ -100,6 +100,8 @@ def main() -> dict:
     parser.add_argument("--workshops", type=int, default=20)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--json", help="write the figures to this file")
+    parser.add_argument("--append", help="append a Markdown section to this file "
+                                         "(docs/PERFORMANCE.md)")
     args = parser.parse_args()
     from app.services import event_roadmap, roadmap
     from app.views.exports import builder
@@ -150,8 +152,36 @@ def main() -> dict:
         "event_under_5s": all(results["event"][f] < 5 for f in ("json", "md", "csv", "pdf"))}
     if args.json:
         Path(args.json).write_text(json.dumps(results, indent=2))
+    if args.append:
+        with open(args.append, "a", encoding="utf-8") as doc:
+            doc.write(markdown(results, args.workshops))
     print(json.dumps(results, indent=2))
     return results
+
+
+def markdown(results: dict, workshops: int) -> str:
+    from datetime import datetime, timezone
+    when = datetime.now(timezone.utc).replace(microsecond=0).isoformat()
+    rows = ["", f"## Exports, run of {when}", "",
+            f"`bench/exports.py`: one workshop of 500 ideas, 5,000 votes, 1,000 attendees "
+            f"with profiles, 12 themes with conclusions, 36 actions and a board history; an "
+            f"event of {workshops} such workshops. Each figure is the whole export (database "
+            f"reads + builder), median of a few runs, wall and CPU seconds; the ratio is to "
+            f"JSON (reads + json.dumps) in the same run. Machine {results['machine']}, load "
+            f"average {results['load_average']}.", "",
+            "| export | workshop wall s | workshop CPU s | × JSON | event wall s | event CPU s "
+            "| × JSON |", "| --- | ---: | ---: | ---: | ---: | ---: | ---: |"]
+    for fmt, label in (("json", "JSON"), ("md", "Markdown"), ("csv", "CSV"), ("pdf", "PDF")):
+        w, e = results["workshop"], results["event"]
+        ratio_w = w["ratio_to_json"].get(fmt, 1.0)
+        ratio_e = e["ratio_to_json"].get(fmt, 1.0)
+        rows.append(f"| {label} | {w[fmt]:.3f} | {w[fmt + '_cpu']:.3f} | {ratio_w:.2f} | "
+                    f"{e[fmt]:.2f} | {e[fmt + '_cpu']:.2f} | {ratio_e:.2f} |")
+    met = results["targets"]
+    rows += ["", f"Targets: every workshop export under 1 s: **{'met' if met['workshop_under_1s'] else 'missed'}**; "
+             f"every event export under 5 s: **{'met' if met['event_under_5s'] else 'missed'}**. "
+             f"Event PDF: {results['event_pdf_bytes'] / 1e6:.1f} MB.", ""]
+    return "\n".join(rows)
 
 
 if __name__ == "__main__":
