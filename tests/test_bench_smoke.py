@@ -3,6 +3,7 @@ report as `make bench`, against Plenary from wsgi.py (eventlet, file SQLite) in 
 subprocess. Only correctness is asserted here, never timings (those are the benchmark's)."""
 import asyncio
 import sys
+import threading
 from pathlib import Path
 
 BENCH = Path(__file__).resolve().parent.parent / "bench"
@@ -15,8 +16,27 @@ ATTENDEES = 50
 IDEAS = 12
 
 
+def in_own_loop(coroutine):
+    """asyncio.run in a thread of its own: the browser tests' Playwright (sync API) keeps an
+    event loop running in the main thread for the whole session."""
+    outcome = {}
+
+    def target():
+        try:
+            outcome["value"] = asyncio.run(coroutine)
+        except BaseException as error:  # re-raised in the test's thread
+            outcome["error"] = error
+    thread = threading.Thread(target=target, name="bench-smoke")
+    thread.start()
+    thread.join(timeout=180)
+    assert not thread.is_alive(), "the benchmark scenario did not finish within 180 s"
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome["value"]
+
+
 def test_fifty_attendees_see_every_idea_and_the_exact_tally_after_simultaneous_votes(tmp_path):
-    case = asyncio.run(run.run_case("plenary-eventlet", ATTENDEES, tmp_path, ideas=IDEAS,
+    case = in_own_loop(run.run_case("plenary-eventlet", ATTENDEES, tmp_path, ideas=IDEAS,
                                     rate=20.0, voters=ATTENDEES, soak_seconds=1.0))
 
     assert case["server_alive"]
