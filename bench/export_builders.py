@@ -8,9 +8,7 @@ Targets (the issue): a workshop export under 1 s, an event of 20 workshops in a 
 """
 import json
 import platform
-import statistics
 import sys
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -18,15 +16,7 @@ sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 
 import roadmap_factory  # noqa: E402
 from app.export import csv_export, html, json_roadmap, markdown, pdf  # noqa: E402
-
-
-def timed(fn, repeat):
-    runs = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        runs.append(time.perf_counter() - start)
-    return statistics.median(runs)
+from suggestions import timed  # noqa: E402  (median of repeated runs)
 
 
 def main():
