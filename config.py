@@ -60,6 +60,8 @@ class Config:
     PERSONAL_DATA_DAYS = int(os.environ.get("PERSONAL_DATA_DAYS", "90"))
     # Delta log: a client further behind than this gets a snapshot instead.
     MAX_DELTAS = 500
+    # The `flask db` commands (migrations); wsgi.py, which only serves, turns them off.
+    MIGRATIONS = True
     MAX_CONTENT_LENGTH = 64 * 1024
     # Socket.IO messages up to this size get a clear error ack; bigger ones close the socket.
     SOCKETIO_MAX_BUFFER = 4_000_000

@@ -19,7 +19,9 @@ elif ASYNC_MODE == "gevent":
 from app import create_app  # noqa: E402
 from app.extensions import socketio  # noqa: E402
 
-app = create_app(os.environ.get("PLENARY_CONFIG"), ASYNC_MODE=ASYNC_MODE)
+# A serving process needs no migration commands (alembic): run those with
+# `flask --app "app:create_app()" db upgrade` (make migrate).
+app = create_app(os.environ.get("PLENARY_CONFIG"), ASYNC_MODE=ASYNC_MODE, MIGRATIONS=False)
 
 # eventlet's WSGI server silently caps concurrent connections at 1,024 unless told otherwise.
 MAX_CONNECTIONS = int(os.environ.get("MAX_CONNECTIONS", "10000"))

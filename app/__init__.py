@@ -6,7 +6,7 @@ from flask import Flask
 
 from config import get_config
 
-from .extensions import csrf, db, migrate, socketio
+from .extensions import csrf, db, socketio
 
 
 def create_app(config=None, **overrides) -> Flask:
@@ -22,7 +22,10 @@ def create_app(config=None, **overrides) -> Flask:
     db.init_app(app)
     from . import i18n
     i18n.init_app(app)
-    migrate.init_app(app, db, render_as_batch=True)
+    if app.config["MIGRATIONS"]:
+        # `flask db …` (Flask-Migrate, alembic: ~11 MB); a serving process goes without
+        from flask_migrate import Migrate
+        Migrate(app, db, render_as_batch=True)
     csrf.init_app(app)
     from .realtime.queue import client_manager
     socketio.init_app(

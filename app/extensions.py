@@ -1,5 +1,4 @@
 """Bare extension objects, bound to the app in create_app()."""
-from flask_migrate import Migrate
 from flask_socketio import SocketIO
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
@@ -11,6 +10,5 @@ class Base(DeclarativeBase):
 
 
 db = SQLAlchemy(model_class=Base)
-migrate = Migrate()
 socketio = SocketIO()
 csrf = CSRFProtect()
