@@ -26,9 +26,8 @@ def _topics(workshop_ids: list[int]) -> tuple[dict, dict]:
     same topic across rooms), else a theme, else an idea not in any theme."""
     themes = {t.id: t for t in db.session.scalars(select(Theme).where(
         Theme.workshop_id.in_(workshop_ids), Theme.deleted.is_(False)))}
-    ideas = dict(db.session.execute(select(Idea.id, Idea.theme_id).where(
-        Idea.workshop_id.in_(workshop_ids))).all())
-    texts = {}
+    ideas = {i.id: i for i in db.session.execute(select(Idea.id, Idea.theme_id, Idea.text)
+                                                 .where(Idea.workshop_id.in_(workshop_ids)))}
     names = {}
 
     def topic_of_theme(theme_id):
@@ -49,19 +48,14 @@ def _topics(workshop_ids: list[int]) -> tuple[dict, dict]:
                Participant.match_opt_in.is_(True))).all()
     for token, idea_id, theme_id in rows:
         if idea_id is not None:
-            theme_id = ideas.get(idea_id)
+            theme_id = ideas[idea_id].theme_id if idea_id in ideas else None
             if theme_id not in themes:
                 key = ("idea", idea_id)
-                if key not in names:
-                    texts.setdefault(idea_id, None)
+                names[key] = ideas[idea_id].text if idea_id in ideas else "?"
                 backed[token].add(key)
                 continue
         if theme_id in themes:
             backed[token].add(topic_of_theme(theme_id))
-    if texts:
-        for idea_id, text in db.session.execute(select(Idea.id, Idea.text).where(
-                Idea.id.in_(list(texts)))):
-            names[("idea", idea_id)] = text
     return backed, names
 
 
