@@ -31,7 +31,7 @@ def create_app(config=None, **overrides) -> Flask:
     socketio.init_app(
         app,
         async_mode=app.config["ASYNC_MODE"],
-        client_manager=client_manager(app),  # None: one process, rooms in memory
+        client_manager=client_manager(app),  # rooms in memory, or shared through the queue
         max_http_buffer_size=app.config["SOCKETIO_MAX_BUFFER"],
         transports=app.config["SOCKETIO_TRANSPORTS"],
         cors_allowed_origins=None,  # same origin only

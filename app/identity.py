@@ -1,20 +1,33 @@
-"""Who the browser is, from the signed Flask session cookie (pages and sockets alike).
+"""Who the browser is, from the signed Flask session cookie (pages and sockets alike), and
+which grants it holds for a workshop (app/services/access.py checks them in the database).
 
-- 'pt': the attendee's random participant token (given on /j/<CODE>).
-- 'org': the id of the logged-in organiser.
-- 'fac': {workshop_id: facilitator token} granted by a facilitator link; a rotated link
-  no longer matches and so no longer grants anything.
+- 'pt': the attendee's random participant token (one per browser).
+- 'att': the ids of the workshops whose join code this browser opened (/j/<code>): an
+  attendee may only take part in those.
+- 'org': the id of the logged-in organiser (and 'ov', the account's login version: a
+  logout ends every copy of the cookie).
+- 'fac': {workshop_id: token} granted by a facilitator link; a replaced link no longer
+  matches and so no longer grants anything.
+- 'scr': {workshop_id: token} granted by a projector link, the same way.
 """
 import secrets
 
 from flask import session
+from flask_babel import gettext as _
 
+from .actors import Actor
 from .extensions import db
 from .models import Organiser, Workshop
+from .services import access, participants
+from .services.errors import Gone, NotAllowed
+
+MAX_ATTENDEE_GRANTS = 40  # the cookie keeps the most recent workshops joined
 
 
 def participant_token(create: bool = False) -> str | None:
     token = session.get("pt")
+    if not isinstance(token, str):
+        token = None
     if token is None and create:
         token = secrets.token_urlsafe(18)
         session["pt"] = token
@@ -24,27 +37,123 @@ def participant_token(create: bool = False) -> str | None:
 
 def current_organiser() -> Organiser | None:
     organiser_id = session.get("org")
-    return db.session.get(Organiser, organiser_id) if isinstance(organiser_id, int) else None
+    if not isinstance(organiser_id, int):
+        return None
+    organiser = db.session.get(Organiser, organiser_id)
+    if organiser is None or session.get("ov") != organiser.login_version:
+        return None
+    return organiser
 
 
 def log_in(organiser: Organiser) -> None:
     session["org"] = organiser.id
+    session["ov"] = organiser.login_version
     session.permanent = True
 
 
 def log_out() -> None:
+    organiser = current_organiser()
+    if organiser is not None:  # every other copy of this login stops working too
+        organiser.login_version += 1
+        db.session.commit()
     session.pop("org", None)
+    session.pop("ov", None)
 
 
-def grant_facilitator(workshop: Workshop) -> None:
-    grants = dict(session.get("fac", {}))
-    grants[str(workshop.id)] = workshop.facilitator_token
-    session["fac"] = grants
+def grant_attendee(workshop: Workshop) -> None:
+    """Opening the join code lets this browser take part in this workshop."""
+    joined = [wid for wid in session.get("att", []) if isinstance(wid, int)
+              and wid != workshop.id]
+    session["att"] = (joined + [workshop.id])[-MAX_ATTENDEE_GRANTS:]
+    participant_token(create=True)
     session.permanent = True
 
 
+def _token_map(key: str, workshop: Workshop, token: str) -> None:
+    grants = {k: v for k, v in dict(session.get(key, {})).items() if isinstance(v, str)}
+    grants[str(workshop.id)] = token
+    session[key] = dict(list(grants.items())[-MAX_ATTENDEE_GRANTS:])
+    session.permanent = True
+
+
+def grant_facilitator(workshop: Workshop) -> None:
+    _token_map("fac", workshop, workshop.facilitator_token)
+
+
+def grant_projector(workshop: Workshop) -> None:
+    _token_map("scr", workshop, workshop.screen_token)
+
+
+def _token_grant(key: str, kind: str, workshop: Workshop):
+    granted = session.get(key, {})
+    token = granted.get(str(workshop.id)) if isinstance(granted, dict) else None
+    if isinstance(token, str) and access.grant_holds(workshop.id, (kind, token)):
+        return (kind, token)
+    return None
+
+
+def facilitator_grant(workshop: Workshop):
+    """("organiser", id) for an organiser of the workshop's event, ("link", token) for a
+    current facilitator link, else None."""
+    organiser = current_organiser()
+    if organiser is not None and access.role_in_event(workshop.event_id, organiser):
+        return ("organiser", organiser.id)
+    return _token_grant("fac", "link", workshop)
+
+
+def screen_grant(workshop: Workshop):
+    """Whoever may run the console may show the projector; so may a projector link."""
+    return facilitator_grant(workshop) or _token_grant("scr", "projector", workshop)
+
+
 def can_facilitate(workshop: Workshop) -> bool:
-    if current_organiser() is not None:
-        return True
-    granted = session.get("fac", {}).get(str(workshop.id))
-    return bool(granted) and secrets.compare_digest(granted, workshop.facilitator_token)
+    return facilitator_grant(workshop) is not None
+
+
+def can_show_screen(workshop: Workshop) -> bool:
+    return screen_grant(workshop) is not None
+
+
+def opened_join_code(workshop: Workshop) -> bool:
+    joined = session.get("att", [])
+    return participant_token() is not None and isinstance(joined, list) \
+        and workshop.id in joined
+
+
+def actor(workshop: Workshop, role: str, new_participant: bool = True) -> Actor:
+    """The caller as `role` in this workshop, or a refusal saying how to get in. With
+    new_participant=False (reads), an attendee who never joined gets participant_id None
+    instead of a new participant row."""
+    if workshop.event.deleted_at is not None:
+        raise Gone(_("This event was deleted."))
+    if role == "facilitator":
+        grant = facilitator_grant(workshop)
+        if grant is None:
+            raise NotAllowed(_("Only the workshop's facilitator can open the console: "
+                               "use the facilitator link."))
+        return Actor(role, workshop.id, grant=grant)
+    if role == "screen":
+        grant = screen_grant(workshop)
+        if grant is None:
+            raise NotAllowed(_("The projector screen opens from the facilitator's console "
+                               "or with the workshop's projector link."))
+        return Actor(role, workshop.id, grant=grant)
+    if not opened_join_code(workshop):
+        raise NotAllowed(_("Open the workshop's join link first to take part."))
+    participant = participants.find(workshop.id, participant_token())
+    if participant is None:
+        if not new_participant:
+            return Actor(role, workshop.id)
+        if workshop.phase == "closed":
+            raise NotAllowed(_("This workshop has ended: it takes no new participants."))
+        participant = participants.get_or_create(workshop, participant_token())
+    return Actor(role, workshop.id, participant.id, grant=("participant", participant.id))
+
+
+def best_actor(workshop: Workshop) -> Actor:
+    """For reads: the most the caller may see (facilitator, then attendee, then screen)."""
+    if can_facilitate(workshop):
+        return actor(workshop, "facilitator")
+    if opened_join_code(workshop):
+        return actor(workshop, "attendee", new_participant=False)
+    return actor(workshop, "screen")

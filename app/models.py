@@ -31,6 +31,23 @@ class Organiser(db.Model):
     email: Mapped[str] = mapped_column(String(254), unique=True)
     password_hash: Mapped[str] = mapped_column(String(255))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # The site administrator (the first account): lists every event, manages events that
+    # have no organiser (made from the shell). Sees other organisers' events only listed.
+    is_admin: Mapped[bool] = mapped_column(default=False, server_default=false())
+    # Bumped at logout: every copy of an older login cookie stops working.
+    login_version: Mapped[int] = mapped_column(default=0, server_default=text("0"))
+
+
+class EventOrganiser(db.Model):
+    """Who runs an event: its owner and the co-organisers the owner invited. Only they see
+    or act on the event; every other organiser gets 404."""
+    __table_args__ = (UniqueConstraint("event_id", "organiser_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("event.id"), index=True)
+    organiser_id: Mapped[int] = mapped_column(ForeignKey("organiser.id"), index=True)
+    role: Mapped[str] = mapped_column(String(16))  # "owner" or "co-organiser"
+    added_at: Mapped[datetime] = mapped_column(default=utcnow)
+    organiser: Mapped[Organiser] = relationship()
 
 
 class Event(db.Model):
@@ -62,6 +79,8 @@ class Workshop(db.Model):
     question: Mapped[str] = mapped_column(Text, default="")
     code: Mapped[str] = mapped_column(String(6), index=True)
     facilitator_token: Mapped[str] = mapped_column(String(64), unique=True)
+    # The projector link /p/<token> for a venue PC (revocable like the facilitator link).
+    screen_token: Mapped[str] = mapped_column(String(64), unique=True)
     phase: Mapped[str] = mapped_column(String(16), default="draft")
     vote_budget: Mapped[int] = mapped_column(default=5)
     vote_cap: Mapped[int] = mapped_column(default=1)

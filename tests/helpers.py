@@ -17,7 +17,7 @@ def make_workshop(app, phase="collecting", **settings):
         workshop.phase = phase
         db.session.commit()
         info = {"id": workshop.id, "code": workshop.code,
-                "token": workshop.facilitator_token}
+                "token": workshop.facilitator_token, "screen_token": workshop.screen_token}
         db.session.remove()
         return info
 
@@ -39,6 +39,8 @@ class Client:
             assert self.http.get(f"/j/{workshop['code']}").status_code == 200
         elif role == "facilitator":
             assert self.http.get(f"/f/{workshop['token']}").status_code == 302
+        elif role == "screen":  # the projector link of a venue PC
+            assert self.http.get(f"/p/{workshop['screen_token']}").status_code == 302
         self.sio = socketio.test_client(app, flask_test_client=self.http)
         self.version = None
         self.state = {}

@@ -34,6 +34,7 @@ def test_switcher_choice_sticks_and_reaches_the_scripts(app, workshop):
     html = client.get(f"/j/{workshop['code']}?lang=ca",
                       headers={"Accept-Language": "es"}).text
     assert page_config(html)["strings"]["banner.collecting"] == "Envia les teues idees"
+    client.get(f"/p/{workshop['screen_token']}")  # this browser is also the projector
     again = client.get(f"/w/{workshop['code']}/screen", headers={"Accept-Language": "es"}).text
     assert '<html lang="ca">' in again and "i escriu el codi" in again
     assert '<html lang="en">' in client.get("/?lang=en").text

@@ -163,6 +163,11 @@ def test_deleting_an_event_closes_its_rooms_and_everything_after_is_gone(app, vo
         assert response.get_json() == {"ok": False, "error": "This event was deleted."}
     assert organiser.get(f"/organiser/events/{event_id}").status_code == 410
     assert f"/organiser/events/{event_id}" not in organiser.get("/organiser").get_data(as_text=True)
+    # open phones were cut off at once, and cannot come back
+    assert not people[0].sio.is_connected()
+    people[0].sio.connect()
+    rejoin = people[0].call("workshop.join", {"workshop_id": workshop["id"], "role": "attendee"})
+    assert rejoin == {"ok": False, "error": "This event was deleted."}
     assert people[0].write("idea.post", text="Too late")["ok"] is False
     assert count_rows(app, Event) == 1  # kept, anonymous, refusing everything
 

@@ -178,7 +178,7 @@ def test_presence_counts_distinct_attendees_over_both_workers_and_forgets_a_cras
     cleo_tablet = phone_on(group[0], workshop)  # Cleo again, in a second browser tab
     cleo_tablet.http.cookies.clear()
     cleo_tablet.http.cookies.update(cleo.http.cookies)
-    screens = [LivePhone(server.url, workshop["id"], f"/w/{workshop['code']}/screen", "screen")
+    screens = [LivePhone(server.url, workshop["id"], f"/p/{workshop['screen_token']}", "screen")
                for server in group.servers]
     everyone = [ana, ben, cleo, cleo_tablet] + screens
 

@@ -31,6 +31,7 @@ def test_websocket_only_refuses_a_polling_handshake_and_pages_say_so(db_url, app
     workshop = make_workshop(ws_only)
     http = ws_only.test_client()
     assert http.get(HANDSHAKE).status_code == 400
+    http.get(f"/p/{workshop['screen_token']}")  # the projector link grants the screen
     for path in (f"/j/{workshop['code']}", f"/w/{workshop['code']}/screen"):
         assert page_config(http, path)["transports"] == ["websocket"]
 

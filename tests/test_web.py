@@ -129,7 +129,9 @@ def test_facilitator_link_grants_the_console_until_rotated(app, workshop):
 
 
 def test_projector_page_has_a_qr_code_and_the_join_url(app, workshop):
-    page = app.test_client().get(f"/w/{workshop['code']}/screen").text
+    projector = app.test_client()
+    assert projector.get(f"/p/{workshop['screen_token']}").status_code == 302
+    page = projector.get(f"/w/{workshop['code']}/screen").text
     assert "<svg" in page and workshop["code"] in page
     assert f"/j/{workshop['code']}" in page
 

@@ -6,9 +6,14 @@
   records one `votes.tallied` change and broadcasts it.
 - presence_changed(): the count of connected attendees, coalesced the same way (over
   every worker when they share Redis: presence.py).
+- enter_rooms() / revoke(): each joined socket is also in a room for the grant it used;
+  revoking that grant tells those sockets why (`access.revoked`) and disconnects them, on
+  every worker (queue.py: closing a 'revoke:' room disconnects its members).
 """
 import logging
 import threading
+
+from flask_socketio import join_room, leave_room
 
 from ..extensions import db, socketio
 from ..services import changes
@@ -29,6 +34,61 @@ def room(workshop_id: int) -> str:
 
 def facilitators_room(workshop_id: int) -> str:
     return f"f:{workshop_id}"
+
+
+REVOKE_PREFIX = "revoke:"
+
+
+def link_room(workshop_id: int) -> str:
+    """Sockets that joined with the workshop's facilitator link (any version of it)."""
+    return f"{REVOKE_PREFIX}link:{workshop_id}"
+
+
+def projector_room(workshop_id: int) -> str:
+    return f"{REVOKE_PREFIX}projector:{workshop_id}"
+
+
+def organiser_room(event_id: int, organiser_id: int) -> str:
+    return f"{REVOKE_PREFIX}organiser:{event_id}:{organiser_id}"
+
+
+def event_room(event_id: int) -> str:
+    """Every socket joined to a workshop of the event (cut off when it is deleted)."""
+    return f"{REVOKE_PREFIX}event:{event_id}"
+
+
+def _grant_room(workshop, actor) -> str | None:
+    kind, value = actor.grant or (None, None)
+    if kind == "link":
+        return link_room(workshop.id)
+    if kind == "projector":
+        return projector_room(workshop.id)
+    if kind == "organiser":
+        return organiser_room(workshop.event_id, value)
+    return None
+
+
+def enter_rooms(workshop, actor) -> None:
+    """Put the current socket in the workshop's rooms, and in the rooms of its grant."""
+    rooms = [room(workshop.id), event_room(workshop.event_id), _grant_room(workshop, actor)]
+    if actor.role == "facilitator":
+        rooms.append(facilitators_room(workshop.id))
+    for name in rooms:
+        if name:
+            join_room(name)
+
+
+def leave_rooms(workshop_id: int) -> None:
+    """Take the current socket out of the workshop's broadcasts (its grant was revoked)."""
+    leave_room(room(workshop_id))
+    leave_room(facilitators_room(workshop_id))
+
+
+def revoke(room_name: str, message: str) -> None:
+    """Tell the sockets that used a revoked grant, then disconnect them (every worker).
+    Call after the commit that revoked it, so that a reconnect is refused."""
+    socketio.emit("access.revoked", {"error": message}, to=room_name)
+    socketio.close_room(room_name, namespace="/")
 
 
 def init_app(app) -> None:

@@ -35,6 +35,13 @@ def actor_for(sid: str, workshop_id: int) -> Actor | None:
         return _joined.get(sid, {}).get(workshop_id)
 
 
+def leave(sid: str, workshop_id: int) -> bool:
+    """Forget one membership (its grant was revoked); True when the attendee count changed."""
+    with _lock:
+        actor = _joined.get(sid, {}).pop(workshop_id, None)
+        return _forget(workshop_id, actor) if actor else False
+
+
 def leave_all(sid: str) -> list[int]:
     """Forget a closed connection; the workshops whose attendee count changed."""
     with _lock:

@@ -2,8 +2,13 @@
 
 Contract in short:
 - `workshop.join {workshop_id, role, since}` joins the workshop's room as 'attendee',
-  'screen' or 'facilitator' (authorised from the signed session cookie) and answers with
-  the deltas since `since` or a snapshot.
+  'screen' or 'facilitator' and answers with the deltas since `since` or a snapshot. The
+  signed session cookie must hold a grant for that very workshop (app/identity.py): its
+  join code opened (attendee; a closed workshop takes no new attendees), its facilitator
+  link or an organiser of its event (facilitator, screen), its projector link (screen).
+- Every later event re-checks that grant in the database; a revoked one is refused, and
+  revoking also sends `access.revoked {error}` and disconnects the sockets that used it,
+  on every worker.
 - `workshop.sync {workshop_id, since}` answers the same for a client that saw a gap.
 - Writes (`idea.post`, `vote.cast`, `vote.retract`, `profile.update`, `phase.set`,
   `settings.update`) carry `workshop_id` and `client_id`, and are accepted only for a
@@ -16,13 +21,12 @@ import logging
 
 from flask import current_app, request
 from flask_babel import gettext as _
-from flask_socketio import join_room
 
 from .. import commands, identity
 from ..actors import ROLES, Actor
 from ..extensions import db, socketio
 from ..models import Participant
-from ..services import board, changes, clock, matches, participants, suggestions, support, \
+from ..services import access, board, changes, clock, matches, participants, suggestions, support, \
     workshops
 from ..services.errors import DomainError, InvalidInput, NotAllowed
 from ..services.validation import expect_object
@@ -71,22 +75,11 @@ def join(payload):
     if role not in ROLES:
         raise InvalidInput(f"Unknown role '{role}'. Use one of: {', '.join(ROLES)}.")
     workshop = workshops.get_workshop(workshop_id)
+    actor = identity.actor(workshop, role)  # refuses without the grant for this workshop
+    db.session.commit()  # an attendee's first join makes their participant
     if workshop.clock_ends_at is not None:  # the process that started it may be gone
         broadcast.clock_running(workshop.id, workshop.clock_ends_at)
-    actor = Actor(role, workshop.id)
-    if role == "attendee":
-        token = identity.participant_token()
-        if not token:
-            raise NotAllowed(_("Open the workshop's join link first to take part."))
-        participant = participants.get_or_create(workshop, token)
-        db.session.commit()
-        actor = Actor(role, workshop.id, participant.id)
-    elif role == "facilitator" and not identity.can_facilitate(workshop):
-        raise NotAllowed(_("Only the workshop's facilitator can open the console: "
-                           "use the facilitator link."))
-    join_room(broadcast.room(workshop.id))
-    if role == "facilitator":
-        join_room(broadcast.facilitators_room(workshop.id))
+    broadcast.enter_rooms(workshop, actor)
     if connections.join(request.sid, actor):
         broadcast.presence_changed(workshop.id)
     answer = _sync_answer(actor, payload.get("since"))
@@ -163,9 +156,18 @@ def disconnect(*_reason):
 
 
 def _member(workshop_id: int) -> Actor:
+    """The actor this connection joined the workshop as, if its grant still holds in the
+    database now: a replaced link, a removed co-organiser or a deleted event is refused at
+    the next event, whichever worker revoked it."""
     actor = connections.actor_for(request.sid, workshop_id)
     if actor is None:
         raise NotAllowed(_("You have not joined this workshop."))
+    if not access.grant_holds(workshop_id, actor.grant):
+        if connections.leave(request.sid, workshop_id):
+            broadcast.presence_changed(workshop_id)
+        broadcast.leave_rooms(workshop_id)
+        raise NotAllowed(_("Your access to this workshop has ended: the link was replaced, "
+                           "you were removed from the event, or it was deleted."))
     return actor
 
 

@@ -13,7 +13,32 @@ import socketio
 log = logging.getLogger(__name__)
 
 
-class RecoveringRedisManager(socketio.RedisManager):
+REVOKE_PREFIX = "revoke:"  # broadcast.REVOKE_PREFIX
+
+
+class DisconnectOnRevoke:
+    """Closing a room named 'revoke:…' disconnects its members instead of only emptying it.
+
+    With a message queue, close_room() reaches every worker, and each one runs this for its
+    own sockets: so revoking a grant (broadcast.revoke) cuts off every socket that used it,
+    whichever worker holds it. python-socketio's managers all close rooms through
+    basic_close_room(), locally and for messages from the queue."""
+
+    def basic_close_room(self, room, namespace):
+        if isinstance(room, str) and room.startswith(REVOKE_PREFIX):
+            for sid, _eio_sid in list(self.get_participants(namespace, room)):
+                try:
+                    self.server.disconnect(sid, namespace=namespace, ignore_queue=True)
+                except Exception:  # one socket's failure must not keep the others connected
+                    self._get_logger().exception("could not disconnect %s on revoke", sid)
+        return super().basic_close_room(room, namespace)
+
+
+class RevokingManager(DisconnectOnRevoke, socketio.Manager):
+    """One process, rooms in memory."""
+
+
+class RecoveringRedisManager(DisconnectOnRevoke, socketio.RedisManager):
     """python-socketio's RedisManager, with the listener's reconnection wait capped.
 
     When Redis goes away the stock listener retries after 1, 2, 4 ... up to 60 seconds:
@@ -70,11 +95,15 @@ class RecoveringRedisManager(socketio.RedisManager):
 
 
 def client_manager(app):
-    """The Socket.IO client manager for MESSAGE_QUEUE_URL, or None for one process."""
+    """The Socket.IO client manager for MESSAGE_QUEUE_URL, or rooms in memory."""
     url = app.config["MESSAGE_QUEUE_URL"]
     if not url:
-        return None
+        return RevokingManager()
     channel = app.config["MESSAGE_QUEUE_CHANNEL"]
     if url.startswith(("redis://", "rediss://")):
         return RecoveringRedisManager(url, channel=channel, logger=log)
-    return socketio.KombuManager(url, channel=channel, logger=log)
+    return RevokingKombuManager(url, channel=channel, logger=log)
+
+
+class RevokingKombuManager(DisconnectOnRevoke, socketio.KombuManager):
+    """Any other kombu URL (RabbitMQ, ...)."""

@@ -25,7 +25,9 @@ def create_organiser(email: str, password: str) -> Organiser:
         raise InvalidInput(_("The password must have at least %(n)d characters.", n=MIN_PASSWORD))
     if db.session.scalar(select(Organiser).where(Organiser.email == email)):
         raise Conflict(_("An organiser with this email already exists."))
-    organiser = Organiser(email=email, password_hash=generate_password_hash(password))
+    # The first account is the site administrator (docs/PRIVACY.md says what it may see).
+    organiser = Organiser(email=email, password_hash=generate_password_hash(password),
+                          is_admin=not has_organiser())
     db.session.add(organiser)
     db.session.flush()
     return organiser

@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from ..extensions import db
 from ..models import PHASES, Change, Event, Vote, Workshop
-from . import changes
+from . import access, changes
 from .errors import Gone, InvalidInput, NotFound
 from .validation import bounded_int, short_text
 
@@ -38,6 +38,8 @@ def create_event(title: str, organiser_id: int | None = None) -> Event:
                   created_by_id=organiser_id)
     db.session.add(event)
     db.session.flush()
+    if organiser_id is not None:
+        access.add_owner(event, organiser_id)
     return event
 
 
@@ -81,6 +83,7 @@ def create_workshop(event: Event, title: str, question: str = "", vote_budget=5,
         vote_cap=bounded_int("vote_cap", vote_cap, 1, budget),
         code=new_code(),
         facilitator_token=secrets.token_urlsafe(24),
+        screen_token=secrets.token_urlsafe(24),
     )
     db.session.add(workshop)
     db.session.flush()
@@ -114,6 +117,19 @@ def rotate_facilitator_token(workshop: Workshop) -> str:
     workshop.facilitator_token = secrets.token_urlsafe(24)
     db.session.flush()
     return workshop.facilitator_token
+
+
+def find_by_screen_token(token: str) -> Workshop | None:
+    if not isinstance(token, str) or not token:
+        return None
+    return db.session.scalar(select(Workshop).where(Workshop.screen_token == token))
+
+
+def rotate_screen_token(workshop: Workshop) -> str:
+    """A new projector link; screens opened with the old one are cut off."""
+    workshop.screen_token = secrets.token_urlsafe(24)
+    db.session.flush()
+    return workshop.screen_token
 
 
 def set_phase(workshop: Workshop, phase) -> Change | None:

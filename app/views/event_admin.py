@@ -10,20 +10,25 @@ from flask_babel import gettext as _
 from .. import identity
 from ..extensions import db
 from ..realtime import broadcast
-from ..services import privacy, recurring, workshops
+from ..services import access, privacy, recurring, workshops
 from ..services.errors import DomainError, InvalidInput, NotAllowed
 from . import wants_json
 
 bp = Blueprint("event_admin", __name__, url_prefix="/organiser/events/<int:event_id>")
 
 
-def event_action(view):
-    """Organiser only; one transaction; a refusal changes nothing and says why."""
+def event_action(view=None, owner_only: bool = False):
+    """Organisers of this event only (others get 404); one transaction; a refusal changes
+    nothing and says why. The view returns (message, after): `after` runs once committed."""
+    if view is None:
+        return functools.partial(event_action, owner_only=owner_only)
+
     @functools.wraps(view)
     def wrapped(event_id, **kwargs):
-        if identity.current_organiser() is None:
+        organiser = identity.current_organiser()
+        if organiser is None:
             raise NotAllowed(_("Only the organiser can do this: log in first."))
-        event = workshops.get_event(event_id)
+        event = access.event_for(organiser, event_id, owner_only=owner_only)
         try:
             message, after = view(event, **kwargs)
             db.session.commit()
@@ -38,7 +43,8 @@ def event_action(view):
         if wants_json():
             return jsonify(ok=True, message=message)
         flash(message, "success")
-        target = url_for("organiser.dashboard") if event.deleted_at else \
+        gone = event.deleted_at or not access.role_in_event(event.id, organiser)
+        target = url_for("organiser.dashboard") if gone else \
             url_for("organiser.event", event_id=event_id)
         return redirect(target)
     return wrapped
@@ -97,7 +103,7 @@ def erase(event):
 
 
 @bp.post("/delete")
-@event_action
+@event_action(owner_only=True)
 def delete(event):
     _confirmed()
     closed = privacy.delete_event(event)
@@ -106,4 +112,28 @@ def delete(event):
     def tell_rooms():
         for workshop_id, envelope in envelopes:
             broadcast.publish(workshop_id, [envelope])
+        broadcast.revoke(broadcast.event_room(event.id), _("This event was deleted."))
     return _("The event “%(title)s” was deleted.", title=event.title), tell_rooms
+
+
+@bp.post("/organisers")
+@event_action(owner_only=True)
+def invite_organiser(event):
+    payload = request.get_json(silent=True)
+    email = payload.get("email") if isinstance(payload, dict) else request.form.get("email")
+    member = access.invite(event, email)
+    return _("%(email)s is now a co-organiser of this event.",
+             email=member.organiser.email), None
+
+
+@bp.post("/organisers/<int:organiser_id>/remove")
+@event_action
+def remove_organiser(event, organiser_id):
+    """The owner takes a co-organiser off the event, or a co-organiser leaves it: their
+    pages and open consoles stop working at once."""
+    removed = access.remove(event, organiser_id, by=identity.current_organiser())
+
+    def cut_off():
+        broadcast.revoke(broadcast.organiser_room(event.id, organiser_id),
+                         _("You no longer organise this event."))
+    return _("%(email)s no longer organises this event.", email=removed.email), cut_off

@@ -13,7 +13,7 @@ from flask import Blueprint, Response
 from flask_babel import gettext as _
 
 from .. import identity
-from ..services import event_roadmap, matches, roadmap, workshops
+from ..services import access, event_roadmap, matches, roadmap, workshops
 from ..services.errors import Gone, NotAllowed, NotFound
 
 bp = Blueprint("exports", __name__)
@@ -75,17 +75,18 @@ def _page(data: dict, downloads: str) -> Response:
 
 def _workshop_for_export(workshop_id: int):
     workshop = workshops.get_workshop(workshop_id)
+    if not identity.can_facilitate(workshop):  # its event's organisers, its facilitator link
+        raise NotAllowed(_("Exports are for the organiser and the workshop's facilitator."))
     if workshop.event.deleted_at is not None:
         raise Gone(_("This event was deleted."))
-    if not identity.can_facilitate(workshop):
-        raise NotAllowed(_("Exports are for the organiser and the workshop's facilitator."))
     return workshop
 
 
 def _event_for_organiser(event_id: int):
-    if identity.current_organiser() is None:
+    organiser = identity.current_organiser()
+    if organiser is None:
         raise NotAllowed(_("The event roadmap is for the organiser: log in first."))
-    return workshops.get_event(event_id)
+    return access.event_for(organiser, event_id)  # 404 for another organiser's event
 
 
 def _published(token: str):

@@ -1,14 +1,17 @@
 """Organiser pages: first-run setup, login, dashboard, events and workshops."""
 import functools
+import re
+from urllib.parse import urlsplit
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from .. import identity
 from ..extensions import db
-from ..models import Event
-from ..services import accounts, board, workshops
-from ..services.errors import DomainError
+from ..models import Workshop
+from ..realtime import broadcast
+from ..services import access, accounts, board, workshops
+from ..services.errors import DomainError, NotFound
 
 bp = Blueprint("organiser", __name__)
 
@@ -64,9 +67,8 @@ def login():
             return render_template("login.html", error=_("Wrong email or password."),
                                    form=request.form), 401
         identity.log_in(organiser)
-        target = request.args.get("next", "")
-        return redirect(target if target.startswith("/") and not target.startswith("//")
-                        else url_for("organiser.dashboard"))
+        return redirect(safe_next(request.args.get("next"))
+                        or url_for("organiser.dashboard"))
     return render_template("login.html", form={})
 
 
@@ -76,12 +78,25 @@ def logout():
     return redirect(url_for("pages.home"))
 
 
+def safe_next(target) -> str | None:
+    """A same-site path to go to after login, or None. Browsers drop tabs and newlines and
+    read a backslash as a slash, so "/\t/evil.example" would leave the site."""
+    if not isinstance(target, str) or not _SAME_SITE_PATH.fullmatch(target):
+        return None
+    parts = urlsplit(target)
+    return target if not parts.scheme and not parts.netloc else None
+
+
+_SAME_SITE_PATH = re.compile(r"/(?![/\\])[A-Za-z0-9._~!$&'()*+,;=:@%/?#-]*")
+
+
 @bp.get("/organiser")
 @organiser_required
 def dashboard():
-    events = db.session.scalars(db.select(Event).where(Event.deleted_at.is_(None))
-                                .order_by(Event.id.desc())).all()
-    return render_template("dashboard.html", events=events)
+    organiser = identity.current_organiser()
+    everything = access.all_events() if organiser.is_admin else None
+    return render_template("dashboard.html", events=access.events_of(organiser),
+                           all_events=everything)
 
 
 @bp.post("/organiser/events")
@@ -101,20 +116,23 @@ def create_event():
 @bp.get("/organiser/events/<int:event_id>")
 @organiser_required
 def event(event_id):
-    event_ = workshops.get_event(event_id)
+    organiser = identity.current_organiser()
+    event_ = access.event_for(organiser, event_id)
     from ..services import recurring
     themes = {t.id: t for w in event_.workshops for t in board.themes_of(w.id)}
     titles = {w.id: w.title for w in event_.workshops}
     proposals = [{**p, "themes": [(themes[i], titles[themes[i].workshop_id])
                                   for i in p["theme_ids"]]} for p in recurring.suggest(event_)]
     return render_template("event.html", event=event_, linked=recurring.of_event(event_),
-                           proposals=proposals)
+                           proposals=proposals, team=access.team_of(event_),
+                           my_role=access.role_in_event(event_.id, organiser),
+                           current_organiser_id=organiser.id)
 
 
 @bp.post("/organiser/events/<int:event_id>/workshops")
 @organiser_required
 def create_workshop(event_id):
-    event_ = workshops.get_event(event_id)
+    event_ = access.event_for(identity.current_organiser(), event_id)
     try:
         workshop = workshops.create_workshop(
             event_, request.form.get("title", ""), request.form.get("question", ""),
@@ -132,9 +150,34 @@ def create_workshop(event_id):
 @bp.post("/organiser/workshops/<int:workshop_id>/rotate-link")
 @organiser_required
 def rotate_link(workshop_id):
-    workshop = workshops.get_workshop(workshop_id)
+    workshop = _organised_workshop(workshop_id)
     workshops.rotate_facilitator_token(workshop)
     db.session.commit()
+    broadcast.revoke(broadcast.link_room(workshop.id), _(
+        "The facilitator link was replaced: ask the organiser for the new one."))
     flash(_("New facilitator link for “%(title)s”: the old one no longer works.",
             title=workshop.title), "success")
     return redirect(url_for("organiser.event", event_id=workshop.event_id))
+
+
+@bp.post("/organiser/workshops/<int:workshop_id>/rotate-projector-link")
+@organiser_required
+def rotate_projector_link(workshop_id):
+    workshop = _organised_workshop(workshop_id)
+    workshops.rotate_screen_token(workshop)
+    db.session.commit()
+    broadcast.revoke(broadcast.projector_room(workshop.id), _(
+        "This projector link was replaced. Open the projector from the console or with "
+        "the new link."))
+    flash(_("New projector link for “%(title)s”: the old one no longer works.",
+            title=workshop.title), "success")
+    return redirect(url_for("organiser.event", event_id=workshop.event_id))
+
+
+def _organised_workshop(workshop_id: int):
+    """A workshop of an event this organiser runs; 404 for anyone else's."""
+    workshop = db.session.get(Workshop, workshop_id)
+    if workshop is None:
+        raise NotFound(_("This workshop does not exist."))
+    access.event_for(identity.current_organiser(), workshop.event_id)
+    return workshop

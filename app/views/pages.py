@@ -4,7 +4,9 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 
 from .. import identity
+from ..extensions import db
 from ..i18n import js_strings
+from ..realtime import broadcast
 from ..services import workshops
 
 bp = Blueprint("pages", __name__)
@@ -74,7 +76,7 @@ def phone(code):
         return refusal
     if code != workshop.code:
         return redirect(url_for("pages.phone", code=workshop.code))
-    identity.participant_token(create=True)
+    identity.grant_attendee(workshop)  # this browser may take part in this workshop only
     return render_template("phone.html", workshop=workshop,
                            config=page_config(workshop, "attendee"))
 
@@ -84,6 +86,11 @@ def screen(code):
     workshop, refusal = open_workshop_or_page(code)
     if refusal:
         return refusal
+    if not identity.can_show_screen(workshop):
+        return render_template(
+            "error.html", title=_("Projector screens only"),
+            message=_("Open the projector from the facilitator's console, or with the "
+                      "projector link the facilitator or organiser gave you.")), 403
     url = join_url(workshop)
     qr_svg = segno.make(url, error="m").svg_inline(omitsize=True, border=2, dark="#000",
                                                     light="#fff")
@@ -105,6 +112,8 @@ def console(code):
     return render_template(
         "console.html", workshop=workshop, config=page_config(workshop, "facilitator"),
         screen_url=url_for("pages.screen", code=workshop.code), join_url=join_url(workshop),
+        projector_link=url_for("pages.projector_link", token=workshop.screen_token,
+                               _external=True),
         roadmap_url=url_for("exports.workshop_page", workshop_id=workshop.id),
         export_urls={fmt: url_for("exports.workshop_export", workshop_id=workshop.id, fmt=fmt)
                      for fmt in ("pdf", "md", "csv", "json")})
@@ -119,4 +128,34 @@ def facilitator_link(token):
             message=_("This facilitator link is unknown or was replaced by a new one. "
                       "Ask the organiser for the current link.")), 404
     identity.grant_facilitator(workshop)
+    return redirect(url_for("pages.console", code=workshop.code))
+
+
+@bp.get("/p/<token>")
+def projector_link(token):
+    """The projector link for a venue PC: shows this workshop's screen, nothing else, until
+    the facilitator or the organiser replaces it."""
+    workshop = workshops.find_by_screen_token(token)
+    if workshop is None or workshop.event.deleted_at is not None:
+        return render_template(
+            "error.html", title=_("Link no longer valid"),
+            message=_("This projector link is unknown or was replaced by a new one. Ask "
+                      "the facilitator for the current link.")), 404
+    identity.grant_projector(workshop)
+    return redirect(url_for("pages.screen", code=workshop.code))
+
+
+@bp.post("/w/<code>/console/projector-link")
+def replace_projector_link(code):
+    """The facilitator replaces the projector link: screens opened with the old one stop."""
+    workshop = workshops.find_by_code(code)
+    if workshop is None or not identity.can_facilitate(workshop):
+        abort(404)
+    workshops.rotate_screen_token(workshop)
+    db.session.commit()
+    broadcast.revoke(broadcast.projector_room(workshop.id), _(
+        "This projector link was replaced. Open the projector from the console or with "
+        "the new link."))
+    flash(_("New projector link: screens opened with the old one were disconnected."),
+          "success")
     return redirect(url_for("pages.console", code=workshop.code))

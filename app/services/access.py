@@ -1,0 +1,158 @@
+"""Who may see or act on which event and workshop, read from the database on every call.
+
+Events belong to their organisers: the owner (who created it) and the co-organisers the
+owner invited. An event with no organiser at all (made from the shell, `flask demo`) is run
+by the site administrator. Everyone else is told the event does not exist (404).
+
+A *grant* is what a client holds for one workshop, as a (kind, value) pair:
+- ("organiser", organiser_id): an organiser of the workshop's event;
+- ("link", token): the facilitator link's token, valid until the link is replaced;
+- ("projector", token): the projector link's token, valid until it is replaced;
+- ("participant", participant_id): an attendee who opened the workshop's join code.
+`grant_holds()` re-checks one against the database: a replaced link, a removed
+co-organiser or a deleted event stops working at the next call.
+"""
+import secrets
+
+from flask_babel import gettext as _
+from sqlalchemy import exists, func, select
+
+from ..extensions import db
+from ..models import Event, EventOrganiser, Organiser, Participant, Workshop
+from .errors import Conflict, Gone, InvalidInput, NotAllowed, NotFound
+
+OWNER, CO_ORGANISER = "owner", "co-organiser"
+FACILITATOR_GRANTS = ("organiser", "link")          # may run the console
+SCREEN_GRANTS = ("organiser", "link", "projector")  # may show the projector screen
+
+
+def _has_no_organisers(event_id):
+    return ~exists().where(EventOrganiser.event_id == event_id)
+
+
+def role_in_event(event_id: int, organiser: Organiser | None) -> str | None:
+    """'owner', 'co-organiser', or None. The site administrator owns organiser-less events."""
+    if organiser is None or not isinstance(event_id, int):
+        return None
+    role = db.session.scalar(select(EventOrganiser.role).where(
+        EventOrganiser.event_id == event_id, EventOrganiser.organiser_id == organiser.id))
+    if role is None and organiser.is_admin and db.session.scalar(
+            select(_has_no_organisers(event_id))):
+        return OWNER
+    return role
+
+
+def event_for(organiser: Organiser | None, event_id, owner_only: bool = False) -> Event:
+    """The event, if this organiser runs it; 404 otherwise (as if it did not exist), 410
+    once deleted, 403 for an owner-only action asked by a co-organiser."""
+    role = role_in_event(event_id, organiser)
+    event = db.session.get(Event, event_id) if role else None
+    if event is None:
+        raise NotFound(_("This event does not exist."))
+    if event.deleted_at is not None:
+        raise Gone(_("This event was deleted."))
+    if owner_only and role != OWNER:
+        raise NotAllowed(_("Only the event's owner can do this."))
+    return event
+
+
+def events_of(organiser: Organiser) -> list[Event]:
+    """The events this organiser runs, newest first (deleted ones left out)."""
+    mine = select(EventOrganiser.event_id).where(EventOrganiser.organiser_id == organiser.id)
+    condition = Event.id.in_(mine)
+    if organiser.is_admin:
+        condition = condition | _has_no_organisers(Event.id)
+    return list(db.session.scalars(select(Event).where(condition, Event.deleted_at.is_(None))
+                                   .order_by(Event.id.desc())))
+
+
+def all_events() -> list[tuple[Event, list[str]]]:
+    """Every event with its owners' emails: the site administrator's list."""
+    events = db.session.scalars(select(Event).where(Event.deleted_at.is_(None))
+                                .order_by(Event.id.desc())).all()
+    owners = {}
+    for event_id, email in db.session.execute(
+            select(EventOrganiser.event_id, Organiser.email).join(Organiser)
+            .where(EventOrganiser.role == OWNER)):
+        owners.setdefault(event_id, []).append(email)
+    return [(event, owners.get(event.id, [])) for event in events]
+
+
+def team_of(event: Event) -> list[EventOrganiser]:
+    return list(db.session.scalars(
+        select(EventOrganiser).where(EventOrganiser.event_id == event.id)
+        .order_by((EventOrganiser.role == OWNER).desc(), EventOrganiser.id)))
+
+
+def add_owner(event: Event, organiser_id: int) -> None:
+    db.session.add(EventOrganiser(event_id=event.id, organiser_id=organiser_id, role=OWNER))
+    db.session.flush()
+
+
+def invite(event: Event, email) -> EventOrganiser:
+    """Make an existing organiser account a co-organiser of the event (owner's action)."""
+    email = (email or "").strip().lower() if isinstance(email, str) else ""
+    if not email:
+        raise InvalidInput(_("Type the email of the organiser account to invite."))
+    organiser = db.session.scalar(select(Organiser).where(Organiser.email == email))
+    if organiser is None:
+        raise NotFound(_("There is no organiser account with this email. Ask the site "
+                         "administrator to create it first (flask create-organiser)."))
+    if db.session.scalar(select(EventOrganiser.id).where(
+            EventOrganiser.event_id == event.id, EventOrganiser.organiser_id == organiser.id)):
+        raise Conflict(_("%(email)s already organises this event.", email=email))
+    member = EventOrganiser(event_id=event.id, organiser_id=organiser.id, role=CO_ORGANISER)
+    db.session.add(member)
+    db.session.flush()
+    return member
+
+
+def remove(event: Event, organiser_id, by: Organiser) -> Organiser:
+    """Take a co-organiser off the event: the owner may remove anyone but an owner; a
+    co-organiser may remove themself (leave)."""
+    member = db.session.scalar(select(EventOrganiser).where(
+        EventOrganiser.event_id == event.id, EventOrganiser.organiser_id == organiser_id)) \
+        if isinstance(organiser_id, int) else None
+    if member is None:
+        raise NotFound(_("This organiser does not organise this event."))
+    if member.role == OWNER:
+        raise InvalidInput(_("The owner cannot be removed from the event."))
+    if organiser_id != by.id and role_in_event(event.id, by) != OWNER:
+        raise NotAllowed(_("Only the event's owner can do this."))
+    removed = member.organiser
+    db.session.delete(member)
+    db.session.flush()
+    return removed
+
+
+def workshop_event_id(workshop_id: int) -> int | None:
+    return db.session.scalar(select(Workshop.event_id).where(Workshop.id == workshop_id))
+
+
+def grant_holds(workshop_id: int, grant) -> bool:
+    """Is this grant still good for this workshop, by the database, now? (one query)"""
+    if not grant or not isinstance(workshop_id, int):
+        return False
+    kind, value = grant
+    live = (Workshop.id == workshop_id) & Event.deleted_at.is_(None)
+    base = select(Workshop.id).join(Event, Event.id == Workshop.event_id)
+    if kind == "organiser":
+        member = exists().where(EventOrganiser.event_id == Event.id,
+                                EventOrganiser.organiser_id == value)
+        admin = exists().where(Organiser.id == value, Organiser.is_admin.is_(True)) \
+            & _has_no_organisers(Event.id)
+        return db.session.scalar(base.where(live, member | admin)) is not None
+    if kind in ("link", "projector"):
+        column = Workshop.facilitator_token if kind == "link" else Workshop.screen_token
+        current = db.session.scalar(select(column).join(Event, Event.id == Workshop.event_id)
+                                    .where(live))
+        return bool(current) and isinstance(value, str) and \
+            secrets.compare_digest(current.encode(), value.encode())
+    if kind == "participant":
+        return db.session.scalar(base.join(Participant, Participant.workshop_id == Workshop.id)
+                                 .where(live, Participant.id == value)) is not None
+    return False
+
+
+def organiser_count() -> int:
+    return db.session.scalar(select(func.count(Organiser.id)))
