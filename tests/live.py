@@ -1,5 +1,6 @@
 """A live Plenary server (wsgi.py in a subprocess) and real python-socketio phones."""
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -63,6 +64,28 @@ class LiveServer:
             self._log.close()
 
 
+def csrf_token(html: str) -> str:
+    return re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
+
+
+def organiser_session(base_url: str, email: str, password: str) -> requests.Session:
+    """An organiser logged in on a live server (CSRF protection on, as in production)."""
+    session = requests.Session()
+    token = csrf_token(session.get(f"{base_url}/login", timeout=10).text)
+    response = session.post(f"{base_url}/login", data={
+        "email": email, "password": password, "csrf_token": token},
+        allow_redirects=False, timeout=10)
+    assert response.status_code == 302, response.text
+    return session
+
+
+def post_form(session: requests.Session, base_url: str, page: str, action: str):
+    """Submit a form of `page` to `action`, with the page's CSRF token."""
+    token = csrf_token(session.get(base_url + page, timeout=10).text)
+    return session.post(base_url + action, data={"csrf_token": token},
+                        allow_redirects=False, timeout=10)
+
+
 class LivePhone:
     """A browser-like client: a cookie from a page, then a websocket Socket.IO connection
     that applies deltas by version exactly as static/js/realtime.js does."""
@@ -82,6 +105,8 @@ class LivePhone:
             self.sio.on(name, self._on_delta)
         self.sio.on("presence.changed", self._on_presence)
         self.sio.on("sync.suggested", self._on_sync_suggested)
+        self.revoked = []  # access.revoked messages: the grant this socket used was revoked
+        self.sio.on("access.revoked", self.revoked.append)
 
     def connect(self):
         cookie = "; ".join(f"{k}={v}" for k, v in self.http.cookies.items())

@@ -7,11 +7,13 @@ import time
 import uuid
 
 import pytest
+import requests
 
 from app.extensions import db
-from app.services import changes
+from app.services import accounts, changes
 from helpers import make_workshop
-from live import LivePhone, PrivateRedis, Workers, run_together, wait_until
+from live import LivePhone, PrivateRedis, Workers, organiser_session, post_form, run_together, \
+    wait_until
 
 PG_URL = os.environ.get("PLENARY_TEST_DATABASE_URL")
 REDIS_URL = os.environ.get("PLENARY_TEST_REDIS_URL")
@@ -226,4 +228,45 @@ def test_a_clock_started_on_a_worker_that_then_crashes_still_reaches_zero(app, w
         phone.disconnect()
         for client in (console, moved):
             if client is not None and client.sio.connected:
+                client.disconnect()
+
+
+def test_replacing_a_link_on_one_worker_cuts_off_its_consoles_on_both(app, workers):
+    """Revocation crosses workers: the organiser replaces the facilitator link through
+    worker 2; consoles on both workers are told why and disconnected at once, the venue's
+    projector link and the phones keep working, and the old link cannot come back."""
+    workshop = make_workshop(app, phase="collecting")
+    with app.app_context():
+        accounts.create_organiser("ana@example.eu", "correct horse battery")
+        db.session.commit()
+    consoles = [console_on(server, workshop) for server in workers.servers]
+    venue_pc = LivePhone(workers[0].url, workshop["id"], f"/p/{workshop['screen_token']}",
+                         "screen")
+    phone = phone_on(workers[0], workshop)
+    everyone = consoles + [venue_pc, phone]
+    try:
+        for client in everyone:
+            client.connect()
+        assert consoles[0].call("phase.set", {"client_id": cid(), "phase": "voting"})["ok"]
+        organiser = organiser_session(workers[1].url, "ana@example.eu", "correct horse battery")
+        started = time.monotonic()
+        replaced = post_form(organiser, workers[1].url, "/organiser",
+                             f"/organiser/workshops/{workshop['id']}/rotate-link")
+        assert replaced.status_code == 302
+        assert wait_until(lambda: not any(c.sio.connected for c in consoles), timeout=3), \
+            [c.sio.connected for c in consoles]
+        assert time.monotonic() - started < 3
+        message = {"error": "The facilitator link was replaced: ask the organiser for the new one."}
+        assert [c.revoked for c in consoles] == [[message], [message]]
+        assert venue_pc.sio.connected and phone.sio.connected
+        assert phone.call("workshop.sync", {"since": 0})["ok"]
+        assert venue_pc.call("workshop.sync", {"since": 0})["ok"]
+        for server in workers.servers:  # the old link opens nothing, on either worker
+            assert requests.get(f"{server.url}/f/{workshop['token']}", allow_redirects=False,
+                                timeout=10).status_code == 404
+            assert consoles[0].http.get(f"{server.url}/w/{workshop['code']}/console",
+                                        timeout=10).status_code == 403
+    finally:
+        for client in everyone:
+            if client.sio.connected:
                 client.disconnect()
