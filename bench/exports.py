@@ -41,6 +41,7 @@ def seed_workshop(event_id: int, n: int, rng: random.Random, ideas=500, votes=50
     workshop = Workshop(event_id=event_id, title=f"Workshop {n + 1}: interregional value chains",
                         question="How can clusters multiply the connections between value "
                                  "chains?", code=f"B{n:05d}", facilitator_token=f"bench-{n}",
+                        screen_token=f"bench-screen-{n}",
                         phase="closed", vote_budget=5, vote_cap=1)
     db.session.add(workshop)
     db.session.flush()

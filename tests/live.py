@@ -31,7 +31,7 @@ class LiveServer:
         self.process = None
         self.log_path = None
 
-    def start(self, log_dir: Path, timeout: float = 20.0):
+    def start(self, log_dir: Path, timeout: float = 60.0):
         return self.launch(log_dir).wait_ready(timeout)
 
     def launch(self, log_dir: Path):
@@ -41,7 +41,7 @@ class LiveServer:
                                         env=self.env, stdout=self._log, stderr=subprocess.STDOUT)
         return self
 
-    def wait_ready(self, timeout: float = 20.0):
+    def wait_ready(self, timeout: float = 60.0):
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:

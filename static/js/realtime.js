@@ -223,6 +223,17 @@
     socket.on("presence.changed", function (p) { state.connected = p.connected; changed("presence"); });
     // the server's message queue came back after an outage: changes may have been missed
     socket.on("sync.suggested", function () { requestSync(); });
+    // the link or login this page used was revoked: the server disconnects us next and a
+    // new join would be refused, so say why and stay disconnected
+    socket.on("access.revoked", function (info) {
+      state.error = (info && info.error) || "Access ended.";
+      state.revoked = true;
+      // what this page showed is no longer theirs to see
+      state.ideas = new Map(); state.themes = new Map();
+      state.conclusions = new Map(); state.actions = new Map();
+      socket.io.reconnection(false);
+      changed("error");
+    });
 
     /* A read-only question (no outbox): the answer, or null when offline or too slow. */
     function ask(event, fields, onAnswer, timeoutMs) {

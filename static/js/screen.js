@@ -73,7 +73,9 @@
 
   function draw() {
     var s = live.state;
-    $("offline").hidden = s.online;
+    $("offline").hidden = s.online && !s.error;
+    $("offline").textContent = s.error || t("reconnecting");
+    document.querySelector(".screen-side").hidden = !!s.revoked;  // no code, no QR
     $("people").textContent = s.connected;
     $("people-label").textContent = t(s.connected === 1 ? "person_connected" : "people_connected");
     if (!s.workshop) return;

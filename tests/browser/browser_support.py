@@ -25,7 +25,8 @@ def new_workshop(db_url, phase="collecting", ideas=(), **settings):
         for text in ideas:
             db.session.add(Idea(workshop_id=workshop.id, text=text))
         db.session.commit()
-        info = {"id": workshop.id, "code": workshop.code, "token": workshop.facilitator_token}
+        info = {"id": workshop.id, "code": workshop.code, "token": workshop.facilitator_token,
+                "screen_token": workshop.screen_token}
         db.session.remove()
         db.engine.dispose()
     return info

@@ -40,7 +40,7 @@ def test_facilitator_drags_ideas_into_themes_merges_and_undoes(pages, browser_db
 def test_projector_and_phones_show_the_themes_live(pages, browser_db):
     workshop = new_workshop(browser_db, phase="clustering", ideas=IDEAS[:3])
     console = pages("console", f"/f/{workshop['token']}")
-    projector = pages("projector", f"/w/{workshop['code']}/screen")
+    projector = pages("projector", f"/p/{workshop['screen_token']}")
     phone = pages("phone", f"/j/{workshop['code']}")
     console.fill("#theme-new", "Cross-border cooperation")
     console.click("text=Add theme")
@@ -61,7 +61,7 @@ def test_projector_and_phones_show_the_themes_live(pages, browser_db):
 def test_facilitator_hides_and_edits_an_idea_and_every_screen_follows(pages, browser_db):
     workshop = new_workshop(browser_db, ideas=["Shared testbeds", "Something rude", "Vouchrs"])
     console = pages("console", f"/f/{workshop['token']}")
-    projector = pages("projector", f"/w/{workshop['code']}/screen")
+    projector = pages("projector", f"/p/{workshop['screen_token']}")
     phone = pages("phone", f"/j/{workshop['code']}")
     expect(phone.locator("#ideas .idea")).to_have_count(3)
     rude = console.locator(".board-card", has_text="Something rude")
@@ -80,7 +80,7 @@ def test_facilitator_hides_and_edits_an_idea_and_every_screen_follows(pages, bro
 def test_the_clock_shows_the_same_time_on_every_screen(pages, browser_db):
     workshop = new_workshop(browser_db)
     console = pages("console", f"/f/{workshop['token']}")
-    projector = pages("projector", f"/w/{workshop['code']}/screen")
+    projector = pages("projector", f"/p/{workshop['screen_token']}")
     phone = pages("phone", f"/j/{workshop['code']}")
     # this phone's own clock is 7 minutes fast: it must still show the server's time
     phone.context.add_init_script(
@@ -128,7 +128,7 @@ def test_facilitator_accepts_theme_suggestions_in_one_click(pages, browser_db):
 def test_premoderated_idea_waits_for_approval_then_appears_everywhere(pages, browser_db):
     workshop = new_workshop(browser_db)
     console = pages("console", f"/f/{workshop['token']}")
-    projector = pages("projector", f"/w/{workshop['code']}/screen")
+    projector = pages("projector", f"/p/{workshop['screen_token']}")
     phone = pages("phone", f"/j/{workshop['code']}")
     console.check("#premoderation")
     console.click("#settings button[type=submit]")
@@ -194,7 +194,7 @@ def test_facilitator_drags_an_idea_with_a_finger_on_a_tablet(browser, server, br
 def test_the_room_votes_on_themes_and_the_projector_ranks_them(pages, browser_db):
     workshop = new_workshop(browser_db, phase="clustering", ideas=IDEAS[:2])
     console = pages("console", f"/f/{workshop['token']}")
-    projector = pages("projector", f"/w/{workshop['code']}/screen")
+    projector = pages("projector", f"/p/{workshop['screen_token']}")
     phone = pages("phone", f"/j/{workshop['code']}")
     for name, idea in (("Testbeds", IDEAS[0]), ("Vouchers", IDEAS[1])):
         console.fill("#theme-new", name)
@@ -218,7 +218,7 @@ def test_the_room_votes_on_themes_and_the_projector_ranks_them(pages, browser_db
 def test_reorder_themes_see_the_history_and_merged_texts_everywhere(pages, browser_db):
     workshop = new_workshop(browser_db, phase="clustering", ideas=IDEAS[:3])
     console = pages("console", f"/f/{workshop['token']}")
-    projector = pages("projector", f"/w/{workshop['code']}/screen")
+    projector = pages("projector", f"/p/{workshop['screen_token']}")
     phone = pages("phone", f"/j/{workshop['code']}")
     expect(console.locator("#conn")).to_have_text("Connected")
     for name in ("First", "Second"):

@@ -32,7 +32,8 @@ def themed_workshop(db_url, phase="voting"):
                 board.move_idea(workshop, idea.id, theme_id, position, actor="test")
         workshop.phase = phase
         db.session.commit()
-        info = {"id": workshop.id, "code": workshop.code, "token": workshop.facilitator_token}
+        info = {"id": workshop.id, "code": workshop.code, "token": workshop.facilitator_token,
+                "screen_token": workshop.screen_token}
         db.session.remove()
         db.engine.dispose()
     return info
@@ -57,7 +58,7 @@ def vote_for(phone, text):
 def test_conclusions_actions_support_and_matches_reach_every_screen(pages, browser_db):
     workshop = themed_workshop(browser_db)
     console = pages("console", f"/f/{workshop['token']}")
-    projector = pages("projector", f"/w/{workshop['code']}/screen")
+    projector = pages("projector", f"/p/{workshop['screen_token']}")
     ana = pages("phone", f"/j/{workshop['code']}")
     ben = pages("phone", f"/j/{workshop['code']}")
     cara = pages("phone", f"/j/{workshop['code']}")   # backs the same theme, never opts in
@@ -263,7 +264,8 @@ def roadmap_workshop(db_url):
                 outcomes.add_action(workshop, what, owner, horizon, theme_id=theme_id)
         workshop.phase = "results"
         db.session.commit()
-        info = {"id": workshop.id, "code": workshop.code, "token": workshop.facilitator_token}
+        info = {"id": workshop.id, "code": workshop.code, "token": workshop.facilitator_token,
+                "screen_token": workshop.screen_token}
         db.session.remove()
         db.engine.dispose()
     return info
@@ -271,7 +273,7 @@ def roadmap_workshop(db_url):
 
 def test_the_projector_fits_five_themes_and_their_roadmap_on_one_screen(pages, browser_db):
     workshop = roadmap_workshop(browser_db)
-    projector = pages("projector", f"/w/{workshop['code']}/screen")
+    projector = pages("projector", f"/p/{workshop['screen_token']}")
     cards = projector.locator(".outcome-card")
     expect(cards).to_have_count(5)
     expect(cards.first.locator(".support")).to_have_text(re.compile(

@@ -27,7 +27,7 @@ def post(phone, text):
 
 def test_attendee_scans_fills_profile_posts_and_everyone_sees_it(pages, browser_db):
     workshop = new_workshop(browser_db)
-    projector = pages("projector", f"/w/{workshop['code']}/screen")
+    projector = pages("projector", f"/p/{workshop['screen_token']}")
     other = pages("phone", f"/j/{workshop['code']}")
     phone = pages("phone", f"/j/{workshop['code']}")
     expect(projector.locator("#people")).to_have_text("2")
@@ -57,7 +57,7 @@ def test_attendee_scans_fills_profile_posts_and_everyone_sees_it(pages, browser_
 def test_voting_budget_dots_and_results_everywhere(pages, browser_db):
     workshop = new_workshop(browser_db, ideas=IDEAS)
     console = pages("console", f"/f/{workshop['token']}")
-    projector = pages("projector", f"/w/{workshop['code']}/screen")
+    projector = pages("projector", f"/p/{workshop['screen_token']}")
     phone = pages("phone", f"/j/{workshop['code']}")
     expect(console.locator("#conn")).to_have_text("Connected")
     screenshot(console, "console-collecting")
@@ -112,7 +112,7 @@ def test_phone_offline_posts_once_when_back(pages, browser_db, server):
 def test_html_in_an_idea_is_shown_as_text_everywhere(pages, browser_db):
     workshop = new_workshop(browser_db)
     console = pages("console", f"/f/{workshop['token']}")
-    projector = pages("projector", f"/w/{workshop['code']}/screen")
+    projector = pages("projector", f"/p/{workshop['screen_token']}")
     phone = pages("phone", f"/j/{workshop['code']}")
     attack = "<img src=x onerror=alert(1)>"
     post(phone, attack)
@@ -123,7 +123,7 @@ def test_html_in_an_idea_is_shown_as_text_everywhere(pages, browser_db):
 
 
 @pytest.mark.parametrize("kind, path", [
-    ("phone", "/"), ("phone", "/j/{code}"), ("projector", "/w/{code}/screen"),
+    ("phone", "/"), ("phone", "/j/{code}"), ("projector", "/p/{screen_token}"),
     ("console", "/f/{token}"), ("console", "/setup"),
 ])
 def test_pages_have_no_serious_accessibility_violations(pages, browser_db, kind, path):
@@ -150,7 +150,7 @@ def test_phone_works_one_handed_at_360px(browser, server, browser_db):
 
 def test_projector_text_is_readable_from_the_back(pages, browser_db):
     workshop = new_workshop(browser_db, ideas=IDEAS)
-    projector = pages("projector", f"/w/{workshop['code']}/screen")
+    projector = pages("projector", f"/p/{workshop['screen_token']}")
     expect(projector.locator(".card-idea").first).to_be_visible()
     size = projector.evaluate(
         "parseFloat(getComputedStyle(document.querySelector('.card-idea')).fontSize)")
@@ -181,7 +181,7 @@ def test_phone_speaks_the_browser_language_in_page_and_script_text(browser, serv
 def test_projector_stays_readable_with_300_ideas(pages, browser_db):
     many = [f"Idea {n}: {IDEAS[n % len(IDEAS)]}" for n in range(300)]
     workshop = new_workshop(browser_db, ideas=many)
-    projector = pages("projector", f"/w/{workshop['code']}/screen")
+    projector = pages("projector", f"/p/{workshop['screen_token']}")
     expect(projector.locator("#more")).to_be_visible()
     shown = projector.locator(".card-idea").count()
     assert 4 <= shown < 300
@@ -225,7 +225,7 @@ PHASE_TEXT = {  # what the phone banner and the projector say in each phase
 def test_every_screen_follows_every_phase_at_once(pages, browser_db):
     workshop = new_workshop(browser_db, phase="collecting", ideas=IDEAS[:4])
     console = pages("console", f"/f/{workshop['token']}")
-    projector = pages("projector", f"/w/{workshop['code']}/screen")
+    projector = pages("projector", f"/p/{workshop['screen_token']}")
     phone = pages("phone", f"/j/{workshop['code']}")
     expect(console.locator("#conn")).to_have_text("Connected")
     for key, phase in enumerate(PHASE_TEXT, start=1):

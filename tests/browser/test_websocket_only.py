@@ -21,7 +21,7 @@ def test_phone_talks_websocket_only_when_the_server_allows_nothing_else(
         phone.on("pageerror", lambda e: errors.append(str(e)))
         phone.goto(f"{server.url}/j/{workshop['code']}")
         projector = context.new_page()
-        projector.goto(f"{server.url}/w/{workshop['code']}/screen")
+        projector.goto(f"{server.url}/p/{workshop['screen_token']}")
         phone.fill("#idea-text", "Open data on cluster members, one register per region")
         phone.click("#send")
         expect(projector.locator("#wall")).to_contain_text("Open data on cluster members")
