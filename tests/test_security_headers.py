@@ -1,8 +1,12 @@
 """Security headers (app/security_headers.py) on every kind of response: pages, redirects,
 errors, JSON, static files, downloads and the printable roadmap; HSTS only in production."""
+import re
+from pathlib import Path
+
 from app import create_app
 from config import DevelopmentConfig, ProductionConfig, TestConfig
 
+ROOT = Path(__file__).resolve().parents[1]
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
        "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self'; "
        "form-action 'self'; frame-ancestors 'none'")
@@ -38,7 +42,10 @@ def test_every_kind_of_response_carries_the_headers(app, workshop):
     assert_secured(facilitator.get(f"/f/{workshop['token']}"), 302)
     assert_secured(facilitator.get(f"/w/{code}/console"), 200)
     assert_secured(facilitator.get(f"/workshops/{wid}/export.md"), 200)  # a download
-    assert_secured(facilitator.get(f"/workshops/{wid}/roadmap"), 200)    # printable page
+    roadmap = facilitator.get(f"/workshops/{wid}/roadmap")               # printable page
+    assert_secured(roadmap, 200)
+    assert "<style" not in roadmap.text and " style=" not in roadmap.text
+    assert " onclick=" not in roadmap.text
 
     assert_secured(organiser.get("/setup"), 200)
     assert_secured(organiser.post("/setup", data={"email": "ana@example.eu",
@@ -80,3 +87,17 @@ def test_hsts_for_a_year_in_production_only(db_url):
         response = app_as(config_class, db_url).test_client().get("/")
         assert "Strict-Transport-Security" not in response.headers, config_class
         assert response.headers["Content-Security-Policy"] == CSP
+
+
+def test_no_template_or_script_needs_what_the_policy_refuses():
+    """Inline styles, <style>, inline handlers and inline scripts (a JSON data block is
+    fine), HTML strings with them built in JavaScript, and eval."""
+    for path in (ROOT / "templates").glob("*.html"):
+        text = path.read_text(encoding="utf-8")
+        assert not re.search(r"\sstyle\s*=|<style|\son[a-z]+\s*=|javascript:", text), path.name
+        for tag in re.findall(r"<script\b[^>]*>", text):
+            assert " src=" in tag or 'type="application/json"' in tag, (path.name, tag)
+    for path in (ROOT / "static" / "js").glob("*.js"):
+        text = path.read_text(encoding="utf-8")
+        assert not re.search(r"innerHTML|outerHTML|insertAdjacentHTML|document\.write|"
+                             r"\beval\(|new Function|setAttribute\(\s*[\"']style", text), path.name
