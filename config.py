@@ -70,6 +70,16 @@ class Config:
     SESSION_COOKIE_HTTPONLY = True
     PERMANENT_SESSION_LIFETIME = 30 * 24 * 3600
     WTF_CSRF_TIME_LIMIT = None
+    # Security headers (app/security_headers.py, docs/PRIVACY.md). Only this site's own
+    # scripts, styles, fonts and connections: no inline scripts, styles or style attributes
+    # (templates use classes in static/css). 'self' covers Socket.IO's same-origin ws://
+    # and wss:// too (CSP 3). Empty: no policy sent.
+    CONTENT_SECURITY_POLICY = os.environ.get("CONTENT_SECURITY_POLICY", "; ".join((
+        "default-src 'self'", "script-src 'self'", "style-src 'self'", "img-src 'self' data:",
+        "font-src 'self'", "connect-src 'self'", "object-src 'none'", "base-uri 'self'",
+        "form-action 'self'", "frame-ancestors 'none'")))
+    # Strict-Transport-Security max-age; 0 sends none (development and tests run on http).
+    HSTS_SECONDS = int(os.environ.get("HSTS_SECONDS", "0"))
     TESTING = False
 
 
@@ -86,6 +96,8 @@ class DevelopmentConfig(Config):
 
 class ProductionConfig(Config):
     SESSION_COOKIE_SECURE = os.environ.get("SESSION_COOKIE_SECURE", "1") == "1"
+    # Browsers then use https only, for a year, on this host and its subdomains.
+    HSTS_SECONDS = int(os.environ.get("HSTS_SECONDS", str(365 * 24 * 3600)))
 
     @staticmethod
     def init_secret():
@@ -101,6 +113,7 @@ class TestConfig(Config):
     SECRET_KEY = "test-secret-key"
     WTF_CSRF_ENABLED = False
     TALLY_INTERVAL = 0.15
+    HSTS_SECONDS = 0
 
     @staticmethod
     def init_secret():

@@ -6,6 +6,7 @@ from flask import Flask
 
 from config import get_config
 
+from . import security_headers
 from .extensions import csrf, db, socketio
 
 
@@ -27,6 +28,7 @@ def create_app(config=None, **overrides) -> Flask:
         from flask_migrate import Migrate
         Migrate(app, db, render_as_batch=True)
     csrf.init_app(app)
+    security_headers.init_app(app)
     from .realtime.queue import client_manager
     socketio.init_app(
         app,

@@ -17,6 +17,7 @@ from app.export import csv_export, html, json_roadmap, markdown, pdf, text
 from app.vocabulary import STAKEHOLDER_KINDS
 
 DOCS = Path(__file__).resolve().parents[1] / "docs"
+ROADMAP_CSS = Path(__file__).resolve().parents[1] / "static" / "css" / "roadmap.css"
 POPPLER = shutil.which("pdftotext") and shutil.which("pdftoppm")
 needs_poppler = pytest.mark.skipif(
     not POPPLER, reason="pdftotext/pdftoppm missing: apt-get install poppler-utils")
@@ -293,7 +294,25 @@ def test_html_page_escapes_attendee_text_and_marks_drafts():
     assert '<body class="roadmap">' in closed and "DRAFT:" not in closed
     for theme in d["themes"]:
         assert text.support_sentence(theme["segments"]) in page, "same wording as the PDF"
-    assert '<th scope="col">Idea</th>' in page and "@page" in page
+    assert '<th scope="col">Idea</th>' in page
+    # Styled by a stylesheet of its own (A4 print rules too): the CSP refuses inline ones
+    assert '<link rel="stylesheet" href="/static/css/roadmap.css">' in page
+    assert "<style" not in page and " style=" not in page and " onclick=" not in page
+    assert "@page" in ROADMAP_CSS.read_text(encoding="utf-8")
+
+
+def test_html_page_colours_each_theme_with_a_class():
+    from app.models import THEME_COLOURS
+    css = ROADMAP_CSS.read_text(encoding="utf-8")
+    for colour in THEME_COLOURS:
+        assert f".rank-{colour[1:]} {{ background: {colour}; }}" in css
+    d = factory.workshop()
+    d["themes"][0]["colour"], d["themes"][1]["colour"] = "#B3261E", "#123456"
+    d["themes"][2]["colour"] = '"><b>'
+    page = html.build(d)
+    assert '<span class="rank rank-b3261e">1</span>' in page
+    assert '<span class="rank rank-123456">2</span>' in page  # no rule: the brand blue
+    assert '<span class="rank">3</span>' in page and "<b>" not in page
 
 
 def test_html_page_for_an_event_and_through_flask(app):

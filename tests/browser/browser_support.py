@@ -36,8 +36,10 @@ def screenshot(page, name):
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     try:  # settled: no card arriving or gliding (a picture, not an assertion: a busy
         # machine may still be animating, and the screenshot is taken all the same)
+        # a function, not an expression: Playwright would eval an expression on every poll,
+        # which the page's CSP refuses (no 'unsafe-eval')
         page.wait_for_function(
-            "!document.querySelector('.is-new') && !document.getAnimations()"
+            "() => !document.querySelector('.is-new') && !document.getAnimations()"
             ".some(a => a.playState === 'running' && a.effect && a.effect.getTiming().iterations !== Infinity)",
             timeout=10_000)
     except PlaywrightTimeout:
@@ -49,7 +51,7 @@ def screenshot(page, name):
 
 def axe_violations(page):
     """Serious and critical WCAG 2.x A/AA violations found by axe-core in this page."""
-    page.add_script_tag(path=str(AXE))
+    page.evaluate(AXE.read_text(encoding="utf-8"))  # not a <script> tag: the CSP refuses those
     result = page.evaluate("""async () => {
         const r = await axe.run(document, {runOnly: {type: 'tag',
             values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa']}});

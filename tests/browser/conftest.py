@@ -1,4 +1,6 @@
 """Real-browser fixtures: wsgi.py in a subprocess, Playwright driving Debian's Chromium.
+Every page of every browser test runs under the app's Content-Security-Policy, and any
+violation of it fails the test (no_csp_violations).
 
 Skipped, with one line saying how to enable them, where there is no Chromium or no
 Playwright (`apt-get install -y chromium`, or PLENARY_CHROMIUM=/path/to/chrome).
@@ -78,6 +80,30 @@ def browser():
         chromium = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         yield chromium
         chromium.close()
+
+
+# Each page reports a blocked inline style or script, eval, or a load from elsewhere
+# to Python at once (a binding, so a page closed before the test ends still counts).
+CSP_LISTENER = """document.addEventListener("securitypolicyviolation", (e) =>
+    window.__plenaryCspViolation(`${e.effectiveDirective} refused ${e.blockedURI || "?"} in `
+        + `${e.sourceFile || document.URL}:${e.lineNumber} ${e.sample || ""}`), true);"""
+
+
+@pytest.fixture(autouse=True)
+def no_csp_violations(browser, monkeypatch):
+    """Watches every browser context a test makes, through `pages` or browser.new_context."""
+    violations, new_context = [], browser.new_context
+
+    def watched_context(*args, **kwargs):
+        context = new_context(*args, **kwargs)
+        context.expose_binding("__plenaryCspViolation",
+                               lambda source, text: violations.append(text))
+        context.add_init_script(CSP_LISTENER)
+        return context
+
+    monkeypatch.setattr(browser, "new_context", watched_context)
+    yield violations
+    assert not violations, f"Content-Security-Policy violations: {violations}"
 
 
 @pytest.fixture

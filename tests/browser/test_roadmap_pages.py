@@ -52,6 +52,9 @@ def test_organiser_reads_the_roadmap_publishes_it_and_an_attendee_opens_it(pages
     expect(roadmap.locator("body")).to_contain_text("Timeline of action items")
     expect(roadmap.locator("body")).to_contain_text("Publish a catalogue of open testbeds")
     expect(roadmap.locator(".watermark")).to_be_hidden()  # every workshop is closed
+    roadmap.evaluate("() => { window.printed = 0; window.print = () => window.printed++; }")
+    roadmap.click("text=Print or save as PDF")  # static/js/roadmap.js: no inline onclick
+    assert roadmap.evaluate("() => window.printed") == 1
     for fmt in ("pdf", "md", "csv", "json"):
         expect(roadmap.locator(f'a[href="/organiser/events/{event_id}/export.{fmt}"]')).to_have_count(1)
     with roadmap.expect_download() as download:
