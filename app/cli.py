@@ -59,5 +59,5 @@ def register(app) -> None:
         db.session.commit()
         for workshop in created:
             click.echo(f"{workshop.title}: join code {workshop.code}  "
-                       f"phone /j/{workshop.code}  screen /w/{workshop.code}/screen  "
+                       f"phone /j/{workshop.code}  projector /p/{workshop.screen_token}  "
                        f"facilitator /f/{workshop.facilitator_token}")

@@ -33,7 +33,7 @@ def test_every_kind_of_response_carries_the_headers(app, workshop):
     assert_secured(attendee.get("/"), 200)
     assert_secured(attendee.get(f"/join?code={code}"), 302)
     assert_secured(attendee.get(f"/j/{code}"), 200)
-    assert_secured(attendee.get(f"/w/{code}/screen"), 200)
+    assert_secured(attendee.get(f"/w/{code}/screen"), 403)              # refused page
     assert_secured(attendee.get(f"/api/workshops/{wid}/state"), 200)  # JSON
     assert_secured(attendee.get("/static/css/plenary.css"), 200)
     assert_secured(attendee.get("/no/such/page"), 404)                 # HTML error page
@@ -41,6 +41,7 @@ def test_every_kind_of_response_carries_the_headers(app, workshop):
 
     assert_secured(facilitator.get(f"/f/{workshop['token']}"), 302)
     assert_secured(facilitator.get(f"/w/{code}/console"), 200)
+    assert_secured(facilitator.get(f"/w/{code}/screen"), 200)         # the projector
     assert_secured(facilitator.get(f"/workshops/{wid}/export.md"), 200)  # a download
     roadmap = facilitator.get(f"/workshops/{wid}/roadmap")               # printable page
     assert_secured(roadmap, 200)
