@@ -117,7 +117,8 @@ def test_the_api_counts_only_refusals(make_app):
     app = make_app(LIMIT_API_REFUSALS="2/minute")
     workshop = make_workshop(app)
     api = client(app, "192.0.2.9")
-    for _ in range(50):  # a screen polling the state: never counted
+    assert api.get(f"/j/{workshop['code']}").status_code == 200  # an attendee
+    for _ in range(50):  # polling the state: never counted
         assert api.get(f"/api/workshops/{workshop['id']}/state").status_code == 200
     assert api.get("/api/workshops/999999/state").status_code == 404
     assert api.post(f"/api/workshops/{workshop['id']}/commands/phase.set",
