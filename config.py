@@ -81,6 +81,29 @@ class Config:
     # Strict-Transport-Security max-age; 0 sends none (development and tests run on http).
     HSTS_SECONDS = int(os.environ.get("HSTS_SECONDS", "0"))
     TESTING = False
+    # Guessing limits (app/limits.py, docs/PRIVACY.md "Guessing limits"), per client address;
+    # "30/minute;300/hour" is two limits at once, "" turns one off. The attendee paths count
+    # failures only (a venue puts hundreds of phones behind one address).
+    LIMIT_JOIN_CODES = os.environ.get("LIMIT_JOIN_CODES", "30/minute;300/hour")
+    LIMIT_LOGIN_IP = os.environ.get("LIMIT_LOGIN_IP", "10/minute;50/hour")
+    LIMIT_LOGIN_ACCOUNT = os.environ.get("LIMIT_LOGIN_ACCOUNT", "10/15minutes")  # per email
+    LIMIT_SETUP = os.environ.get("LIMIT_SETUP", "10/minute")
+    LIMIT_FACILITATOR_LINKS = os.environ.get("LIMIT_FACILITATOR_LINKS", "30/minute")
+    LIMIT_PUBLISHED_RESULTS = os.environ.get("LIMIT_PUBLISHED_RESULTS", "30/minute")
+    LIMIT_API_REFUSALS = os.environ.get("LIMIT_API_REFUSALS", "60/minute")
+    RATELIMIT_ENABLED = True
+    # Counts live in the Redis of MESSAGE_QUEUE_URL (shared by the workers) when it is a
+    # redis:// URL, else in the process's memory; this overrides both.
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI") or None
+    # Keys in that storage start with this (default: MESSAGE_QUEUE_CHANNEL, one per install).
+    RATELIMIT_KEY_PREFIX = os.environ.get("RATELIMIT_KEY_PREFIX") or None
+    # Redis down: count in each process's memory meanwhile, and never fail a page over it.
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
+    RATELIMIT_SWALLOW_ERRORS = True
+    # Behind nginx every request comes from nginx's address. With TRUSTED_PROXIES=1 the
+    # client address is the one the (single) proxy in front appended to X-Forwarded-For;
+    # leave 0 when clients reach the app directly (they could forge the header).
+    TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES", "0"))
 
 
 class DevelopmentConfig(Config):
@@ -114,6 +137,13 @@ class TestConfig(Config):
     WTF_CSRF_ENABLED = False
     TALLY_INTERVAL = 0.15
     HSTS_SECONDS = 0
+    # The limits stay on, but far above what the suite sends from 127.0.0.1;
+    # tests/test_limits.py sets small ones.
+    LIMIT_JOIN_CODES = LIMIT_LOGIN_IP = LIMIT_LOGIN_ACCOUNT = LIMIT_SETUP = "10000/minute"
+    LIMIT_FACILITATOR_LINKS = LIMIT_PUBLISHED_RESULTS = LIMIT_API_REFUSALS = "10000/minute"
+    RATELIMIT_STORAGE_URI = None
+    RATELIMIT_KEY_PREFIX = None
+    TRUSTED_PROXIES = 0
 
     @staticmethod
     def init_secret():

@@ -50,6 +50,8 @@ def create_app(config=None, **overrides) -> Flask:
     broadcast.init_app(app)
     handlers.register()
     register_blueprints(app)
+    from . import limits
+    limits.init_app(app)  # after the blueprints: it wraps their views
     cli.register(app)
     return app
 

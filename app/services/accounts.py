@@ -1,5 +1,7 @@
 """Organiser accounts: email + hashed password."""
+import functools
 import re
+import secrets
 
 from flask_babel import gettext as _
 from sqlalchemy import func, select
@@ -36,6 +38,15 @@ def create_organiser(email: str, password: str) -> Organiser:
 def authenticate(email: str, password: str) -> Organiser | None:
     email = (email or "").strip().lower()
     organiser = db.session.scalar(select(Organiser).where(Organiser.email == email))
-    if organiser and check_password_hash(organiser.password_hash, password or ""):
+    # An unknown email costs the same hash check as a known one, so the time of the answer
+    # does not tell which emails have an account.
+    password_hash = organiser.password_hash if organiser else _unknown_account_hash()
+    if check_password_hash(password_hash, password or "") and organiser:
         return organiser
     return None
+
+
+@functools.cache
+def _unknown_account_hash() -> str:
+    """A hash of a random password, made once, with the same method and cost as real ones."""
+    return generate_password_hash(secrets.token_urlsafe(24))
