@@ -13,6 +13,7 @@
 import logging
 import threading
 
+from flask_babel import gettext as _
 from flask_socketio import join_room, leave_room
 
 from ..extensions import db, socketio
@@ -89,6 +90,17 @@ def revoke(room_name: str, message: str) -> None:
     Call after the commit that revoked it, so that a reconnect is refused."""
     socketio.emit("access.revoked", {"error": message}, to=room_name)
     socketio.close_room(room_name, namespace="/")
+
+
+def facilitator_link_replaced(workshop_id: int) -> None:
+    revoke(link_room(workshop_id),
+           _("The facilitator link was replaced: ask the organiser for the new one."))
+
+
+def projector_link_replaced(workshop_id: int) -> None:
+    revoke(projector_room(workshop_id), _(
+        "This projector link was replaced. Open the projector from the console or with "
+        "the new link."))
 
 
 def init_app(app) -> None:

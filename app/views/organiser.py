@@ -150,27 +150,26 @@ def create_workshop(event_id):
 @bp.post("/organiser/workshops/<int:workshop_id>/rotate-link")
 @organiser_required
 def rotate_link(workshop_id):
-    workshop = _organised_workshop(workshop_id)
-    workshops.rotate_facilitator_token(workshop)
-    db.session.commit()
-    broadcast.revoke(broadcast.link_room(workshop.id), _(
-        "The facilitator link was replaced: ask the organiser for the new one."))
-    flash(_("New facilitator link for “%(title)s”: the old one no longer works.",
-            title=workshop.title), "success")
-    return redirect(url_for("organiser.event", event_id=workshop.event_id))
+    return _replace_link(workshop_id, workshops.rotate_facilitator_token,
+                         broadcast.facilitator_link_replaced,
+                         _("New facilitator link for “%(title)s”: the old one no longer works."))
 
 
 @bp.post("/organiser/workshops/<int:workshop_id>/rotate-projector-link")
 @organiser_required
 def rotate_projector_link(workshop_id):
+    return _replace_link(workshop_id, workshops.rotate_screen_token,
+                         broadcast.projector_link_replaced,
+                         _("New projector link for “%(title)s”: the old one no longer works."))
+
+
+def _replace_link(workshop_id: int, rotate, announce, done: str):
+    """A new secret link; the old one stops working at once, on open sockets too."""
     workshop = _organised_workshop(workshop_id)
-    workshops.rotate_screen_token(workshop)
+    rotate(workshop)
     db.session.commit()
-    broadcast.revoke(broadcast.projector_room(workshop.id), _(
-        "This projector link was replaced. Open the projector from the console or with "
-        "the new link."))
-    flash(_("New projector link for “%(title)s”: the old one no longer works.",
-            title=workshop.title), "success")
+    announce(workshop.id)
+    flash(done % {"title": workshop.title}, "success")
     return redirect(url_for("organiser.event", event_id=workshop.event_id))
 
 

@@ -153,9 +153,7 @@ def replace_projector_link(code):
         abort(404)
     workshops.rotate_screen_token(workshop)
     db.session.commit()
-    broadcast.revoke(broadcast.projector_room(workshop.id), _(
-        "This projector link was replaced. Open the projector from the console or with "
-        "the new link."))
+    broadcast.projector_link_replaced(workshop.id)
     flash(_("New projector link: screens opened with the old one were disconnected."),
           "success")
     return redirect(url_for("pages.console", code=workshop.code))
