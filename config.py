@@ -55,6 +55,9 @@ class Config:
     PUBLIC_URL = os.environ.get("PUBLIC_URL", "").rstrip("/") or None
     # Seconds between two coalesced vote-tally (and presence) broadcasts per workshop.
     TALLY_INTERVAL = _env_float("TALLY_INTERVAL", 0.15)
+    # Seconds between two sweeps for tallies a crashed worker left pending (and at start-up);
+    # 0: no sweeper (the in-process tests; the live ones run it).
+    TALLY_SWEEP_INTERVAL = _env_float("TALLY_SWEEP_INTERVAL", 5)
     # Retention: `flask erase-expired` erases profiles and contacts of events closed and
     # quiet for this many days (run it daily from cron or a systemd timer).
     PERSONAL_DATA_DAYS = int(os.environ.get("PERSONAL_DATA_DAYS", "90"))
@@ -136,6 +139,7 @@ class TestConfig(Config):
     SECRET_KEY = "test-secret-key"
     WTF_CSRF_ENABLED = False
     TALLY_INTERVAL = 0.15
+    TALLY_SWEEP_INTERVAL = 0
     HSTS_SECONDS = 0
     # The limits stay on, but far above what the suite sends from 127.0.0.1;
     # tests/test_limits.py sets small ones.

@@ -45,6 +45,8 @@ def main() -> None:
     if os.environ.get("SUGGEST_WARMUP", "1") == "1":
         from app.suggest import warm_up
         print(f"Suggestions: {warm_up()} backend", flush=True)
+    from app.realtime import broadcast
+    broadcast.start_tally_sweeper()  # tallies a crash left pending reach clients at once
     freeze_startup_objects()
     print(f"Plenary on http://{host}:{port}/ ({ASYNC_MODE})", flush=True)
     socketio.run(app, host=host, port=port, log_output=False, **options)

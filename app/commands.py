@@ -13,7 +13,7 @@ from .extensions import db
 from .models import Participant, ProcessedWrite
 from .realtime import broadcast
 from .services import board, changes, clock, ideas, moderation, outcomes, participants, \
-    voting, workshops
+    tallies, voting, workshops
 from .services.errors import InvalidInput, NotAllowed, NotFound
 from .services.validation import client_id as valid_client_id
 from .services.validation import expect_object
@@ -72,6 +72,7 @@ def execute(name: str, actor: Actor, payload) -> dict:
     try:
         response, envelopes, voted_ideas = fn(actor, payload)
         db.session.add(ProcessedWrite(actor=actor.key, client_id=client_id, response=response))
+        tallies.mark_pending(actor.workshop_id, voted_ideas)  # same transaction as the vote
         db.session.commit()
     except IntegrityError:
         # The same write arrived twice at the same moment and the other copy won.

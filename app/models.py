@@ -235,6 +235,17 @@ class Vote(db.Model):
     dots: Mapped[int] = mapped_column(default=0)
 
 
+class PendingTally(db.Model):
+    """A vote change that no `votes.tallied` version covers yet. Written in the vote's own
+    transaction and deleted by the tally change that covers it, so a crash between the two
+    cannot leave a vote out of every version (app/services/tallies.py)."""
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workshop_id: Mapped[int] = mapped_column(ForeignKey("workshop.id"), index=True)
+    idea_id: Mapped[int | None]
+    theme_id: Mapped[int | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
 class Change(db.Model):
     """One versioned state change of a workshop, as broadcast to its room."""
     __table_args__ = (UniqueConstraint("workshop_id", "version"),)

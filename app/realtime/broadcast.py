@@ -3,7 +3,8 @@
 - publish(): versioned deltas, right after the transaction that made them commits.
 - votes_changed(): vote tallies, coalesced per workshop (TALLY_INTERVAL, ~150 ms): the
   flush reads the totals from the database (the truth, whichever worker took the votes),
-  records one `votes.tallied` change and broadcasts it.
+  records one `votes.tallied` change and broadcasts it. What a crash leaves pending is
+  flushed by the sweeper (start_tally_sweeper, services/tallies.py).
 - presence_changed(): the count of connected attendees, coalesced the same way (over
   every worker when they share Redis: presence.py).
 - enter_rooms() / revoke(): each joined socket is also in a room for the grant it used;
@@ -17,7 +18,7 @@ from flask_babel import gettext as _
 from flask_socketio import join_room, leave_room
 
 from ..extensions import db, socketio
-from ..services import changes
+from ..services import changes, tallies
 from . import presence
 
 log = logging.getLogger(__name__)
@@ -25,6 +26,7 @@ _tallies = None
 _presence = None
 _attendees = None  # counts connected attendees (this process, or every worker via Redis)
 _app = None
+_sweeper_app = None  # the app whose tally sweeper runs in this process
 _clock_lock = threading.Lock()
 _clock_waits: set = set()  # (workshop_id, ends_at) this process waits for
 
@@ -188,22 +190,44 @@ def clock_running(workshop_id: int, ends_at) -> None:
     socketio.start_background_task(wait_and_expire)
 
 
-def _flush_tallies(workshop_id: int, idea_ids: set) -> None:
-    if not idea_ids:
+def _flush_tallies(workshop_id: int, _targets) -> None:
+    change = tallies.flush(workshop_id)  # whatever is pending, whichever worker took it
+    if change is None:
         return
-    # The version is bumped first: it locks the workshop row, so a later version always
-    # carries totals read later.
-    change = changes.record(workshop_id, "votes.tallied", {})
-    themes = sorted(item[1] for item in idea_ids if isinstance(item, tuple))
-    ideas = sorted(item for item in idea_ids if not isinstance(item, tuple))
-    totals = changes.tallies(workshop_id, ideas) if ideas else {}
-    change.data = {"tallies": {str(k): v for k, v in totals.items()}}
-    if themes:  # the workshop votes on themes
-        change.data["themes"] = {str(k): v for k, v in
-                                 changes.theme_tallies(workshop_id, themes).items()}
     envelope = change.envelope()
     db.session.commit()
     publish(workshop_id, [envelope])
+
+
+def start_tally_sweeper() -> None:
+    """Once per process: flush the tallies that a dead worker (or this process, before a
+    crash) left pending, now and every TALLY_SWEEP_INTERVAL seconds (docs/ARCHITECTURE.md,
+    crash-safe tallies)."""
+    global _sweeper_app
+    app = _app
+    if not app.config["TALLY_SWEEP_INTERVAL"]:
+        return
+    with _clock_lock:
+        if _sweeper_app is app:
+            return
+        _sweeper_app = app
+    interval = app.config["TALLY_SWEEP_INTERVAL"]
+
+    def sweep_forever():
+        older_than = 0.0  # at start-up, whatever is pending
+        while _app is app and _sweeper_app is app:
+            with app.app_context():
+                try:
+                    for workshop_id in tallies.stale_workshops(older_than):
+                        _tallies.mark(workshop_id)
+                except Exception:
+                    log.exception("tally sweep failed")
+                finally:
+                    db.session.remove()
+            older_than = max(2.0, 4 * app.config["TALLY_INTERVAL"])
+            socketio.sleep(interval)
+
+    socketio.start_background_task(sweep_forever)
 
 
 def _flush_presence(workshop_id: int, _items) -> None:

@@ -80,6 +80,7 @@ def join(payload):
     if workshop.clock_ends_at is not None:  # the process that started it may be gone
         broadcast.clock_running(workshop.id, workshop.clock_ends_at)
     broadcast.enter_rooms(workshop, actor)
+    broadcast.start_tally_sweeper()  # once per process: what a crash left pending
     if connections.join(request.sid, actor):
         broadcast.presence_changed(workshop.id)
     answer = _sync_answer(actor, payload.get("since"))
