@@ -22,6 +22,15 @@ def _reset_postgres(url):
     engine.dispose()
 
 
+@pytest.fixture(autouse=True)
+def _disconnect_clients():
+    yield
+    for client in Client.made:
+        if client.sio.is_connected():
+            client.sio.disconnect()
+    Client.made.clear()
+
+
 @pytest.fixture
 def db_url(tmp_path):
     if PG_URL:

@@ -30,9 +30,14 @@ def new_client_id():
 
 
 class Client:
-    """A browser: an HTTP client with its cookie jar and a Socket.IO client sharing it."""
+    """A browser: an HTTP client with its cookie jar and a Socket.IO client sharing it.
+    Every one made in a test is disconnected after it (conftest.py), so that no membership
+    outlives its test in the process-wide connection registry."""
+
+    made: list = []
 
     def __init__(self, app, workshop, role):
+        Client.made.append(self)
         self.app, self.workshop, self.role = app, workshop, role
         self.http = app.test_client()
         if role == "attendee":
