@@ -67,7 +67,18 @@ class Config:
     MIGRATIONS = True
     MAX_CONTENT_LENGTH = 64 * 1024
     # Socket.IO messages up to this size get a clear error ack; bigger ones close the socket.
-    SOCKETIO_MAX_BUFFER = 4_000_000
+    # The largest honest message (a 2,000-character conclusion) is a few KB: 128 KB leaves
+    # room for a clear error on anything sent by mistake, and caps what a hostile client
+    # makes the server parse (2 MB messages used to raise the server's memory for good).
+    SOCKETIO_MAX_BUFFER = 128 * 1024
+    # Packets a socket may leave unread before it is closed (app/realtime/backpressure.py).
+    SOCKET_MAX_BACKLOG = int(os.environ.get("SOCKET_MAX_BACKLOG", "256"))
+    # Snapshots kept in memory (per workshop version and role), reused by every join/sync.
+    SNAPSHOT_CACHE_SIZE = int(os.environ.get("SNAPSHOT_CACHE_SIZE", "64"))
+    # Socket event budgets (app/realtime/budgets.py): kind -> (burst, refills per second),
+    # per socket; writes also per browser over all its sockets.
+    SOCKET_BUDGETS = {"snapshot": (10, 1.0), "read": (20, 5.0), "suggest": (3, 0.2),
+                      "write": (60, 20.0)}
     SQLITE_BUSY_TIMEOUT_MS = 10_000
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_HTTPONLY = True
@@ -140,6 +151,9 @@ class TestConfig(Config):
     WTF_CSRF_ENABLED = False
     TALLY_INTERVAL = 0.15
     TALLY_SWEEP_INTERVAL = 0
+    # On, but far above what the suite sends; tests/test_budgets.py sets small ones.
+    SOCKET_BUDGETS = {"snapshot": (1000, 100.0), "read": (1000, 100.0),
+                      "suggest": (1000, 100.0), "write": (5000, 1000.0)}
     HSTS_SECONDS = 0
     # The limits stay on, but far above what the suite sends from 127.0.0.1;
     # tests/test_limits.py sets small ones.

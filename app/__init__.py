@@ -39,6 +39,8 @@ def create_app(config=None, **overrides) -> Flask:
         cors_allowed_origins=None,  # same origin only
         logger=False, engineio_logger=False,
     )
+    from .realtime.backpressure import bound_backlogs
+    bound_backlogs(socketio.server.eio, app.config["SOCKET_MAX_BACKLOG"])
     with app.app_context():
         from .database import configure_engine
         configure_engine(db.engine, app.config["SQLITE_BUSY_TIMEOUT_MS"])
@@ -48,6 +50,10 @@ def create_app(config=None, **overrides) -> Flask:
     from .views import register_blueprints
 
     broadcast.init_app(app)
+    from .realtime.budgets import Budgets
+    app.extensions["plenary_budgets"] = Budgets(app.config["SOCKET_BUDGETS"])
+    from .services.changes import SnapshotCache
+    app.extensions["plenary_snapshots"] = SnapshotCache(app.config["SNAPSHOT_CACHE_SIZE"])
     handlers.register()
     register_blueprints(app)
     from . import limits

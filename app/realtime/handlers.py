@@ -21,6 +21,7 @@ import logging
 
 from flask import current_app, request
 from flask_babel import gettext as _
+from flask_socketio import disconnect
 
 from .. import commands, identity
 from ..actors import ROLES, Actor
@@ -30,14 +31,20 @@ from ..services import access, board, changes, clock, matches, participants, sug
     workshops
 from ..services.errors import DomainError, InvalidInput, NotAllowed
 from ..services.validation import expect_object
-from . import broadcast, connections
+from . import broadcast, budgets, connections
 
 log = logging.getLogger(__name__)
 
 
 def guarded(event: str, fn):
-    """Turn refusals into error acks, never let an exception escape, always release the db."""
+    """Spend the event's budget first (budgets.py); turn refusals into error acks, never let
+    an exception escape, always release the db."""
+    kind = budgets.kind_of(event)
+
     def handler(payload=None, *extra):
+        refused = _over_budget(kind)
+        if refused:
+            return refused
         try:
             if extra:
                 raise InvalidInput("Send exactly one JSON object per event.")
@@ -55,6 +62,23 @@ def guarded(event: str, fn):
     return handler
 
 
+def _over_budget(kind: str) -> dict | None:
+    """None if this socket (and, for writes, this browser over all its sockets) may send
+    the event now; else the error ack, with when to try again. Costs no database work."""
+    spending = current_app.extensions["plenary_budgets"]
+    wait = spending.wait(request.sid, kind)
+    browser = identity.participant_token()
+    if not wait and kind == "write" and browser:
+        wait = spending.wait(("browser", browser), "write")
+    if not wait:
+        return None
+    if spending.strike(request.sid):
+        log.warning("disconnecting %s: over its event budget for too long", request.sid)
+        disconnect()
+    return {"ok": False, "retry_after_ms": int(wait * 1000) + 1,
+            "error": _("Too many requests from this connection: slow down for a moment.")}
+
+
 def register() -> None:
     socketio.on_event("workshop.join", guarded("workshop.join", join))
     socketio.on_event("workshop.sync", guarded("workshop.sync", sync))
@@ -65,7 +89,7 @@ def register() -> None:
     socketio.on_event("matches.mine", guarded("matches.mine", my_matches))
     for name in commands.names():
         socketio.on_event(name, guarded(name, functools.partial(write, name)))
-    socketio.on_event("disconnect", disconnect)
+    socketio.on_event("disconnect", on_disconnect)
 
 
 def join(payload):
@@ -151,7 +175,8 @@ def write(name, payload):
     return commands.execute(name, actor, payload)
 
 
-def disconnect(*_reason):
+def on_disconnect(*_reason):
+    current_app.extensions["plenary_budgets"].forget(request.sid)
     for workshop_id in connections.leave_all(request.sid):
         broadcast.presence_changed(workshop_id)
 
@@ -175,7 +200,8 @@ def _member(workshop_id: int) -> Actor:
 def _sync_answer(actor: Actor, since) -> dict:
     version, sync_ = changes.sync(actor.workshop_id, since, current_app.config["MAX_DELTAS"],
                                   moderator=actor.role == "facilitator",
-                                  participant_id=actor.participant_id)
+                                  participant_id=actor.participant_id,
+                                  cache=current_app.extensions["plenary_snapshots"])
     answer = {"version": version, "sync": sync_}
     if actor.role == "attendee":
         answer["me"] = participants.own_state(actor.participant_id)

@@ -36,9 +36,13 @@ def current_version(workshop_id: int) -> int:
 
 
 def sync(workshop_id: int, since: int | None, max_deltas: int,
-         moderator: bool = False, participant_id: int | None = None) -> tuple[int, dict]:
-    """What a client at version `since` needs: the deltas after it, or a snapshot."""
-    version = current_version(workshop_id)
+         moderator: bool = False, participant_id: int | None = None,
+         cache: "SnapshotCache | None" = None) -> tuple[int, dict]:
+    """What a client at version `since` needs: the deltas after it, or a snapshot (from
+    `cache` when one was built at this version already)."""
+    version, personal = db.session.execute(
+        select(Workshop.version, Workshop.hide_until_reveal)
+        .where(Workshop.id == workshop_id)).one()
     if since is not None and 0 <= since <= version and version - since <= max_deltas:
         rows = db.session.scalars(
             select(Change)
@@ -48,8 +52,49 @@ def sync(workshop_id: int, since: int | None, max_deltas: int,
         if len(rows) == version - since:
             return version, {"mode": "deltas", "deltas": [
                 visible_envelope(c.envelope(), moderator) for c in rows]}
-    return version, {"mode": "snapshot",
-                     "snapshot": snapshot(workshop_id, moderator, participant_id)}
+    if cache is None or (personal and not moderator):  # each attendee sees their own ideas
+        return version, {"mode": "snapshot",
+                         "snapshot": snapshot(workshop_id, moderator, participant_id)}
+    key = (workshop_id, version, moderator)
+    built = cache.get(key)
+    if built is None:
+        built = cache.put(key, snapshot(workshop_id, moderator, participant_id))
+    return version, {"mode": "snapshot", "snapshot": built}
+
+
+class SnapshotCache:
+    """Snapshots by (workshop, version, moderator): built once per version, however many
+    clients join or resync at it. A snapshot read at version v may also hold later changes;
+    those reach the client again as deltas, and every delta is safe to apply twice. Bounded
+    (least recently used out), and a newer version of a workshop drops the older ones."""
+
+    def __init__(self, max_entries: int = 64):
+        import threading
+        from collections import OrderedDict
+        self.max_entries = max_entries
+        self._lock = threading.Lock()
+        self._entries: OrderedDict = OrderedDict()
+
+    def get(self, key):
+        with self._lock:
+            value = self._entries.get(key)
+            if value is not None:
+                self._entries.move_to_end(key)
+            return value
+
+    def put(self, key, value):
+        workshop_id, version = key[0], key[1]
+        with self._lock:
+            for old in [k for k in self._entries if k[0] == workshop_id and k[1] < version]:
+                del self._entries[old]
+            self._entries[key] = value
+            self._entries.move_to_end(key)
+            while len(self._entries) > self.max_entries:
+                self._entries.popitem(last=False)
+        return value
+
+    def __len__(self):
+        return len(self._entries)
 
 
 def idea_dict(idea: Idea, votes: int = 0) -> dict:

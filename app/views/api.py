@@ -30,7 +30,8 @@ def state(workshop_id):
             raise InvalidInput("Parameter 'since' must be a whole number.") from None
     version, sync = changes.sync(workshop.id, since, current_app.config["MAX_DELTAS"],
                                  moderator=actor.role == "facilitator",
-                                 participant_id=actor.participant_id)
+                                 participant_id=actor.participant_id,
+                                 cache=current_app.extensions["plenary_snapshots"])
     answer = {"ok": True, "role": actor.role, "version": version, "sync": sync}
     if actor.role == "attendee":
         answer["me"] = participants.own_state(actor.participant_id) \

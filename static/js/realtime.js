@@ -5,7 +5,9 @@
  * - Broadcast envelopes {version, type, data} are applied in version order: old ones are
  *   ignored, a gap triggers `workshop.sync`.
  * - Writes go through an outbox kept in localStorage: each has a client_id, is resent after
- *   a timeout or a reconnect until acknowledged, and is applied once by the server.
+ *   a timeout or a reconnect until acknowledged, and is applied once by the server. An ack
+ *   with `retry_after_ms` (the connection's event budget is spent) is no answer: the entry
+ *   is sent again after that long.
  *
  * Usage: const live = Plenary.connect(config, {onChange, onAck, onConnection});
  *        live.send("idea.post", {text}) -> the outbox entry.
@@ -142,6 +144,7 @@
       socket.timeout(ACK_TIMEOUT_MS).emit("workshop.sync",
         { workshop_id: config.workshopId, since: state.version }, function (err, ack) {
           syncing = false;
+          if (!err && ack.retry_after_ms) { setTimeout(requestSync, ack.retry_after_ms); return; }
           if (err || !ack.ok) return;
           applySync(ack);
           changed("sync");
@@ -161,6 +164,8 @@
         workshop_id: config.workshopId, role: config.role, since: state.version
       }, function (err, ack) {
         if (err) { join(); return; }
+        // over the connection's budget: not an answer, ask again when it says
+        if (ack.retry_after_ms) { setTimeout(join, ack.retry_after_ms); return; }
         if (!ack.ok) { state.error = ack.error; changed("error"); return; }
         state.error = null;
         // the server's clock minus ours, so a phone with a wrong clock shows the right time
@@ -182,6 +187,10 @@
         inFlight.delete(entry.clientId);
         if (err) {            // no answer: keep it, try again while connected
           if (socket.connected) setTimeout(function () { deliver(entry); }, 1500);
+          return;
+        }
+        if (ack.retry_after_ms) {  // over the budget: not refused, just not yet
+          setTimeout(function () { if (socket.connected) deliver(entry); }, ack.retry_after_ms);
           return;
         }
         outbox = outbox.filter(function (e) { return e.clientId !== entry.clientId; });
