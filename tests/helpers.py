@@ -93,9 +93,10 @@ class Client:
                 self.state["ideas"].setdefault(idea["id"], dict(idea))
         elif kind == "phase.changed":
             self.state["phase"] = data["phase"]
-        elif kind == "votes.tallied":
+        elif kind == "votes.tallied":  # ideas this client never saw are skipped, as in JS
             for idea_id, count in data["tallies"].items():
-                self.state["ideas"][int(idea_id)]["votes"] = count
+                if int(idea_id) in self.state["ideas"]:
+                    self.state["ideas"][int(idea_id)]["votes"] = count
         elif kind in ("theme.created", "theme.updated"):
             self.state["themes"][data["theme"]["id"]] = dict(data["theme"])
         elif kind == "theme.deleted":

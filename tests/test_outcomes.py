@@ -50,6 +50,7 @@ def broadcasts(client, name):
 
 def test_conclusions_and_actions_reach_every_screen_live(room):
     workshop, console, screen, people, ideas, themes = room
+    settled_version(console)  # the votes' tallies are in: only outcomes change from here
     for client in [screen] + people:
         client.received()  # drop what came before
     ack = console.write("conclusion.set", theme_id=themes["skills"],

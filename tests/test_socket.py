@@ -51,12 +51,12 @@ def test_phase_change_reaches_everyone_and_gates_actions(connect):
 def test_vote_tallies_are_coalesced_and_exact(app, connect):
     """A burst of votes gives a handful of tally broadcasts, and the last one is exact."""
     workshop = make_workshop(app, phase="voting", vote_budget=5, vote_cap=5)
-    author = connect(target=workshop)
-    with app.app_context():
+    with app.app_context():  # made before anyone joins: it carries no version of its own
         db.session.add(Idea(workshop_id=workshop["id"], participant_id=None, text="Idea A"))
         db.session.commit()
         idea_id = db.session.query(Idea.id).scalar()
         db.session.remove()
+    author = connect(target=workshop)
     voters = [connect(target=workshop) for _ in range(12)]
     screen = connect("screen", target=workshop)
     screen.pump()
