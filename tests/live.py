@@ -27,7 +27,9 @@ class LiveServer:
         self.env = {**os.environ, "PORT": str(self.port), "HOST": "127.0.0.1",
                     "DATABASE_URL": database_url, "ASYNC_MODE": async_mode,
                     "SECRET_KEY": "live-test-secret", "PLENARY_CONFIG": "development",
-                    "PYTHONUNBUFFERED": "1", **env}
+                    # no suggestion model loaded at start (seconds with the ML extra):
+                    # the live tests that suggest (the browser's) ask for it
+                    "SUGGEST_WARMUP": "0", "PYTHONUNBUFFERED": "1", **env}
         self.process = None
         self.log_path = None
 

@@ -69,7 +69,7 @@ def browser_db(tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def server(browser_db, tmp_path_factory):
-    live = LiveServer(browser_db).start(tmp_path_factory.mktemp("server-log"))
+    live = LiveServer(browser_db, SUGGEST_WARMUP="1").start(tmp_path_factory.mktemp("server-log"))
     yield live
     live.stop()
 
