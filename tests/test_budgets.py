@@ -141,3 +141,14 @@ def test_syncs_at_one_version_build_the_snapshot_once(app, workshop):
         assert newer == version + 1 and fresh["snapshot"] is not first["snapshot"]
         assert len(cache) == 1
         db.session.remove()
+
+
+def test_health_check_answers_for_load_balancers(app, connect):
+    connect()
+    answer = app.test_client().get("/healthz")
+    body = answer.get_json()
+    assert answer.status_code == 200 and body["ok"] is True
+    assert body["checks"]["database"]["ok"] and body["sockets"] == 1
+    broken = create_app("test", SQLALCHEMY_DATABASE_URI="postgresql+psycopg://nobody@127.0.0.1:1/none")
+    down = broken.test_client().get("/healthz")
+    assert down.status_code == 503 and down.get_json()["checks"]["database"]["ok"] is False

@@ -49,6 +49,12 @@ def leave_all(sid: str) -> list[int]:
         return [wid for wid, actor in memberships.items() if _forget(wid, actor)]
 
 
+def socket_count() -> int:
+    """Sockets of this process that joined a workshop."""
+    with _lock:
+        return len(_joined)
+
+
 def attendee_count(workshop_id: int) -> int:
     with _lock:
         return len(_attendees.get(workshop_id, ()))

@@ -13,13 +13,14 @@ def wants_json() -> bool:
 
 
 def register_blueprints(app) -> None:
-    from . import api, event_admin, exports, organiser, pages
+    from . import api, event_admin, exports, health, organiser, pages
 
     app.register_blueprint(pages.bp)
     app.register_blueprint(organiser.bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(exports.bp)
     app.register_blueprint(event_admin.bp)
+    app.register_blueprint(health.bp)
 
     @app.errorhandler(DomainError)
     def domain_error(error):
