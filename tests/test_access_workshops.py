@@ -120,6 +120,7 @@ def test_the_projector_needs_a_grant_and_never_hands_out_a_code(app, workshop):
     assert venue_pc.get(f"/w/{other['code']}/screen").status_code == 403
     assert venue_pc.get(f"/w/{workshop['code']}/console").status_code == 403
     assert app.test_client().get("/p/not-a-token").status_code == 404
+    pc_socket.disconnect()
 
 
 def test_an_unknown_or_forged_cookie_grants_nothing(app, workshop):
