@@ -1,19 +1,34 @@
 """Personal data: the attendees' optional profiles (name, organisation, kind, region) and
 match contacts. The organiser can erase them for a whole event while keeping the anonymous
 ideas, votes and conclusions; the support breakdown by kind and region is kept as frozen
-anonymous counts. Deleting an event closes its workshops and erases the same data."""
+anonymous counts. Deleting an event closes its workshops and erases the same data.
+
+After the erase is committed, the database files are made to forget the old bytes
+(`scrub_storage`: SQLite checkpoints its WAL; PostgreSQL vacuums the tables).
+"""
+import logging
+import sqlite3
+import time
 from datetime import timedelta
 
+from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import delete, select, update
+from sqlalchemy.exc import SQLAlchemyError
 
 from ..extensions import db
 from ..models import Change, Event, Participant, ProcessedWrite, utcnow
 from . import support, workshops
 from .errors import InvalidInput
 
+log = logging.getLogger(__name__)
+
 PROFILE_RESET = {"display_name": "", "organisation": "", "kind": "", "region": "",
                  "contact": "", "match_opt_in": False}
+# How a checkpoint that other connections keep busy is retried (SQLite).
+CHECKPOINT_ATTEMPTS = 5
+CHECKPOINT_WAIT_MS = 200   # the busy timeout of each attempt
+CHECKPOINT_PAUSE = 0.1     # seconds between attempts
 
 
 def erase_personal_data(event: Event) -> int:
@@ -90,3 +105,71 @@ def expired_events(days: int) -> list[Event]:
         if newest < cutoff:
             expired.append(event)
     return expired
+
+
+def scrub_storage() -> bool:
+    """Once an erase is committed, make the database files forget the erased bytes.
+
+    SQLite (secure_delete is on, app/database.py, so the pages the erase rewrote hold
+    zeros where the profiles were): checkpoint the write-ahead log into the database file
+    and truncate it, since older copies of those pages, with the profiles, are still in
+    the -wal file. Other connections may keep the checkpoint from completing
+    (SQLITE_BUSY): it is retried briefly, then logged; the next checkpoint does it.
+
+    PostgreSQL: the erase left the old row versions as dead tuples; VACUUM removes them
+    from the tables and their indexes (it cannot run in a transaction: autocommit).
+
+    Returns whether it completed; never raises (the erase itself is done)."""
+    engine = db.engine
+    started = time.perf_counter()
+    if engine.dialect.name == "sqlite":
+        done = _checkpoint(engine)
+    elif engine.dialect.name == "postgresql":
+        done = _vacuum(engine)
+    else:
+        return True
+    if done:
+        log.info("Personal data erased: %s storage scrubbed in %.0f ms.",
+                 engine.dialect.name, (time.perf_counter() - started) * 1000)
+    return done
+
+
+def _checkpoint(engine) -> bool:
+    raw = engine.raw_connection()
+    try:
+        cursor = raw.cursor()
+        cursor.execute(f"PRAGMA busy_timeout={CHECKPOINT_WAIT_MS}")
+        try:
+            for attempt in range(CHECKPOINT_ATTEMPTS):
+                if attempt:
+                    time.sleep(CHECKPOINT_PAUSE)
+                try:
+                    busy, _frames, _copied = cursor.execute(
+                        "PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+                except sqlite3.OperationalError:  # locked: as busy
+                    busy = 1
+                if not busy:
+                    return True
+        finally:
+            cursor.execute(
+                f"PRAGMA busy_timeout={int(current_app.config['SQLITE_BUSY_TIMEOUT_MS'])}")
+            cursor.close()
+    finally:
+        raw.close()
+    log.warning("Personal data erased, but the SQLite write-ahead log could not be "
+                "checkpointed (other connections busy after %d attempts): erased values stay "
+                "in the -wal file until the next checkpoint.", CHECKPOINT_ATTEMPTS)
+    return False
+
+
+def _vacuum(engine) -> bool:
+    quote = engine.dialect.identifier_preparer.format_table
+    tables = ", ".join(quote(model.__table__) for model in (Participant, ProcessedWrite))
+    try:
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+            connection.exec_driver_sql(f"VACUUM {tables}")
+    except SQLAlchemyError as error:
+        log.warning("Personal data erased, but VACUUM %s failed (autovacuum will reclaim the "
+                    "old row versions later): %s", tables, error)
+        return False
+    return True
