@@ -1,5 +1,6 @@
 """Erase means erased (docs/PRIVACY.md, "For how long"): the erased values leave the
-database files."""
+database files, an erased event takes no new personal data, and nothing claims "erased"
+while some is stored."""
 import logging
 import sqlite3
 import time
@@ -9,11 +10,13 @@ import pytest
 from sqlalchemy import text
 
 from app.extensions import db
-from app.models import Workshop
+from app.models import Event, Participant, Workshop
 from app.services import privacy
+from helpers import make_workshop
 from test_web import organiser_client
 
 JSON = {"Accept": "application/json"}
+CLOSED = "The organiser has erased this event's personal data; profiles are closed."
 # Distinctive values: found in the files only if the erase left them there.
 CONTACT = "ana.unique-marker@example.eu"
 ORGANISATION = "Quillfeather Unique-Marker Cooperative"
@@ -113,3 +116,149 @@ def test_scrubbing_completes_on_this_database(app, filled, workshop):
                 "SELECT relname FROM pg_stat_user_tables WHERE last_vacuum IS NOT NULL "
                 "AND relname IN ('participant', 'processed_write')")).scalars().all()
             assert sorted(vacuumed) == ["participant", "processed_write"]
+
+
+# --- no new personal data after an erase -------------------------------------------------
+
+def test_a_workshop_reopened_after_an_erase_takes_no_new_profiles(app, filled, connect,
+                                                                  workshop):
+    console, ana, ben = filled
+    organiser = erase(app, workshop, console)
+    event_id = event_id_of(app, workshop)
+    assert console.write("phase.set", phase="collecting")["ok"]  # moved back
+
+    ack = ana.join()
+    assert ack["me"]["profiles_closed"] is True
+    assert ack["me"]["profile"]["organisation"] == ""
+    newcomer = connect()  # joins after the erase
+    assert newcomer.join()["me"]["profiles_closed"] is True
+    for phone in (ana, newcomer):
+        for fields in ({"organisation": "Late Org", "region": "Murcia"},
+                       {"region": "Murcia", "contact": "late@example.org", "match_opt_in": True},
+                       {"display_name": ""}):
+            assert phone.write("profile.update", **fields) == {"ok": False, "error": CLOSED}
+    api = newcomer.http.post(f"/api/workshops/{workshop['id']}/commands/profile.update",
+                             json={"workshop_id": workshop["id"], "client_id": "api-1",
+                                   "organisation": "Late Org"})
+    assert api.status_code == 409 and api.get_json() == {"ok": False, "error": CLOSED}
+    state = newcomer.http.get(f"/api/workshops/{workshop['id']}/state").get_json()
+    assert state["me"]["profiles_closed"] is True
+
+    # nothing changed: no personal data, still erased, ideas still welcome
+    with app.app_context():
+        assert privacy.holders(db.session.get(Event, event_id)) == 0
+    assert newcomer.write("idea.post", text="Ideas are still welcome")["ok"] is True
+    export = organiser.get(f"/organiser/events/{event_id}/export.json").get_json()
+    assert export["personal_data_erased"] is True
+    assert export["participation"]["organisations"] == []
+    page = organiser.get(f"/organiser/events/{event_id}").get_data(as_text=True)
+    assert "Profiles are closed" in page and "Erase personal data" not in page
+    # the phone's "About you" says so instead of offering the form
+    phone_page = newcomer.http.get(f"/j/{workshop['code']}").get_data(as_text=True)
+    assert '<p id="profile-closed" role="status">' in phone_page
+    assert '<form id="profile-form" hidden>' in phone_page
+
+
+def test_profiles_stay_open_for_events_never_erased(app, connect, workshop):
+    phone = connect()
+    assert phone.join()["me"]["profiles_closed"] is False
+    assert phone.write("profile.update", organisation="Early Org")["ok"] is True
+    phone_page = phone.http.get(f"/j/{workshop['code']}").get_data(as_text=True)
+    assert '<p id="profile-closed" role="status" hidden>' in phone_page
+    assert '<form id="profile-form">' in phone_page
+
+
+# --- "erased" only while nothing personal is stored --------------------------------------
+
+def sneak_in(app, workshop, organisation="Late Org"):
+    """Personal data stored after the erase by a way round the rule (from before it
+    existed, or a write that raced the erase)."""
+    with app.app_context():
+        participant = db.session.query(Participant).filter_by(
+            workshop_id=workshop["id"]).order_by(Participant.id).first()
+        participant.organisation = organisation
+        db.session.commit()
+
+
+def test_exports_never_claim_erased_while_personal_data_is_stored(app, filled, workshop):
+    console, _ana, _ben = filled
+    organiser = erase(app, workshop, console)
+    event_id = event_id_of(app, workshop)
+    exports = (f"/organiser/events/{event_id}/export.json",
+               f"/workshops/{workshop['id']}/export.json")
+    for url in exports:
+        assert organiser.get(url).get_json()["personal_data_erased"] is True, url
+
+    sneak_in(app, workshop)
+    for url in exports:
+        data = organiser.get(url).get_json()
+        assert data["personal_data_erased"] is False, url
+        assert data["participation"]["organisations"] == ["Late Org"], url
+    for fmt in ("md", "pdf"):
+        body = organiser.get(f"/organiser/events/{event_id}/export.{fmt}").data
+        assert b"Personal data of this event was erased" not in body, fmt
+    page = organiser.get(f"/organiser/events/{event_id}").get_data(as_text=True)
+    assert "1 attendees have personal data stored since then" in page
+    assert "Erase personal data again" in page
+
+    assert organiser.post(f"/organiser/events/{event_id}/erase-personal-data",
+                          json={"confirm": True}, headers=JSON).get_json()["ok"] is True
+    for url in exports:
+        data = organiser.get(url).get_json()
+        assert data["personal_data_erased"] is True and \
+            data["participation"]["organisations"] == [], url
+    page = organiser.get(f"/organiser/events/{event_id}").get_data(as_text=True)
+    assert "Erase personal data again" not in page and "Profiles are closed" in page
+
+
+def test_erase_expired_finds_personal_data_stored_after_an_erase(app, filled, workshop):
+    console, _ana, _ben = filled
+    erase(app, workshop, console)
+    runner = app.test_cli_runner()
+    assert "Nothing to erase." in runner.invoke(args=["erase-expired"]).output
+    sneak_in(app, workshop)
+    # at once, not 90 days later: the organiser already asked for it to go
+    result = runner.invoke(args=["erase-expired"])
+    assert "Erased the personal data of “Grow your Region 2026” (1 attendees)." in result.output
+    with app.app_context():
+        assert privacy.personal_data_erased(db.session.get(Event, event_id_of(app, workshop)))
+    assert "Nothing to erase." in runner.invoke(args=["erase-expired"]).output
+
+
+def test_erase_expired_also_cleans_up_a_deleted_event(app, filled, workshop):
+    console, _ana, _ben = filled
+    organiser = organiser_client(app)
+    event_id = event_id_of(app, workshop)
+    assert organiser.post(f"/organiser/events/{event_id}/delete", json={"confirm": True},
+                          headers=JSON).get_json()["ok"] is True
+    sneak_in(app, workshop, "Ghost Org")
+    result = app.test_cli_runner().invoke(args=["erase-expired"])
+    assert "(1 attendees)" in result.output
+    with app.app_context():
+        assert {p.organisation for p in db.session.query(Participant)} == {""}
+
+
+def test_an_event_still_open_is_left_for_later(app, filled, workshop):
+    """Stored again while a workshop is open (reopened): erased once every one is closed."""
+    console, _ana, _ben = filled
+    erase(app, workshop, console)
+    console.write("phase.set", phase="voting")
+    sneak_in(app, workshop)
+    runner = app.test_cli_runner()
+    assert "Nothing to erase." in runner.invoke(args=["erase-expired"]).output
+    console.write("phase.set", phase="closed")
+    assert "(1 attendees)" in runner.invoke(args=["erase-expired"]).output
+
+
+def test_other_events_are_not_touched(app, filled, workshop):
+    console, _ana, _ben = filled
+    other = make_workshop(app)
+    with app.app_context():
+        db.session.add(Participant(workshop_id=other["id"], token="t-other",
+                                   organisation="Other Event Org"))
+        db.session.commit()
+    erase(app, workshop, console)
+    with app.app_context():
+        assert db.session.query(Participant).filter_by(
+            organisation="Other Event Org").count() == 1
+        assert privacy.holders(db.session.get(Workshop, other["id"]).event) == 1
