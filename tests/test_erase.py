@@ -262,3 +262,56 @@ def test_other_events_are_not_touched(app, filled, workshop):
         assert db.session.query(Participant).filter_by(
             organisation="Other Event Org").count() == 1
         assert privacy.holders(db.session.get(Workshop, other["id"]).event) == 1
+
+
+def test_a_profile_write_cannot_slip_in_while_an_erase_runs(app, filled, workshop):
+    """The erase has blanked the profiles but not committed yet when a profile write
+    starts: the write waits for the erase, then is refused (PostgreSQL: the event row
+    lock; SQLite: one writer at a time). Without the lock it would read the event as not
+    erased, wait only on the row, and store its profile after the erase."""
+    import threading
+
+    from app.services import participants
+    from app.services.errors import Conflict
+    console, ana, _ben = filled
+    console.write("phase.set", phase="closed")
+    erased, go, outcome = threading.Event(), threading.Event(), {}
+
+    def erase_slowly():
+        with app.app_context():
+            privacy.erase_personal_data(db.session.get(Workshop, workshop["id"]).event)
+            db.session.flush()
+            erased.set()
+            go.wait(10)
+            db.session.commit()
+            db.session.remove()
+
+    def write_profile():
+        with app.app_context():
+            try:
+                privacy.refuse_new_profiles(db.session.get(Workshop, workshop["id"]))
+                participant = db.session.query(Participant).filter_by(
+                    workshop_id=workshop["id"]).order_by(Participant.id).first()
+                participants.update_profile(participant, organisation="Racing Org")
+                db.session.commit()
+                outcome["result"] = "stored"
+            except Conflict as error:
+                db.session.rollback()
+                outcome["result"] = error.message
+            finally:
+                db.session.remove()
+
+    eraser = threading.Thread(target=erase_slowly)
+    eraser.start()
+    assert erased.wait(10)
+    writer = threading.Thread(target=write_profile)
+    writer.start()
+    writer.join(0.5)
+    assert writer.is_alive()  # waiting for the erase
+    go.set()
+    eraser.join(10)
+    writer.join(10)
+    assert outcome["result"] == CLOSED
+    with app.app_context():
+        event = db.session.get(Workshop, workshop["id"]).event
+        assert privacy.holders(event) == 0 and privacy.personal_data_erased(event)
