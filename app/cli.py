@@ -32,6 +32,11 @@ def register(app) -> None:
         db.session.commit()
         if not events:
             click.echo("Nothing to erase.")
+        # Every run, erasing or not: the old bytes of what was erased, edited or withdrawn
+        # (an opt-out) leave the database files, also when an erase's own try was busy.
+        if not privacy.scrub_storage():
+            click.echo("The database files could not be cleaned of old row versions yet "
+                       "(busy, see the log); the next run tries again.", err=True)
 
     @app.cli.command("demo")
     @click.option("--event", "event_title", default="Grow your Region 2026")

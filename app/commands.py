@@ -13,7 +13,7 @@ from .extensions import db
 from .models import Participant, ProcessedWrite
 from .realtime import broadcast
 from .services import board, changes, clock, ideas, moderation, outcomes, participants, \
-    tallies, voting, workshops
+    privacy, tallies, voting, workshops
 from .services.errors import InvalidInput, NotAllowed, NotFound
 from .services.validation import client_id as valid_client_id
 from .services.validation import expect_object
@@ -131,6 +131,7 @@ def _update_profile(actor, payload):
     workshop = workshops.get_workshop(actor.workshop_id)
     if workshop.phase == "closed":
         raise InvalidInput(_("This workshop is closed."))
+    privacy.refuse_new_profiles(workshop)  # the event's personal data was erased
     participant = participants.update_profile(_participant(actor), **fields)
     return {"ok": True, "profile": participant.profile()}, [], []
 

@@ -1,8 +1,13 @@
 """Engine set-up that SQLAlchemy cannot express in a URL.
 
-SQLite: WAL journal, synchronous=NORMAL, a busy timeout, foreign keys, and every
-transaction opened with BEGIN IMMEDIATE so that two writers never deadlock on a lock
+SQLite: WAL journal, synchronous=NORMAL, a busy timeout, foreign keys, secure_delete, and
+every transaction opened with BEGIN IMMEDIATE so that two writers never deadlock on a lock
 upgrade (they queue on the busy timeout instead).
+
+secure_delete=ON: SQLite overwrites with zeros what a DELETE or UPDATE frees (the old bytes
+of a row inside its page, and pages put on the free list). Without it an erased or edited
+profile stays readable in the database file's free space until that space is reused
+(docs/PRIVACY.md, "For how long"). It is per connection, so every connection sets it.
 """
 from sqlalchemy import event
 
@@ -19,6 +24,7 @@ def configure_engine(engine, busy_timeout_ms: int) -> None:
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
         cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA secure_delete=ON")
         cursor.close()
 
     @event.listens_for(engine, "begin")

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from ..extensions import db
 from ..models import Event, Idea, Participant, RecurringTheme, Theme, Vote, isoformat, utcnow
 from ..vocabulary import HORIZONS, STAKEHOLDER_KINDS
-from . import roadmap, support
+from . import privacy, roadmap, support
 
 
 def event_roadmap(event: Event, public: bool = False) -> dict:
@@ -18,7 +18,7 @@ def event_roadmap(event: Event, public: bool = False) -> dict:
         body = roadmap.workshop_body(workshop, public)
         bodies.append({"draft": workshop.phase != "closed", **body})
     timeline = {h: [a for b in bodies for a in b["actions"][h]] for h in HORIZONS}
-    erased = event.personal_data_erased_at is not None
+    erased = privacy.personal_data_erased(event)  # never true while some remains
     return {
         "schema": roadmap.SCHEMA, "schema_version": roadmap.SCHEMA_VERSION, "scope": "event",
         "draft": any(b["draft"] for b in bodies) or not bodies, "public": public,

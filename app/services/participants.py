@@ -8,7 +8,7 @@ from sqlalchemy.exc import IntegrityError
 
 from ..extensions import db
 from ..models import STAKEHOLDER_KINDS, Participant, Workshop
-from . import voting
+from . import privacy, voting
 from .errors import InvalidInput
 from .validation import short_text
 
@@ -73,10 +73,13 @@ def update_profile(participant: Participant, **fields) -> Participant:
 
 
 def own_state(participant_id: int) -> dict:
-    """What an attendee's own screen needs besides the shared board."""
+    """What an attendee's own screen needs besides the shared board. `profiles_closed`:
+    the event's personal data was erased, so "About you" takes nothing new."""
     participant = db.session.get(Participant, participant_id)
+    event = db.session.get(Workshop, participant.workshop_id).event
     return {"participant_id": participant.id, "votes_used": participant.votes_used,
             "votes": {str(k): v for k, v in voting.my_votes(participant.id).items()},
             "theme_votes": {str(k): v for k, v in
                             voting.my_votes(participant.id, "themes").items()},
-            "profile": participant.profile()}
+            "profile": participant.profile(),
+            "profiles_closed": privacy.profiles_closed(event)}

@@ -9,7 +9,7 @@ from ..extensions import db
 from ..models import ActionItem, Conclusion, Event, Idea, Participant, RecurringTheme, Theme, \
     Vote, Workshop, isoformat, utcnow
 from ..vocabulary import HORIZONS
-from . import board, changes, support, theme_history
+from . import board, changes, privacy, support, theme_history
 
 SCHEMA = "plenary.roadmap"
 SCHEMA_VERSION = 2
@@ -29,7 +29,7 @@ def workshop_roadmap(workshop: Workshop, public: bool = False) -> dict:
     return {"schema": SCHEMA, "schema_version": SCHEMA_VERSION, "scope": "workshop",
             "draft": workshop.phase != "closed", "public": public,
             "generated_at": isoformat(utcnow()),
-            "personal_data_erased": event.personal_data_erased_at is not None,
+            "personal_data_erased": privacy.personal_data_erased(event),
             "event": event_head(event), **workshop_body(workshop, public)}
 
 
@@ -106,8 +106,9 @@ def workshop_body(workshop: Workshop, public: bool) -> dict:
         if key != previous:
             rank, previous = position, key
         theme["rank"] = rank
-    erased = workshop.event.personal_data_erased_at is not None
-    organisations = [] if public or erased else sorted(
+    # Once erased there are none to list; any stored since (the event then no longer counts
+    # as erased: privacy.personal_data_erased) are listed like before an erase.
+    organisations = [] if public else sorted(
         {o for _id, o in people if o}, key=str.casefold)
     return {
         "workshop": {"id": wid, "title": workshop.title, "question": workshop.question,

@@ -98,8 +98,9 @@ def unlink_themes(event, recurring_id):
 def erase(event):
     _confirmed()
     count = privacy.erase_personal_data(event)
+    # once committed: the database files forget the old bytes too
     return _("Personal data erased (profiles and contacts of %(n)d attendees). Ideas, votes "
-             "and conclusions are kept.", n=count), None
+             "and conclusions are kept.", n=count), privacy.scrub_storage
 
 
 @bp.post("/delete")
@@ -113,6 +114,7 @@ def delete(event):
         for workshop_id, envelope in envelopes:
             broadcast.publish(workshop_id, [envelope])
         broadcast.revoke(broadcast.event_room(event.id), _("This event was deleted."))
+        privacy.scrub_storage()  # its personal data was erased too
     return _("The event “%(title)s” was deleted.", title=event.title), tell_rooms
 
 

@@ -123,8 +123,11 @@ def event(event_id):
     titles = {w.id: w.title for w in event_.workshops}
     proposals = [{**p, "themes": [(themes[i], titles[themes[i].workshop_id])
                                   for i in p["theme_ids"]]} for p in recurring.suggest(event_)]
+    from ..services import privacy
     return render_template("event.html", event=event_, linked=recurring.of_event(event_),
                            proposals=proposals, team=access.team_of(event_),
+                           stored_again=privacy.holders(event_)
+                           if event_.personal_data_erased_at else 0,
                            my_role=access.role_in_event(event_.id, organiser),
                            current_organiser_id=organiser.id)
 

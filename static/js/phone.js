@@ -32,9 +32,28 @@
         $("p-contact").setAttribute("aria-invalid", String(atContact));
         $("profile-status").textContent = ack.ok ? t("saved") : atContact ? "" : ack.error;
         if (ack.ok) { fillProfile(ack.profile); results.changed("profile"); }
+        else refreshMe();   // perhaps profiles closed since we joined (personal data erased)
       }
     }
   });
+
+  var lastPhase = null;
+
+  /* The organiser erased the event's personal data: "About you" says so instead of
+     offering a form that would be refused (me.profiles_closed, docs/PROTOCOL.md). */
+  function drawProfileClosed(s) {
+    var closed = !!(s.me && s.me.profiles_closed);
+    $("profile-closed").hidden = !closed;
+    $("profile-intro").hidden = closed;
+    $("profile-form").hidden = closed;
+  }
+
+  /* A fresh `me` (what the join answer gave, as it is now). */
+  function refreshMe() {
+    live.ask("workshop.sync", { since: live.state.version }, function (answer) {
+      if (answer && answer.me) { live.state.me = answer.me; render(); }
+    });
+  }
 
   function announce(text) { $("announcer").textContent = text; }
   function showError(id, text) { var n = $(id); n.textContent = text; n.hidden = !text; }
@@ -52,6 +71,10 @@
     head.appendChild(el("small", { text: banner[1] }));
     $("composer").hidden = phase !== "collecting";
     $("profile").hidden = phase === "closed";
+    // reopened after the end: the organiser may have erased personal data meanwhile
+    if (lastPhase === "closed" && phase !== "closed") refreshMe();
+    lastPhase = phase;
+    drawProfileClosed(s);
     drawBudget(s, phase);
     drawIdeas(s, phase);
     results.draw(s);

@@ -238,3 +238,36 @@ def test_every_screen_follows_every_phase_at_once(pages, browser_db):
         for name, page in (("phone", phone), ("projector", projector), ("console", console)):
             screenshot(page, f"phases/{name}-{phase}")
 
+
+
+def test_after_an_erase_about_you_says_profiles_are_closed(pages, browser_db):
+    """The organiser erased the event's personal data, then the workshop was reopened: a
+    phone that joined before and one that joins now both say so instead of the form."""
+    from app import create_app
+    from app.extensions import db
+    from app.models import Workshop
+    from app.services import privacy
+    closed_note = "The organiser has erased this event's personal data; profiles are closed."
+    workshop = new_workshop(browser_db)
+    console = pages("console", f"/f/{workshop['token']}")
+    phone = pages("phone", f"/j/{workshop['code']}")
+    phone.click("#profile summary")
+    expect(phone.locator("#profile-form")).to_be_visible()
+    expect(phone.locator("#profile-closed")).to_be_hidden()
+    console.click('[data-phase="closed"]')
+    expect(phone.locator("#profile")).to_be_hidden()
+    app = create_app("test", SQLALCHEMY_DATABASE_URI=browser_db)
+    with app.app_context():
+        privacy.erase_personal_data(db.session.get(Workshop, workshop["id"]).event)
+        db.session.commit()
+        db.session.remove()
+        db.engine.dispose()
+    console.click('[data-phase="collecting"]')
+    expect(phone.locator("#profile-closed")).to_contain_text(closed_note)
+    expect(phone.locator("#profile-form")).to_be_hidden()
+    expect(phone.locator("#composer")).to_be_visible()  # ideas are still welcome
+    newcomer = pages("phone", f"/j/{workshop['code']}")
+    newcomer.click("#profile summary")
+    expect(newcomer.locator("#profile-closed")).to_be_visible()
+    expect(newcomer.locator("#profile-form")).to_be_hidden()
+    screenshot(newcomer, "phone-profiles-closed")
