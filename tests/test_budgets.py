@@ -150,6 +150,10 @@ def test_health_check_answers_for_load_balancers(app, connect):
     body = answer.get_json()
     assert answer.status_code == 200 and body["ok"] is True
     assert body["checks"]["database"]["ok"] and body["sockets"] == before + 1
+
+
+def test_health_check_names_a_database_that_does_not_answer():
+    # (an app of its own, and no sockets: Flask-SocketIO serves the app built last)
     broken = create_app("test", SQLALCHEMY_DATABASE_URI="postgresql+psycopg://nobody@127.0.0.1:1/none")
     down = broken.test_client().get("/healthz")
     assert down.status_code == 503 and down.get_json()["checks"]["database"]["ok"] is False
