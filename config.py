@@ -71,6 +71,11 @@ class Config:
     # room for a clear error on anything sent by mistake, and caps what a hostile client
     # makes the server parse (2 MB messages used to raise the server's memory for good).
     SOCKETIO_MAX_BUFFER = 128 * 1024
+    # Raw messages one connection may send: a burst, then per second; past INBOUND_STRIKES
+    # dropped within 5 s it is closed (app/realtime/inbound.py). Checked before decoding.
+    INBOUND_BURST = _env_float("INBOUND_BURST", 100)
+    INBOUND_RATE = _env_float("INBOUND_RATE", 30)
+    INBOUND_STRIKES = int(os.environ.get("INBOUND_STRIKES", "200"))
     # Packets a socket may leave unread before it is closed (app/realtime/backpressure.py).
     SOCKET_MAX_BACKLOG = int(os.environ.get("SOCKET_MAX_BACKLOG", "256"))
     # Snapshots kept in memory (per workshop version and role), reused by every join/sync.

@@ -92,3 +92,43 @@ def test_a_socket_that_never_reads_is_dropped_and_the_room_stays_live(app, db_ur
         if slow is not None:
             slow.close()
         server.stop()
+
+
+def test_a_message_flood_is_dropped_before_decoding_and_then_closed(app, db_url, tmp_path):
+    """Thousands of messages a second from one connection: the extra ones are dropped
+    before Socket.IO decodes them, the connection is closed, honest phones go on."""
+    workshop = make_workshop(app, phase="collecting")
+    server = LiveServer(db_url).start(tmp_path)
+    phone = LivePhone(server.url, workshop["id"], f"/j/{workshop['code']}")
+    watcher = LivePhone(server.url, workshop["id"], f"/j/{workshop['code']}")
+    flooder = None
+    try:
+        phone.connect()
+        watcher.connect()
+        flooder = silent_projector(server.url, workshop)
+        junk = "42" + json.dumps(["workshop.sync", {"workshop_id": workshop["id"],
+                                                    "since": 0}])
+        sent = 0
+        try:
+            for _ in range(5_000):
+                flooder.send(junk)
+                sent += 1
+        except (websocket.WebSocketConnectionClosedException, BrokenPipeError,
+                ConnectionResetError):
+            pass
+        started = time.monotonic()
+        for n in range(10):
+            assert phone.call("idea.post", {"client_id": uuid.uuid4().hex,
+                                            "text": f"Honest idea {n}"})["ok"]
+        assert wait_until(lambda: len(watcher.ideas) == 10, timeout=10)
+        assert time.monotonic() - started < 10
+        assert drained_to_the_end(flooder, timeout=10), f"{sent} sent, still connected"
+        log = server.log_path.read_text()
+        assert "INBOUND_RATE" in log and "Traceback" not in log
+    finally:
+        for client in (phone, watcher):
+            if client.sio.connected:
+                client.disconnect()
+        if flooder is not None:
+            flooder.close()
+        server.stop()

@@ -74,9 +74,19 @@ def _over_budget(kind: str) -> dict | None:
         return None
     if spending.strike(request.sid):
         log.warning("disconnecting %s: over its event budget for too long", request.sid)
-        disconnect()
+        _close_connection(request.sid)
     return {"ok": False, "retry_after_ms": int(wait * 1000) + 1,
             "error": _("Too many requests from this connection: slow down for a moment.")}
+
+
+def _close_connection(sid: str) -> None:
+    """Close the whole Engine.IO connection, not only the Socket.IO namespace (which the
+    client could connect again on the same websocket at once)."""
+    eio_sid = socketio.server.manager.eio_sid_from_sid(sid, "/")
+    if eio_sid not in socketio.server.eio.sockets:  # e.g. Flask-SocketIO's test client
+        disconnect()
+    else:
+        socketio.server.eio.disconnect(eio_sid)
 
 
 def register() -> None:
