@@ -8,7 +8,7 @@ from ..extensions import db
 from ..models import PHASES, Change, Event, Vote, Workshop
 from . import access, changes
 from .errors import Gone, InvalidInput, NotFound
-from .validation import bounded_int, short_text
+from .validation import bounded_int, short_text, shown
 
 # No 0/O, 1/I/L: a code read aloud or from the back of a room cannot be mistyped.
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
@@ -78,7 +78,7 @@ def create_workshop(event: Event, title: str, question: str = "", vote_budget=5,
     workshop = Workshop(
         event=event,
         title=short_text("title", title, 200, required=True),
-        question=short_text("question", question or "", 500),
+        question=short_text("question", question or "", 500, multiline=True),
         vote_budget=budget,
         vote_cap=bounded_int("vote_cap", vote_cap, 1, budget),
         code=new_code(),
@@ -135,7 +135,7 @@ def rotate_screen_token(workshop: Workshop) -> str:
 def set_phase(workshop: Workshop, phase) -> Change | None:
     """Move the workshop to any phase, forward or back. None when it is already there."""
     if phase not in PHASES:
-        raise InvalidInput(f"Unknown phase '{phase}'. Use one of: {', '.join(PHASES)}.")
+        raise InvalidInput(f"Unknown phase '{shown(phase)}'. Use one of: {', '.join(PHASES)}.")
     previous = workshop.phase
     if phase == previous:
         return None
