@@ -12,7 +12,7 @@ from ..extensions import db
 from ..realtime import broadcast
 from ..services import access, privacy, recurring, workshops
 from ..services.errors import DomainError, InvalidInput, NotAllowed
-from . import wants_json
+from . import json_body, wants_json
 
 bp = Blueprint("event_admin", __name__, url_prefix="/organiser/events/<int:event_id>")
 
@@ -50,8 +50,16 @@ def event_action(view=None, owner_only: bool = False):
     return wrapped
 
 
+def _json_object() -> dict | None:
+    """A JSON body must be an object; None for a form post."""
+    payload = json_body()
+    if payload is not None and not isinstance(payload, dict):
+        raise InvalidInput("The body must be a JSON object.")
+    return payload
+
+
 def _confirmed() -> None:
-    payload = request.get_json(silent=True) or {}
+    payload = _json_object() or {}
     if request.form.get("confirm") != "yes" and payload.get("confirm") is not True:
         raise InvalidInput(_("Tick the box to confirm: this cannot be undone."))
 
@@ -73,7 +81,7 @@ def unpublish(event):
 @bp.post("/recurring")
 @event_action
 def link_themes(event):
-    payload = request.get_json(silent=True)
+    payload = _json_object()
     if payload is not None:
         theme_ids, name = payload.get("theme_ids"), payload.get("name") or ""
     else:
@@ -119,8 +127,8 @@ def delete(event):
 @bp.post("/organisers")
 @event_action(owner_only=True)
 def invite_organiser(event):
-    payload = request.get_json(silent=True)
-    email = payload.get("email") if isinstance(payload, dict) else request.form.get("email")
+    payload = _json_object()
+    email = payload.get("email") if payload is not None else request.form.get("email")
     member = access.invite(event, email)
     return _("%(email)s is now a co-organiser of this event.",
              email=member.organiser.email), None
