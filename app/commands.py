@@ -38,6 +38,12 @@ def names() -> list[str]:
     return list(_COMMANDS)
 
 
+def fields(name: str) -> tuple[dict, dict]:
+    """The fields a command takes: (required, optional), each name -> type."""
+    _fn, _role, required, optional = _COMMANDS[name]
+    return {"workshop_id": Id, "client_id": str, **required}, dict(optional)
+
+
 def role_of(name: str) -> str:
     if name not in _COMMANDS:
         raise NotFound(f"Unknown command '{shown(name)}'.")
@@ -61,8 +67,8 @@ def workshop_id_of(payload) -> int:
 def execute(name: str, actor: Actor, payload) -> dict:
     if name not in _COMMANDS:
         raise InvalidInput(f"Unknown command '{shown(name)}'.")
-    fn, role, required, optional = _COMMANDS[name]
-    expect_object(payload, {"workshop_id": Id, "client_id": str, **required}, optional)
+    fn, role = _COMMANDS[name][:2]
+    expect_object(payload, *fields(name))
     if actor.role != role:
         raise NotAllowed(_ROLE_MESSAGES[role]())
     if payload["workshop_id"] != actor.workshop_id:
@@ -257,7 +263,7 @@ def _set_conclusion(workshop, p):
 
 
 def _add_action(workshop, p):
-    action, change = outcomes.add_action(workshop, p["what"], p.get("owner") or "",
+    action, change = outcomes.add_action(workshop, p["what"], p.get("owner"),
                                          p["horizon"], p.get("theme_id"), p.get("idea_id"))
     return {"action": action.as_dict()}, change
 

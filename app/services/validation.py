@@ -8,6 +8,7 @@ the one rule every user text goes through (docs/PROTOCOL.md, "Limits").
 - `plain_text` cleans one user text: control characters and bidi overrides/isolates out,
   line breaks kept only in multi-line texts.
 """
+import json
 import math
 import re
 
@@ -54,7 +55,7 @@ def shown(value, limit: int = 40) -> str:
 
 def check_json(value, name: str | None = None, _depth: int = 0) -> None:
     """Refuse what no field of any payload may hold, wherever it is in the value."""
-    where = f"Field '{name}'" if name else "The message"
+    where = f"Field '{shown(name)}'" if name else "The message"
     if _depth > MAX_DEPTH:
         raise InvalidInput(f"{where} is nested too deeply (at most {MAX_DEPTH} levels).")
     if isinstance(value, str):
@@ -106,7 +107,8 @@ def _check_type(name, value, kind):
         for position, item in enumerate(value):
             if not is_id(item):
                 raise InvalidInput(f"Field '{name}' must be a list of ids (whole numbers from "
-                                   f"1 to {MAX_ID}); item {position + 1} is {shown(item)}.")
+                                   f"1 to {MAX_ID}); item {position + 1} is "
+                                   f"{shown(json.dumps(item, ensure_ascii=False, default=repr))}.")
         return
     kinds = kind if isinstance(kind, tuple) else (kind,)
     an_id = Id in kinds

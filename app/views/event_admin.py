@@ -18,8 +18,9 @@ bp = Blueprint("event_admin", __name__, url_prefix="/organiser/events/<int:event
 
 
 def event_action(view=None, owner_only: bool = False):
-    """Organisers of this event only (others get 404); one transaction; a refusal changes
-    nothing and says why. The view returns (message, after): `after` runs once committed."""
+    """Organisers of this event only (others get 404); one transaction; a refusal (bad
+    input too: a JSON body, read or not, must be a valid object) changes nothing and says
+    why. The view returns (message, after): `after` runs once committed."""
     if view is None:
         return functools.partial(event_action, owner_only=owner_only)
 
@@ -30,6 +31,7 @@ def event_action(view=None, owner_only: bool = False):
             raise NotAllowed(_("Only the organiser can do this: log in first."))
         event = access.event_for(organiser, event_id, owner_only=owner_only)
         try:
+            _json_object()  # any JSON body is checked, read or not: junk is refused
             message, after = view(event, **kwargs)
             db.session.commit()
         except DomainError as error:
@@ -83,7 +85,8 @@ def unpublish(event):
 def link_themes(event):
     payload = _json_object()
     if payload is not None:
-        theme_ids, name = payload.get("theme_ids"), payload.get("name") or ""
+        theme_ids, name = payload.get("theme_ids"), payload.get("name")
+        name = "" if name is None else name
     else:
         try:
             theme_ids = [int(v) for v in request.form.getlist("theme_id")]
