@@ -15,10 +15,11 @@ import re
 from .errors import InvalidInput
 
 CLIENT_ID = re.compile(r"^[A-Za-z0-9_.:\-]{1,64}$")
-# What a database integer holds (PostgreSQL BIGINT, SQLite INTEGER): a whole number outside
-# it would fail when bound to a query (OverflowError) instead of being refused.
+# Whole numbers in payloads: 64-bit (what SQLite's INTEGER holds; larger ones fail when bound
+# to a query, OverflowError). Ids: what every id column holds on both databases (INTEGER:
+# 32-bit on PostgreSQL, where a larger one fails with "integer out of range").
 MIN_INT, MAX_INT = -2 ** 63, 2 ** 63 - 1
-MAX_ID = MAX_INT
+MAX_ID = 2 ** 31 - 1
 # Payloads are flat objects (a list of ids at most); anything deeper is junk.
 MAX_DEPTH = 20
 
@@ -121,9 +122,9 @@ def _check_type(name, value, kind):
     if not ok:
         raise InvalidInput(f"Field '{name}' must be {_TYPE_NAMES.get(kinds[0], kinds[0].__name__)}.")
     if isinstance(value, int) and not isinstance(value, bool):
-        low = 1 if an_id else MIN_INT
-        if not low <= value <= MAX_INT:
-            raise InvalidInput(f"Field '{name}' must be a whole number from {low} to {MAX_INT}.")
+        low, high = (1, MAX_ID) if an_id else (MIN_INT, MAX_INT)
+        if not low <= value <= high:
+            raise InvalidInput(f"Field '{name}' must be a whole number from {low} to {high}.")
 
 
 def is_id(value) -> bool:
