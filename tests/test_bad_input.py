@@ -220,8 +220,7 @@ HOSTILE = [
 # workshop_id and client_id go through the same code for every write: every value above
 # for the reads and a few writes (FULL_ENVELOPE), these for the others.
 ENVELOPE = {"workshop_id", "client_id"}
-ENVELOPE_HOSTILE = {"null", "true", "-1", "2^63", "3.0", "lone surrogate", "NUL", "digits",
-                    "100 KB", "list of junk", "object"}
+ENVELOPE_HOSTILE = {"null", "true", "2^31", "3.0", "lone surrogate", "digits", "object"}
 FULL_ENVELOPE = {"idea.post", "vote.cast", "theme.reorder", "conclusion.set", "board.undo"}
 # Sent instead of a payload: none at all, two, or something that is not an object.
 NO_PAYLOAD, TWO_PAYLOADS = object(), object()
@@ -642,7 +641,7 @@ def test_random_payloads_are_refused_clearly_or_accepted_cleanly(world, caplog):
     judge = Judge(world.app, caplog)
     cases = socket_cases(world)
 
-    @settings(max_examples=200, deadline=None, derandomize=True, database=None)
+    @settings(max_examples=150, deadline=None, derandomize=True, database=None)
     @given(st.data())
     def run(data):
         label, event, client, valid = data.draw(st.sampled_from(cases), label="event")
