@@ -15,8 +15,8 @@ from .realtime import broadcast
 from .services import board, changes, clock, ideas, moderation, outcomes, participants, \
     privacy, tallies, voting, workshops
 from .services.errors import InvalidInput, NotAllowed, NotFound
+from .services.validation import MAX_ID, Id, expect_object, is_id, shown
 from .services.validation import client_id as valid_client_id
-from .services.validation import expect_object
 
 
 _COMMANDS = {}
@@ -38,9 +38,15 @@ def names() -> list[str]:
     return list(_COMMANDS)
 
 
+def fields(name: str) -> tuple[dict, dict]:
+    """The fields a command takes: (required, optional), each name -> type."""
+    _fn, _role, required, optional = _COMMANDS[name]
+    return {"workshop_id": Id, "client_id": str, **required}, dict(optional)
+
+
 def role_of(name: str) -> str:
     if name not in _COMMANDS:
-        raise NotFound(f"Unknown command '{name}'.")
+        raise NotFound(f"Unknown command '{shown(name)}'.")
     return _COMMANDS[name][1]
 
 
@@ -53,14 +59,16 @@ def workshop_id_of(payload) -> int:
     value = payload["workshop_id"]
     if isinstance(value, bool) or not isinstance(value, int):
         raise InvalidInput("Field 'workshop_id' must be a whole number.")
+    if not is_id(value):  # never bound to a query: it would not fit a database integer
+        raise InvalidInput(f"Field 'workshop_id' must be a whole number from 1 to {MAX_ID}.")
     return value
 
 
 def execute(name: str, actor: Actor, payload) -> dict:
     if name not in _COMMANDS:
-        raise InvalidInput(f"Unknown command '{name}'.")
-    fn, role, required, optional = _COMMANDS[name]
-    expect_object(payload, {"workshop_id": int, "client_id": str, **required}, optional)
+        raise InvalidInput(f"Unknown command '{shown(name)}'.")
+    fn, role = _COMMANDS[name][:2]
+    expect_object(payload, *fields(name))
     if actor.role != role:
         raise NotAllowed(_ROLE_MESSAGES[role]())
     if payload["workshop_id"] != actor.workshop_id:
@@ -118,8 +126,8 @@ def _vote(action):
 
 
 # Either idea_id or theme_id, whichever the workshop votes on.
-command("vote.cast", "attendee", {}, {"idea_id": int, "theme_id": int})(_vote(voting.cast_vote))
-command("vote.retract", "attendee", {}, {"idea_id": int, "theme_id": int})(
+command("vote.cast", "attendee", {}, {"idea_id": Id, "theme_id": Id})(_vote(voting.cast_vote))
+command("vote.retract", "attendee", {}, {"idea_id": Id, "theme_id": Id})(
     _vote(voting.retract_vote))
 
 
@@ -178,20 +186,20 @@ def _board(action):
 
 command("theme.create", "facilitator", {"name": str}, {"colour": str})(_board(
     lambda w, p, who: board.create_theme(w, p["name"], p.get("colour"), actor=who)))
-command("theme.rename", "facilitator", {"theme_id": int, "name": str})(_board(
+command("theme.rename", "facilitator", {"theme_id": Id, "name": str})(_board(
     lambda w, p, who: board.rename_theme(w, p["theme_id"], p["name"], actor=who)))
-command("theme.recolour", "facilitator", {"theme_id": int, "colour": str})(_board(
+command("theme.recolour", "facilitator", {"theme_id": Id, "colour": str})(_board(
     lambda w, p, who: board.recolour_theme(w, p["theme_id"], p["colour"], actor=who)))
-command("theme.reorder", "facilitator", {"order": list})(_board(
+command("theme.reorder", "facilitator", {"order": [Id]})(_board(
     lambda w, p, who: board.reorder_themes(w, p["order"], actor=who)))
-command("theme.delete", "facilitator", {"theme_id": int})(_board(
+command("theme.delete", "facilitator", {"theme_id": Id})(_board(
     lambda w, p, who: board.delete_theme(w, p["theme_id"], actor=who)))
-command("idea.move", "facilitator", {"idea_id": int, "position": int}, {"theme_id": int})(_board(
+command("idea.move", "facilitator", {"idea_id": Id, "position": int}, {"theme_id": Id})(_board(
     lambda w, p, who: board.move_idea(w, p["idea_id"], p.get("theme_id"), p["position"],
                                       actor=who)))
 
 
-@command("idea.merge", "facilitator", {"idea_id": int, "into_id": int})
+@command("idea.merge", "facilitator", {"idea_id": Id, "into_id": Id})
 def _merge(actor, payload):
     workshop = workshops.get_workshop(actor.workshop_id)
     made = board.merge_ideas(workshop, payload["idea_id"], payload["into_id"], actor=actor.key)
@@ -205,13 +213,13 @@ def _undo(actor, payload):
     return _board_answer(workshop.id, made, voted)
 
 
-command("idea.hide", "facilitator", {"idea_id": int, "hidden": bool})(_board(
+command("idea.hide", "facilitator", {"idea_id": Id, "hidden": bool})(_board(
     lambda w, p, who: moderation.set_flag(w, p["idea_id"], "hidden", p["hidden"], actor=who)))
-command("idea.pin", "facilitator", {"idea_id": int, "pinned": bool})(_board(
+command("idea.pin", "facilitator", {"idea_id": Id, "pinned": bool})(_board(
     lambda w, p, who: moderation.set_flag(w, p["idea_id"], "pinned", p["pinned"], actor=who)))
-command("idea.delete", "facilitator", {"idea_id": int})(_board(
+command("idea.delete", "facilitator", {"idea_id": Id})(_board(
     lambda w, p, who: moderation.set_flag(w, p["idea_id"], "deleted", True, actor=who)))
-command("idea.edit", "facilitator", {"idea_id": int, "text": object})(_board(
+command("idea.edit", "facilitator", {"idea_id": Id, "text": object})(_board(
     lambda w, p, who: moderation.edit_text(w, p["idea_id"], p["text"], actor=who)))
 
 
@@ -234,7 +242,7 @@ command("clock.resume", "facilitator", {})(_clock(lambda w, p: clock.resume(w)))
 command("clock.extend", "facilitator", {"seconds": int})(_clock(
     lambda w, p: clock.extend(w, p["seconds"])))
 command("clock.stop", "facilitator", {})(_clock(lambda w, p: clock.stop(w)))
-command("idea.approve", "facilitator", {"idea_id": int})(_board(
+command("idea.approve", "facilitator", {"idea_id": Id})(_board(
     lambda w, p, who: moderation.approve(w, p["idea_id"], actor=who)))
 command("ideas.reveal", "facilitator", {})(_board(
     lambda w, p, who: moderation.reveal_all(w)))
@@ -257,18 +265,18 @@ def _set_conclusion(workshop, p):
 
 
 def _add_action(workshop, p):
-    action, change = outcomes.add_action(workshop, p["what"], p.get("owner") or "",
+    action, change = outcomes.add_action(workshop, p["what"], p.get("owner"),
                                          p["horizon"], p.get("theme_id"), p.get("idea_id"))
     return {"action": action.as_dict()}, change
 
 
-command("conclusion.set", "facilitator", {"text": object}, {"theme_id": int, "idea_id": int})(
+command("conclusion.set", "facilitator", {"text": object}, {"theme_id": Id, "idea_id": Id})(
     _outcome(_set_conclusion))
 command("action.add", "facilitator", {"what": object, "horizon": object},
-        {"owner": object, "theme_id": int, "idea_id": int})(_outcome(_add_action))
-command("action.update", "facilitator", {"action_id": int},
+        {"owner": object, "theme_id": Id, "idea_id": Id})(_outcome(_add_action))
+command("action.update", "facilitator", {"action_id": Id},
         {"what": object, "owner": object, "horizon": object})(_outcome(
     lambda w, p: ({}, outcomes.update_action(w, p["action_id"], p.get("what"), p.get("owner"),
                                              p.get("horizon")))))
-command("action.delete", "facilitator", {"action_id": int})(_outcome(
+command("action.delete", "facilitator", {"action_id": Id})(_outcome(
     lambda w, p: ({}, outcomes.delete_action(w, p["action_id"]))))

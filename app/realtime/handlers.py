@@ -30,7 +30,7 @@ from ..models import Participant
 from ..services import access, board, changes, clock, matches, participants, suggestions, support, \
     workshops
 from ..services.errors import DomainError, InvalidInput, NotAllowed
-from ..services.validation import expect_object
+from ..services.validation import expect_object, shown
 from . import broadcast, budgets, connections
 
 log = logging.getLogger(__name__)
@@ -107,7 +107,7 @@ def join(payload):
     expect_object(payload, {"workshop_id": int, "role": str}, {"since": int})
     role = payload["role"]
     if role not in ROLES:
-        raise InvalidInput(f"Unknown role '{role}'. Use one of: {', '.join(ROLES)}.")
+        raise InvalidInput(f"Unknown role '{shown(role)}'. Use one of: {', '.join(ROLES)}.")
     workshop = workshops.get_workshop(workshop_id)
     actor = identity.actor(workshop, role)  # refuses without the grant for this workshop
     db.session.commit()  # an attendee's first join makes their participant

@@ -20,6 +20,7 @@ from sqlalchemy import exists, func, select
 from ..extensions import db
 from ..models import Event, EventOrganiser, Organiser, Participant, Workshop
 from .errors import Conflict, Gone, InvalidInput, NotAllowed, NotFound
+from .validation import plain_text
 
 OWNER, CO_ORGANISER = "owner", "co-organiser"
 FACILITATOR_GRANTS = ("organiser", "link")          # may run the console
@@ -91,7 +92,7 @@ def add_owner(event: Event, organiser_id: int) -> None:
 
 def invite(event: Event, email) -> EventOrganiser:
     """Make an existing organiser account a co-organiser of the event (owner's action)."""
-    email = (email or "").strip().lower() if isinstance(email, str) else ""
+    email = plain_text("email", email).strip().lower() if isinstance(email, str) else ""
     if not email:
         raise InvalidInput(_("Type the email of the organiser account to invite."))
     organiser = db.session.scalar(select(Organiser).where(Organiser.email == email))

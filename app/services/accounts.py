@@ -10,6 +10,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from ..extensions import db
 from ..models import Organiser
 from .errors import Conflict, InvalidInput
+from .validation import plain_text
 
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 MIN_PASSWORD = 10
@@ -20,7 +21,7 @@ def has_organiser() -> bool:
 
 
 def create_organiser(email: str, password: str) -> Organiser:
-    email = (email or "").strip().lower()
+    email = plain_text("email", email or "").strip().lower()
     if not EMAIL.match(email) or len(email) > 254:
         raise InvalidInput(_("Please enter a valid email address."))
     if not isinstance(password, str) or len(password) < MIN_PASSWORD:
@@ -36,7 +37,7 @@ def create_organiser(email: str, password: str) -> Organiser:
 
 
 def authenticate(email: str, password: str) -> Organiser | None:
-    email = (email or "").strip().lower()
+    email = plain_text("email", email or "").strip().lower()
     organiser = db.session.scalar(select(Organiser).where(Organiser.email == email))
     # An unknown email costs the same hash check as a known one, so the time of the answer
     # does not tell which emails have an account.

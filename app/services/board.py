@@ -14,6 +14,7 @@ from ..models import THEME_COLOURS, BoardAction, Change, Idea, Participant, Them
     Workshop, utcnow
 from . import changes
 from .errors import InvalidInput, NotFound
+from .validation import plain_text
 
 COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
 MAX_NAME = 80
@@ -224,9 +225,11 @@ def require_editable(workshop: Workshop) -> None:
 
 
 def _name(name) -> str:
-    if not isinstance(name, str) or not name.strip():
+    if not isinstance(name, str):
         raise InvalidInput(_("A theme needs a name."))
-    name = " ".join(name.split())
+    name = " ".join(plain_text("name", name).split())
+    if not name:
+        raise InvalidInput(_("A theme needs a name."))
     if len(name) > MAX_NAME:
         raise InvalidInput(_("The theme name is too long (at most %(n)d characters).",
                              n=MAX_NAME))

@@ -5,6 +5,7 @@ from ..extensions import db
 from ..models import Change, Idea, Participant, Workshop
 from . import changes
 from .errors import InvalidInput
+from .validation import plain_text
 
 MAX_IDEA_LENGTH = 500
 
@@ -12,7 +13,7 @@ MAX_IDEA_LENGTH = 500
 def clean_text(text) -> str:
     if not isinstance(text, str):
         raise InvalidInput(_("The idea must be text."))
-    text = text.strip()
+    text = plain_text("text", text, multiline=True).strip()
     if not text:
         raise InvalidInput(_("The idea is empty: write something first."))
     if len(text) > MAX_IDEA_LENGTH:

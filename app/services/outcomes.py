@@ -10,6 +10,7 @@ from ..vocabulary import HORIZONS
 from . import changes
 from .board import find_idea, find_theme
 from .errors import InvalidInput, NotFound
+from .validation import plain_text, shown
 
 MAX_CONCLUSION = 2000
 MAX_WHAT = 300
@@ -111,7 +112,8 @@ def _require_open(workshop: Workshop) -> None:
 def _paragraph(text) -> str:
     if not isinstance(text, str):
         raise InvalidInput(_("The conclusion must be text."))
-    text = "\n".join(" ".join(line.split()) for line in text.strip().splitlines())
+    text = plain_text("text", text, multiline=True)
+    text = "\n".join(" ".join(line.split()) for line in text.strip().split("\n"))
     if len(text) > MAX_CONCLUSION:
         raise InvalidInput(_("The conclusion is too long (%(n)d characters; at most %(max)d).",
                              n=len(text), max=MAX_CONCLUSION))
@@ -119,9 +121,9 @@ def _paragraph(text) -> str:
 
 
 def _what(what) -> str:
-    if not isinstance(what, str) or not what.strip():
+    what = " ".join(plain_text("what", what).split()) if isinstance(what, str) else ""
+    if not what:
         raise InvalidInput(_("An action item needs a text: what should be done?"))
-    what = " ".join(what.split())
     if len(what) > MAX_WHAT:
         raise InvalidInput(_("The action is too long (at most %(max)d characters).",
                              max=MAX_WHAT))
@@ -133,7 +135,7 @@ def _owner(owner) -> str:
         return ""
     if not isinstance(owner, str):
         raise InvalidInput(_("The owner must be text."))
-    owner = " ".join(owner.split())
+    owner = " ".join(plain_text("owner", owner).split())
     if len(owner) > MAX_OWNER:
         raise InvalidInput(_("The owner is too long (at most %(max)d characters).",
                              max=MAX_OWNER))
@@ -141,7 +143,7 @@ def _owner(owner) -> str:
 
 
 def _horizon(horizon) -> str:
-    if horizon not in HORIZONS:
+    if not isinstance(horizon, str) or horizon not in HORIZONS:
         raise InvalidInput(_("Unknown horizon '%(h)s'. Use short (within a year), medium "
-                             "(1–3 years) or long (over 3 years).", h=horizon))
+                             "(1–3 years) or long (over 3 years).", h=shown(horizon)))
     return horizon

@@ -9,7 +9,7 @@ from ..extensions import db
 from ..models import Event, Idea, RecurringTheme, Theme, Workshop
 from ..suggest import backend
 from .errors import InvalidInput, NotFound
-from .validation import short_text
+from .validation import short_text, shown
 
 # Cosine similarity of two themes (name + ideas) above which they are proposed as one topic.
 SAME_TOPIC = {"tfidf": 0.3, "embeddings": 0.6}
@@ -67,14 +67,17 @@ def suggest(event: Event) -> list[dict]:
 
 def confirm(event: Event, theme_ids, name) -> RecurringTheme:
     """Link themes of different workshops of this event as one recurring theme."""
+    if isinstance(theme_ids, list) and not all(
+            isinstance(i, int) and not isinstance(i, bool) for i in theme_ids):
+        raise InvalidInput(_("Theme ids must be whole numbers."))
     if not isinstance(theme_ids, list) or len(set(theme_ids)) < 2:
         raise InvalidInput(_("Choose at least two themes to link."))
     mine = {t.id: t for t in _event_themes(event)}
     chosen = []
     for theme_id in dict.fromkeys(theme_ids):
-        theme = mine.get(theme_id) if isinstance(theme_id, int) else None
+        theme = mine.get(theme_id)
         if theme is None:
-            raise NotFound(_("Theme %(id)s is not a theme of this event.", id=theme_id))
+            raise NotFound(_("Theme %(id)s is not a theme of this event.", id=shown(theme_id)))
         if theme.recurring_theme_id is not None:
             raise InvalidInput(_("The theme “%(name)s” is already linked; unlink it first.",
                                  name=theme.name))

@@ -1,4 +1,5 @@
 """Events and workshops: creation, join codes, facilitator links, phases and settings."""
+import re
 import secrets
 
 from flask_babel import gettext as _
@@ -8,11 +9,14 @@ from ..extensions import db
 from ..models import PHASES, Change, Event, Vote, Workshop
 from . import access, changes
 from .errors import Gone, InvalidInput, NotFound
-from .validation import bounded_int, short_text
+from .validation import bounded_int, short_text, shown
 
 # No 0/O, 1/I/L: a code read aloud or from the back of a room cannot be mistyped.
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 CODE_LENGTH = 6
+# What secrets.token_urlsafe makes: anything else in a link is unknown without a query
+# (PostgreSQL refuses a NUL in a bound text).
+TOKEN = re.compile(r"[A-Za-z0-9_-]{1,64}")
 MAX_BUDGET = 100
 
 
@@ -66,7 +70,7 @@ def unpublish_results(event: Event) -> None:
 
 
 def find_published(token) -> Event | None:
-    if not isinstance(token, str) or not token:
+    if not isinstance(token, str) or not TOKEN.fullmatch(token):
         return None
     return db.session.scalar(select(Event).where(Event.published_token == token,
                                                  Event.deleted_at.is_(None)))
@@ -78,7 +82,7 @@ def create_workshop(event: Event, title: str, question: str = "", vote_budget=5,
     workshop = Workshop(
         event=event,
         title=short_text("title", title, 200, required=True),
-        question=short_text("question", question or "", 500),
+        question=short_text("question", question or "", 500, multiline=True),
         vote_budget=budget,
         vote_cap=bounded_int("vote_cap", vote_cap, 1, budget),
         code=new_code(),
@@ -108,7 +112,7 @@ def find_by_code(raw_code) -> Workshop | None:
 
 
 def find_by_facilitator_token(token: str) -> Workshop | None:
-    if not isinstance(token, str) or not token:
+    if not isinstance(token, str) or not TOKEN.fullmatch(token):
         return None
     return db.session.scalar(select(Workshop).where(Workshop.facilitator_token == token))
 
@@ -120,7 +124,7 @@ def rotate_facilitator_token(workshop: Workshop) -> str:
 
 
 def find_by_screen_token(token: str) -> Workshop | None:
-    if not isinstance(token, str) or not token:
+    if not isinstance(token, str) or not TOKEN.fullmatch(token):
         return None
     return db.session.scalar(select(Workshop).where(Workshop.screen_token == token))
 
@@ -135,7 +139,7 @@ def rotate_screen_token(workshop: Workshop) -> str:
 def set_phase(workshop: Workshop, phase) -> Change | None:
     """Move the workshop to any phase, forward or back. None when it is already there."""
     if phase not in PHASES:
-        raise InvalidInput(f"Unknown phase '{phase}'. Use one of: {', '.join(PHASES)}.")
+        raise InvalidInput(f"Unknown phase '{shown(phase)}'. Use one of: {', '.join(PHASES)}.")
     previous = workshop.phase
     if phase == previous:
         return None

@@ -2,9 +2,20 @@
 from flask import jsonify, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import BadRequest, HTTPException
+from werkzeug.routing import IntegerConverter
 
-from ..services.errors import DomainError
+from ..services.errors import DomainError, InvalidInput
+from ..services.validation import MAX_ID, check_json
+
+
+class IdConverter(IntegerConverter):
+    """`<int:…>` in every URL: at most MAX_ID, so a number no database integer holds
+    (/api/workshops/10000000000000000000000000000000/state) is a 404 like any unknown id,
+    not an OverflowError when it is bound to a query."""
+
+    def __init__(self, map, fixed_digits=0, min=None, max=MAX_ID, signed=False):
+        super().__init__(map, fixed_digits, min, max, signed)
 
 
 def wants_json() -> bool:
@@ -12,9 +23,26 @@ def wants_json() -> bool:
         request.accept_mimetypes.best == "application/json"
 
 
+def json_body():
+    """The request's JSON body, checked like a socket payload (validation.check_json:
+    valid Unicode, finite numbers, not nested too deeply); None when the request does not
+    say it is JSON (a form post)."""
+    if not request.is_json:
+        return None
+    try:
+        payload = request.get_json()
+    except BadRequest:
+        raise InvalidInput("The body is not valid JSON.") from None
+    except RecursionError:  # json gives up on a few thousand nested brackets
+        raise InvalidInput("The body is nested too deeply.") from None
+    check_json(payload)
+    return payload
+
+
 def register_blueprints(app) -> None:
     from . import api, event_admin, exports, health, organiser, pages
 
+    app.url_map.converters["int"] = IdConverter  # before any rule is added
     app.register_blueprint(pages.bp)
     app.register_blueprint(organiser.bp)
     app.register_blueprint(api.bp)

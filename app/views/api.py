@@ -13,6 +13,8 @@ from .. import commands, identity
 from ..extensions import csrf
 from ..services import changes, participants, workshops
 from ..services.errors import InvalidInput
+from ..services.validation import MAX_INT, MIN_INT
+from . import json_body
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 csrf.exempt(bp)
@@ -28,6 +30,9 @@ def state(workshop_id):
             since = int(since)
         except ValueError:
             raise InvalidInput("Parameter 'since' must be a whole number.") from None
+        if not MIN_INT <= since <= MAX_INT:
+            raise InvalidInput(f"Parameter 'since' must be a whole number from {MIN_INT} "
+                               f"to {MAX_INT}.")
     version, sync = changes.sync(workshop.id, since, current_app.config["MAX_DELTAS"],
                                  moderator=actor.role == "facilitator",
                                  participant_id=actor.participant_id,
@@ -44,7 +49,7 @@ def command(workshop_id, name):
     role = commands.role_of(name)
     workshop = workshops.get_workshop(workshop_id)
     actor = identity.actor(workshop, role)  # this workshop's grant, checked now
-    payload = request.get_json(silent=True)
+    payload = json_body()
     if payload is None:
         raise InvalidInput("The body must be a JSON object (Content-Type: application/json).")
     return jsonify(commands.execute(name, actor, payload))

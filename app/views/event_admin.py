@@ -12,14 +12,15 @@ from ..extensions import db
 from ..realtime import broadcast
 from ..services import access, privacy, recurring, workshops
 from ..services.errors import DomainError, InvalidInput, NotAllowed
-from . import wants_json
+from . import json_body, wants_json
 
 bp = Blueprint("event_admin", __name__, url_prefix="/organiser/events/<int:event_id>")
 
 
 def event_action(view=None, owner_only: bool = False):
-    """Organisers of this event only (others get 404); one transaction; a refusal changes
-    nothing and says why. The view returns (message, after): `after` runs once committed."""
+    """Organisers of this event only (others get 404); one transaction; a refusal (bad
+    input too: a JSON body, read or not, must be a valid object) changes nothing and says
+    why. The view returns (message, after): `after` runs once committed."""
     if view is None:
         return functools.partial(event_action, owner_only=owner_only)
 
@@ -30,6 +31,7 @@ def event_action(view=None, owner_only: bool = False):
             raise NotAllowed(_("Only the organiser can do this: log in first."))
         event = access.event_for(organiser, event_id, owner_only=owner_only)
         try:
+            _json_object()  # any JSON body is checked, read or not: junk is refused
             message, after = view(event, **kwargs)
             db.session.commit()
         except DomainError as error:
@@ -50,8 +52,16 @@ def event_action(view=None, owner_only: bool = False):
     return wrapped
 
 
+def _json_object() -> dict | None:
+    """A JSON body must be an object; None for a form post."""
+    payload = json_body()
+    if payload is not None and not isinstance(payload, dict):
+        raise InvalidInput("The body must be a JSON object.")
+    return payload
+
+
 def _confirmed() -> None:
-    payload = request.get_json(silent=True) or {}
+    payload = _json_object() or {}
     if request.form.get("confirm") != "yes" and payload.get("confirm") is not True:
         raise InvalidInput(_("Tick the box to confirm: this cannot be undone."))
 
@@ -73,9 +83,10 @@ def unpublish(event):
 @bp.post("/recurring")
 @event_action
 def link_themes(event):
-    payload = request.get_json(silent=True)
+    payload = _json_object()
     if payload is not None:
-        theme_ids, name = payload.get("theme_ids"), payload.get("name") or ""
+        theme_ids, name = payload.get("theme_ids"), payload.get("name")
+        name = "" if name is None else name
     else:
         try:
             theme_ids = [int(v) for v in request.form.getlist("theme_id")]
@@ -121,8 +132,8 @@ def delete(event):
 @bp.post("/organisers")
 @event_action(owner_only=True)
 def invite_organiser(event):
-    payload = request.get_json(silent=True)
-    email = payload.get("email") if isinstance(payload, dict) else request.form.get("email")
+    payload = _json_object()
+    email = payload.get("email") if payload is not None else request.form.get("email")
     member = access.invite(event, email)
     return _("%(email)s is now a co-organiser of this event.",
              email=member.organiser.email), None
