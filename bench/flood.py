@@ -5,10 +5,11 @@ Against plenary-eventlet (wsgi.py, file SQLite, pinned to core 0 like bench/run.
 targets; this generator on core 1):
 1. seed: ~300 logged changes (ideas from a few attendees who then leave);
 2. baseline: N phones and a facilitator; honest ideas posted at a steady rate, post → every
-   screen latency (bench/scenario.py) and the server's RSS;
+   screen latency (bench/honest.py) and the server's RSS;
 3. flood: the same honest measurement while flooding clients (bench/flooders.py, a process
    of its own, reconnecting whenever dropped) hammer the server;
-4. recovery: flooders gone, honest ideas keep flowing; RSS at the end.
+4. recovery: flooders gone, phones they got disconnected back, honest ideas keep flowing;
+   RSS at the end.
 Goals (issue): flood p95 ≤ 1.5 × baseline p95; RSS after within 10 % of before.
 
     python bench/flood.py                  # 1,000 phones, 60 s / 120 s / 30 s (~6-8 min)
@@ -20,7 +21,6 @@ import argparse
 import asyncio
 import datetime
 import json
-import math
 import os
 import sys
 import tempfile
@@ -33,10 +33,10 @@ ROOT = BENCH.parent
 sys.path.insert(0, str(BENCH))
 
 import flood_report  # noqa: E402
-import scenario  # noqa: E402
+from honest import honest_phase, reconnect_lost, seed, version_of  # noqa: E402
 from flooders import FloodProcess  # noqa: E402
 from loadgen import Generator  # noqa: E402
-from run import GENERATOR_CPU, Load, machine, start_target, versions  # noqa: E402
+from run import GENERATOR_CPU, machine, start_target, versions  # noqa: E402
 from servers import raise_fd_limit  # noqa: E402
 
 DEFAULT_FLOODERS = "sync=3,mix=3,screen=3,post=1"
@@ -72,101 +72,6 @@ class Memory:
     def peak(self, *phases) -> float | None:
         values = [mb for _t, mb, phase in self.samples if phase in phases]
         return max(values) if values else None
-
-
-async def seed(url: str, workshop: dict, changes: int) -> dict:
-    """`changes` ideas in the change log before anyone else arrives (posters then leave)."""
-    if changes <= 0:
-        return {"ideas": 0}
-    authors = max(1, math.ceil(changes / 40))  # within a browser's write burst (60)
-    version = 0
-    async with Generator([url]) as gen:
-        await gen.connect_crowd(authors, f"/j/{workshop['code']}", workshop["id"])
-
-        async def post(author, count):
-            nonlocal version
-            for n in range(count):
-                ack = await author.call("idea.post", {
-                    "workshop_id": workshop["id"], "client_id": scenario.cid(),
-                    "text": f"Seed idea {author.index}-{n}: regional testbeds for SMEs"})
-                if not ack.get("ok"):
-                    raise RuntimeError(f"seed refused: {ack}")
-                version = max(version, ack["version"])
-        share = [changes // authors + (i < changes % authors) for i in range(authors)]
-        await asyncio.gather(*(post(c, k) for c, k in zip(gen.clients, share)))
-    return {"ideas": changes, "version": version}
-
-
-def every_screen_all(gen, texts: list[str], screens: int) -> dict:
-    """Post → every screen over every idea posted, acknowledged or not; an idea that never
-    reached every screen counts as infinitely late ("lost" when a percentile lands on one)."""
-    late = sorted(gen.received[t][1] - gen.sent[t]
-                  if gen.received.get(t, [0])[0] >= screens else math.inf for t in texts)
-    out = {"n": len(late), "lost": sum(1 for x in late if x == math.inf)}
-    for p in (50, 95, 99):
-        value = scenario.percentile(late, p)
-        out[f"p{p}"] = None if value is None else "lost" if value == math.inf \
-            else round(value * 1000, 1)
-    return out
-
-
-class Usage(Load):
-    """bench/run.py's CPU figures, plus the time the server waited for its core: on a
-    shared machine, the share of the core that other jobs took from it."""
-
-    def __init__(self, servers):
-        super().__init__(servers)
-        self.delay = self._waited()
-
-    def _waited(self) -> float:
-        return sum(s.cpu_wait_seconds() for s in self.servers if s.alive())
-
-    def percent(self) -> dict:
-        out = super().percent()
-        wall = max(time.monotonic() - self.wall, 1e-9)
-        out["server_waiting_for_cpu"] = round(100 * (self._waited() - self.delay) / wall, 1)
-        return out
-
-
-async def honest_phase(gen, wid: int, seconds: float, rate: float, servers,
-                       stop=None, memory: Memory | None = None) -> dict:
-    """Honest ideas at `rate` for `seconds`. With `stop` (the flood's), `stop()` is awaited
-    at exactly `seconds` (or as soon as the server's RSS passes memory.limit_mb) while the
-    posts still in flight are waited for (up to a minute more), so a post the flood held up
-    is measured late, not lost."""
-    load, lost, mark = Usage(servers), gen.disconnects, len(gen.sent)
-    started = time.monotonic()
-    task = asyncio.ensure_future(scenario.collecting(
-        gen, wid, max(1, round(seconds * rate)), rate,
-        ack_timeout=seconds + 60 if stop else 30.0))
-    extra = {}
-    if stop is not None:
-        try:
-            over = memory.over if memory else asyncio.Event()
-            await asyncio.wait_for(over.wait(), seconds)
-            extra["aborted"] = f"server RSS over {memory.limit_mb:.0f} MB"
-        except asyncio.TimeoutError:
-            pass
-        extra["cpu_percent"] = load.percent()
-        extra["flood_seconds"] = round(time.monotonic() - started, 1)
-        extra["flooders"] = await stop()
-    out = await task
-    out.pop("idea_ids")
-    out["every_idea_to_every_screen_ms"] = every_screen_all(gen, list(gen.sent)[mark:],
-                                                            out["screens"])
-    out["seconds"] = round(time.monotonic() - started, 1)
-    out["cpu_percent"] = load.percent()
-    out["honest_disconnects"] = gen.disconnects - lost
-    return {**out, **extra}
-
-
-async def version_of(gen, wid: int) -> int | None:
-    """The workshop's version (the number of changes logged), asked by the facilitator."""
-    try:
-        answer = await gen.facilitator.call("workshop.sync", {"workshop_id": wid, "since": 0})
-    except (asyncio.TimeoutError, ConnectionError):
-        return None
-    return answer.get("version")
 
 
 def server_log_counts(path: Path) -> dict:
@@ -210,6 +115,7 @@ async def run_flood(work: Path, attendees: int = 1000, baseline_s: float = 60.0,
                                                  stop=flooders.stop, memory=memory)
             result["flood"]["workshop_versions"] = [first, await version_of(gen, wid)]
             memory.phase = "recovery"
+            result["reconnected"] = await reconnect_lost(gen, workshop)
             result["recovery"] = await honest_phase(gen, wid, recover_s, rate, servers)
             after = memory.now()
             result["load_average_at_end"] = [round(x, 2) for x in os.getloadavg()]
@@ -217,6 +123,9 @@ async def run_flood(work: Path, attendees: int = 1000, baseline_s: float = 60.0,
                                    "after": after, "vmhwm": server.memory_mb("VmHWM"),
                                    "samples": memory.samples}
             result["honest_kicked"] = gen.kicked
+    except Exception as error:  # what was measured so far is kept, with what went wrong
+        traceback.print_exc()
+        result["error"] = repr(error)[:500]
     finally:
         if sampler is not None:
             sampler.cancel()

@@ -49,7 +49,7 @@ def _kind_row(kind: str, k: dict) -> str:
 def markdown(run: dict, json_path) -> str:
     c, m, s = run["case"], run["machine"], run["settings"]
     lines = [f"## Hostile load, run of {run['date']}", ""]
-    if "error" in c:
+    if "error" in c and "baseline" not in c:
         return "\n".join(lines + [f"Failed: {c['error']}"])
     g = c.get("goals") or goals(c)
     mem = c.get("memory_mb") or {}
@@ -87,7 +87,11 @@ def markdown(run: dict, json_path) -> str:
         f"flooders' own CPU {_fmt(f.get('cpu_percent'), 0)} % of a core (niced, on the "
         f"generator's core). Workshop version {flood.get('workshop_versions')} before/after "
         f"the flood. Server log: {c.get('server_log')}."
-        + (f" **Flood stopped early: {flood['aborted']}.**" if flood.get("aborted") else ""),
+        + (f" **Flood stopped early: {flood['aborted']}.**" if flood.get("aborted") else "")
+        + (f" Honest phones the flood disconnected, reconnected before recovery: "
+           f"{c['reconnected']['phones']} (facilitator: {c['reconnected']['facilitator']})."
+           if c.get("reconnected") else "")
+        + (f" **The case failed: {c['error']}.**" if c.get("error") else ""),
         "",
         "| flooder | clients | sent | sent/s | answered | accepted | refused (budget) | "
         "refused (other) | connects | dropped by server | `41` disconnects seen | "
