@@ -22,6 +22,7 @@ import asyncio
 import datetime
 import json
 import os
+import subprocess
 import sys
 import tempfile
 import time
@@ -34,7 +35,6 @@ sys.path.insert(0, str(BENCH))
 
 import flood_report  # noqa: E402
 from honest import honest_phase, reconnect_lost, seed, version_of  # noqa: E402
-from flooders import FloodProcess  # noqa: E402
 from loadgen import Generator  # noqa: E402
 from run import GENERATOR_CPU, machine, start_target, versions  # noqa: E402
 from servers import raise_fd_limit  # noqa: E402
@@ -72,6 +72,48 @@ class Memory:
     def peak(self, *phases) -> float | None:
         values = [mb for _t, mb, phase in self.samples if phase in phases]
         return max(values) if values else None
+
+
+class FloodProcess:
+    """bench/flooders.py as a child: started, told to stop (stdin closed), its counts read."""
+
+    def __init__(self, cfg: dict):
+        self.cfg = cfg
+        self.process = None
+
+    async def _line(self, timeout: float) -> str:
+        loop = asyncio.get_running_loop()
+        return await asyncio.wait_for(loop.run_in_executor(None, self.process.stdout.readline),
+                                      timeout)
+
+    async def start(self, timeout: float = 90.0) -> None:
+        self.process = subprocess.Popen(
+            [sys.executable, str(BENCH / "flooders.py"), json.dumps(self.cfg)], cwd=ROOT,
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+        try:
+            line = await self._line(timeout)
+        except asyncio.TimeoutError:
+            self.process.kill()
+            raise
+        if line.strip() != "ready":
+            self.process.kill()
+            raise RuntimeError(f"flooders did not start: {line[:500]!r}")
+
+    async def stop(self, timeout: float = 60.0) -> dict:
+        self.process.stdin.close()
+        try:
+            line = await self._line(timeout)
+            await asyncio.get_running_loop().run_in_executor(None, self.process.wait, 10)
+            return json.loads(line)
+        except (asyncio.TimeoutError, ValueError, subprocess.TimeoutExpired) as error:
+            self.process.kill()
+            return {"error": repr(error)}
+
+
+    def kill(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.kill()
+            self.process.wait(10)
 
 
 def server_log_counts(path: Path) -> dict:
@@ -113,9 +155,9 @@ async def run_flood(work: Path, attendees: int = 1000, baseline_s: float = 60.0,
             result["load_average_at_flood"] = [round(x, 2) for x in os.getloadavg()]
             result["flood"] = await honest_phase(gen, wid, flood_s, rate, servers,
                                                  stop=flooders.stop, memory=memory)
-            result["flood"]["workshop_versions"] = [first, await version_of(gen, wid)]
             memory.phase = "recovery"
             result["reconnected"] = await reconnect_lost(gen, workshop)
+            result["flood"]["workshop_versions"] = [first, await version_of(gen, wid)]
             result["recovery"] = await honest_phase(gen, wid, recover_s, rate, servers)
             after = memory.now()
             result["load_average_at_end"] = [round(x, 2) for x in os.getloadavg()]

@@ -42,7 +42,8 @@ def _kind_row(kind: str, k: dict) -> str:
         str(k.get("accepted", 0)), str(k.get("refused_budget", 0)),
         str(k.get("refused_other", 0)), str(k.get("connects", 0)),
         str(k.get("dropped_by_server", 0)), str(k.get("kicked", 0)),
-        str(k.get("stalled", 0) + k.get("connect_failures", 0)), others or "–",
+        f"{k.get('stalled', 0)} / {k.get('join_timeouts', 0)} / {k.get('connect_failures', 0)}",
+        others or "–",
     ]) + " |"
 
 
@@ -95,7 +96,7 @@ def markdown(run: dict, json_path) -> str:
         "",
         "| flooder | clients | sent | sent/s | answered | accepted | refused (budget) | "
         "refused (other) | connects | dropped by server | `41` disconnects seen | "
-        "stalls / failed connects | other refusals |",
+        "writes stalled / joins unanswered / connects failed | other refusals |",
         "|" + " --- |" * 13,
     ]
     lines += [_kind_row(kind, k) for kind, k in (f.get("kinds") or {}).items()]

@@ -2,7 +2,6 @@
 
     python bench/flooders.py '<json config>'   # prints "ready", floods until stdin closes,
                                                # then prints its counts as one JSON line
-FloodProcess is bench/flood.py's handle on that process.
 
 Kinds (each client reconnects and rejoins at once when the server drops it, as a real
 attacker would; every connection, drop and answer is counted):
@@ -22,12 +21,10 @@ import os
 import random
 import re
 import resource
-import subprocess
 import sys
 import time
 import uuid
 from collections import Counter
-from pathlib import Path
 
 import aiohttp
 
@@ -104,14 +101,18 @@ class Flooder:
 
     async def _socket_once(self, session) -> None:
         url = self.cfg["url"].replace("http", "ws", 1) + "/socket.io/?EIO=4&transport=websocket"
-        ws = await session.ws_connect(url, headers={"Cookie": self.cookie}, max_msg_size=0,
-                                      timeout=aiohttp.ClientWSTimeout(ws_receive=None,
-                                                                      ws_close=2))
+        ws = await asyncio.wait_for(session.ws_connect(
+            url, headers={"Cookie": self.cookie}, max_msg_size=0,
+            timeout=aiohttp.ClientWSTimeout(ws_receive=None, ws_close=2)), 20)
         self.counts["connects"] += 1
         joined = asyncio.get_running_loop().create_future()
         reader = asyncio.create_task(self._read(ws, joined))
         try:
-            ack = await asyncio.wait_for(joined, 10)
+            try:
+                ack = await asyncio.wait_for(joined, 10)
+            except asyncio.TimeoutError:  # the server is too busy to answer a join
+                self.counts["join_timeouts"] += 1
+                return
             self.started.set()
             if not ack:
                 self.counts["joins_refused"] += 1
@@ -177,9 +178,13 @@ class Flooder:
         ws = SilentSocket(self.cfg["url"], self.cookie, self.cfg.get("rcvbuf", 4096),
                           self.local)
         try:
-            await ws.open()
+            await asyncio.wait_for(ws.open(), 20)
             self.counts["connects"] += 1
-            ack = await ws.join(self.wid)
+            try:
+                ack = await ws.join(self.wid)
+            except asyncio.TimeoutError:
+                self.counts["join_timeouts"] += 1
+                return
             self.started.set()
             if not ack.get("ok"):
                 self.counts["joins_refused"] += 1
@@ -197,8 +202,9 @@ class Flooder:
         except (Closed, asyncio.IncompleteReadError):
             if not self.stop.is_set():
                 self.counts["dropped_by_server"] += 1
-        except asyncio.TimeoutError:       # its writes stalled: the server stopped reading
-            self.counts["stalled"] += 1
+        except asyncio.TimeoutError:  # connecting, or (once silent) its writes, stalled
+            self.counts["stalled" if ws.writer is not None and ws.silent
+                        else "connect_failures"] += 1
         finally:
             ws.close()
 
@@ -242,49 +248,6 @@ async def flood(cfg: dict) -> dict:
                               "sent_per_second": round(total["sent"] / max(seconds, 1e-9), 1),
                               "other_refusals": dict(errors.most_common(6))}
     return out
-
-
-class FloodProcess:
-    """bench/flooders.py as a child: started, told to stop (stdin closed), its counts read."""
-
-    def __init__(self, cfg: dict):
-        self.cfg = cfg
-        self.process = None
-
-    async def _line(self, timeout: float) -> str:
-        loop = asyncio.get_running_loop()
-        return await asyncio.wait_for(loop.run_in_executor(None, self.process.stdout.readline),
-                                      timeout)
-
-    async def start(self, timeout: float = 90.0) -> None:
-        here = Path(__file__).resolve()
-        self.process = subprocess.Popen([sys.executable, str(here), json.dumps(self.cfg)],
-                                        cwd=here.parent.parent, stdin=subprocess.PIPE,
-                                        stdout=subprocess.PIPE, text=True)
-        try:
-            line = await self._line(timeout)
-        except asyncio.TimeoutError:
-            self.process.kill()
-            raise
-        if line.strip() != "ready":
-            self.process.kill()
-            raise RuntimeError(f"flooders did not start: {line[:500]!r}")
-
-    async def stop(self, timeout: float = 60.0) -> dict:
-        self.process.stdin.close()
-        try:
-            line = await self._line(timeout)
-            await asyncio.get_running_loop().run_in_executor(None, self.process.wait, 10)
-            return json.loads(line)
-        except (asyncio.TimeoutError, ValueError, subprocess.TimeoutExpired) as error:
-            self.process.kill()
-            return {"error": repr(error)}
-
-
-    def kill(self) -> None:
-        if self.process is not None and self.process.poll() is None:
-            self.process.kill()
-            self.process.wait(10)
 
 
 def main() -> None:

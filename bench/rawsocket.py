@@ -42,6 +42,7 @@ class SilentSocket:
         self.host, self.port = parts.hostname, parts.port or 80
         self.cookie, self.rcvbuf, self.local_address = cookie, rcvbuf, local_address
         self.reader = self.writer = None
+        self.silent = False
 
     async def open(self, timeout: float = 10.0) -> None:
         sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
@@ -103,6 +104,7 @@ class SilentSocket:
     def go_silent(self) -> None:
         """Never read again: the kernel's small buffer fills, then the server's writes stall."""
         self.writer.transport.pause_reading()
+        self.silent = True
 
     async def send(self, text: str, timeout: float = 5.0) -> None:
         if self.writer.transport.is_closing():
