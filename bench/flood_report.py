@@ -41,7 +41,8 @@ def _kind_row(kind: str, k: dict) -> str:
         str(answered) if kind != "screen" else "never read",
         str(k.get("accepted", 0)), str(k.get("refused_budget", 0)),
         str(k.get("refused_other", 0)), str(k.get("connects", 0)),
-        str(k.get("dropped_by_server", 0)), str(k.get("kicked", 0)),
+        str(k.get("dropped_by_server", 0)),
+        f"{k.get('kicked', 0)} / {k.get('rejoins', 0)}",
         f"{k.get('stalled', 0)} / {k.get('join_timeouts', 0)} / {k.get('connect_failures', 0)}",
         others or "–",
     ]) + " |"
@@ -95,7 +96,7 @@ def markdown(run: dict, json_path) -> str:
         + (f" **The case failed: {c['error']}.**" if c.get("error") else ""),
         "",
         "| flooder | clients | sent | sent/s | answered | accepted | refused (budget) | "
-        "refused (other) | connects | dropped by server | `41` disconnects seen | "
+        "refused (other) | connects | dropped by server | `41` seen / rejoined on the same socket | "
         "writes stalled / joins unanswered / connects failed | other refusals |",
         "|" + " --- |" * 13,
     ]

@@ -5,6 +5,8 @@
 
 Kinds (each client reconnects and rejoins at once when the server drops it, as a real
 attacker would; every connection, drop and answer is counted):
+A server-side `41` (the namespace disconnected, the websocket left open) is answered by
+connecting the namespace again on the same socket and rejoining, which the protocol allows.
 - sync:   `workshop.sync {since: 0}` as fast as the socket takes it;
 - mix:    any events as fast as it can: writes with garbage, reads, unknown events;
 - post:   one attendee posting valid ideas as fast as it can (the same browser cookie on
@@ -156,8 +158,11 @@ class Flooder:
                 self._classify(data)
             elif data.startswith("42"):
                 self.counts["broadcasts_received"] += 1
-            elif data.startswith("41"):
-                self.counts["kicked"] += 1
+            elif data.startswith("41"):  # disconnected from the namespace, not the socket:
+                self.counts["kicked"] += 1  # connect again on it, and rejoin (the "40" above)
+                if not self.stop.is_set():
+                    self.counts["rejoins"] += 1
+                    await ws.send_str("40")
         if not joined.done():
             joined.set_exception(ConnectionError("closed before the join's answer"))
 
