@@ -34,7 +34,7 @@ ROOT = BENCH.parent
 sys.path.insert(0, str(BENCH))
 
 import flood_report  # noqa: E402
-from honest import honest_phase, reconnect_lost, seed, version_of  # noqa: E402
+from honest import honest_phase, reconnect_lost, responsive, seed, version_of  # noqa: E402
 from loadgen import Generator  # noqa: E402
 from run import GENERATOR_CPU, machine, start_target, versions  # noqa: E402
 from servers import raise_fd_limit  # noqa: E402
@@ -56,6 +56,7 @@ class Memory:
     def __init__(self, server, every: float, limit_mb: float = 3000.0):
         self.server, self.every, self.limit_mb = server, every, limit_mb
         self.phase, self.samples, self.started = "baseline", [], time.monotonic()
+        self.before = self.after = None  # RSS before the flood, and after recovery
         self.over = asyncio.Event()  # past limit_mb: the flood stops early (shared machine)
 
     def now(self) -> float:
@@ -143,7 +144,7 @@ async def run_flood(work: Path, attendees: int = 1000, baseline_s: float = 60.0,
             await gen.connect_facilitator(f"/f/{workshop['token']}", wid)
             sampler = asyncio.ensure_future(memory.run())
             result["baseline"] = await honest_phase(gen, wid, baseline_s, rate, servers)
-            before = memory.now()
+            memory.before = memory.now()
             cookies = {kind: [await gen.cookie(i, f"/p/{workshop['screen_token']}"
                                                 if kind == "screen" else f"/j/{workshop['code']}")
                               for i in range(count)] for kind, count in kinds.items()}
@@ -156,14 +157,13 @@ async def run_flood(work: Path, attendees: int = 1000, baseline_s: float = 60.0,
             result["flood"] = await honest_phase(gen, wid, flood_s, rate, servers,
                                                  stop=flooders.stop, memory=memory)
             memory.phase = "recovery"
+            result["answers_pages_again_after_s"] = await responsive(
+                server.url, result["flood"].pop("flooders_stopped_at", time.monotonic()))
             result["reconnected"] = await reconnect_lost(gen, workshop)
             result["flood"]["workshop_versions"] = [first, await version_of(gen, wid)]
             result["recovery"] = await honest_phase(gen, wid, recover_s, rate, servers)
-            after = memory.now()
+            memory.after = memory.now()
             result["load_average_at_end"] = [round(x, 2) for x in os.getloadavg()]
-            result["memory_mb"] = {"before": before, "peak": memory.peak("flood", "recovery"),
-                                   "after": after, "vmhwm": server.memory_mb("VmHWM"),
-                                   "samples": memory.samples}
             result["honest_kicked"] = gen.kicked
     except Exception as error:  # what was measured so far is kept, with what went wrong
         traceback.print_exc()
@@ -177,6 +177,9 @@ async def run_flood(work: Path, attendees: int = 1000, baseline_s: float = 60.0,
         result["server_alive"] = server.alive()
         if server.alive():
             result["server_cpu_s"] = round(server.cpu_seconds() - cpu_start, 2)
+        result["memory_mb"] = {"before": memory.before, "peak": memory.peak("flood", "recovery"),
+                               "after": memory.after, "samples": memory.samples,
+                               "vmhwm": server.memory_mb("VmHWM") if server.alive() else None}
         for s in servers:
             s.stop()
         result["server_log"] = server_log_counts(server.log_path)

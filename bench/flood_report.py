@@ -18,8 +18,8 @@ def goals(case: dict) -> dict:
 
 
 def _phase_row(name: str, p: dict | None) -> str:
-    if not p:
-        return f"| {name} | – |" + " |" * 9
+    if not p or "skipped" in p:
+        return f"| {name} | {(p or {}).get('skipped', '–')} |" + " |" * 8
     lat = p.get("every_idea_to_every_screen_ms") or {}
     cpu = p.get("cpu_percent") or {}
     return "| " + " | ".join([
@@ -90,6 +90,8 @@ def markdown(run: dict, json_path) -> str:
         f"generator's core). Workshop version {flood.get('workshop_versions')} before/after "
         f"the flood. Server log: {c.get('server_log')}."
         + (f" **Flood stopped early: {flood['aborted']}.**" if flood.get("aborted") else "")
+        + (f" The server answered pages again {c['answers_pages_again_after_s']} s after the "
+           "flooders stopped." if "answers_pages_again_after_s" in c else "")
         + (f" Honest phones the flood disconnected, reconnected before recovery: "
            f"{c['reconnected']['phones']} (facilitator: {c['reconnected']['facilitator']})."
            if c.get("reconnected") else "")

@@ -10,6 +10,8 @@ import asyncio
 import math
 import time
 
+import aiohttp
+
 import scenario
 from loadgen import Generator
 from run import Load
@@ -75,6 +77,8 @@ async def honest_phase(gen, wid: int, seconds: float, rate: float, servers,
     at exactly `seconds` (or as soon as the server's RSS passes memory.limit_mb) while the
     posts still in flight are waited for (up to a minute more), so a post the flood held up
     is measured late, not lost."""
+    if all(c.lost for c in gen.clients):
+        return {"skipped": "no phone connected"}
     load, lost, mark = Usage(servers), gen.disconnects, len(gen.sent)
     started = time.monotonic()
     task = asyncio.ensure_future(scenario.collecting(
@@ -91,6 +95,7 @@ async def honest_phase(gen, wid: int, seconds: float, rate: float, servers,
         extra["cpu_percent"] = load.percent()
         extra["flood_seconds"] = round(time.monotonic() - started, 1)
         extra["flooders"] = await stop()
+        extra["flooders_stopped_at"] = time.monotonic()
     out = await task
     out.pop("idea_ids")
     out["every_idea_to_every_screen_ms"] = every_screen_all(gen, list(gen.sent)[mark:],
@@ -106,11 +111,31 @@ async def reconnect_lost(gen, workshop: dict) -> dict:
     recovery is measured on a full room."""
     lost = sum(1 for c in gen.clients if c.lost)
     out = {"phones": lost, "facilitator": gen.facilitator.lost}
-    if gen.facilitator.lost:
-        await gen.connect_facilitator(f"/f/{workshop['token']}", workshop["id"])
-    if lost:
-        out["connect"] = await gen.connect_crowd(lost, f"/j/{workshop['code']}", workshop["id"])
+    try:
+        if gen.facilitator.lost:
+            await gen.connect_facilitator(f"/f/{workshop['token']}", workshop["id"])
+        if lost:
+            out["connect"] = await gen.connect_crowd(lost, f"/j/{workshop['code']}",
+                                                     workshop["id"])
+    except (asyncio.TimeoutError, aiohttp.ClientError, OSError, RuntimeError) as error:
+        out["error"] = repr(error)[:300]
     return out
+
+
+async def responsive(url: str, since: float, timeout: float = 600.0) -> float | None:
+    """Seconds from `since` until the server answers a page again (None: not within
+    `timeout`): a flood's backlog can keep it busy after the flooders have gone."""
+    deadline = time.monotonic() + timeout
+    async with aiohttp.ClientSession() as session:
+        while time.monotonic() < deadline:
+            try:
+                async with session.get(url + "/", timeout=aiohttp.ClientTimeout(total=5)) as r:
+                    if r.status == 200:
+                        return round(time.monotonic() - since, 1)
+            except (asyncio.TimeoutError, aiohttp.ClientError, OSError):
+                pass
+            await asyncio.sleep(1)
+    return None
 
 
 async def version_of(gen, wid: int) -> int | None:
