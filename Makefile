@@ -17,7 +17,7 @@ endif
 CATALOGUES := $(wildcard app/translations/*/LC_MESSAGES/messages.po)
 COMPILED   := $(CATALOGUES:.po=.mo)
 
-.PHONY: run test install migrate demo organiser clean messages bench
+.PHONY: run test install migrate demo organiser clean messages bench bench-flood
 
 $(STAMP): requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -51,18 +51,27 @@ run: migrate
 test: install
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
-# The load benchmark (not part of `make test`; ~25 minutes): Plenary against bare
-# Flask-SocketIO and Node socket.io baselines; writes bench/results/<date>.json and appends
-# to docs/PERFORMANCE.md. Iterate with e.g. BENCH_ARGS="--quick" or "--sizes 100,1000 --soak 30".
+# The load benchmark (not part of `make test`; ~30 minutes): Plenary against bare
+# Flask-SocketIO and Node socket.io baselines, then the hostile-load case (bench/flood.py:
+# 1,000 phones with and without 10 flooding clients); writes bench/results/<date>.json and
+# flood-<date>.json and appends to docs/PERFORMANCE.md. Iterate with e.g. BENCH_ARGS="--quick"
+# or "--sizes 100,1000 --soak 30" (flood.py takes --quick/--write and ignores the others);
+# FLOOD_ARGS reach flood.py only, e.g. FLOOD_ARGS="--flooders sync=10 --flood 60".
+# `make bench-flood` runs the hostile-load case alone.
 BENCH_ARGS ?=
+FLOOD_ARGS ?=
 bench/baseline-node/node_modules/.installed: bench/baseline-node/package-lock.json
 	cd bench/baseline-node && npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
 bench: install bench/baseline-node/node_modules/.installed
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
+	$(BIN)/python bench/flood.py $(BENCH_ARGS) $(FLOOD_ARGS)
 	$(BIN)/python bench/exports.py --append docs/PERFORMANCE.md \
 	  --json bench/results/exports-$(shell date -u +%Y-%m-%dT%H%MZ).json
+
+bench-flood: install
+	$(BIN)/python bench/flood.py $(BENCH_ARGS) $(FLOOD_ARGS)
 
 # FULL=1: a whole conference run to the end (three closed workshops), to try the roadmap.
 demo: migrate

@@ -82,9 +82,9 @@ class Client:
     def _on_text(self, data: str) -> None:
         kind = data[:2]
         if data == "2":                      # Engine.IO ping from the server
-            asyncio.ensure_future(self.ws.send_str("3"))
+            self._send_soon("3")
         elif data[0] == "0":                 # Engine.IO open: connect the default namespace
-            asyncio.ensure_future(self.ws.send_str("40"))
+            self._send_soon("40")
         elif kind == "40":
             self.connected.set()
         elif kind == "42":
@@ -98,6 +98,12 @@ class Client:
                 future.set_result(json.loads(data[bracket:])[0])
         elif kind == "41":                   # the server disconnected us
             self.gen.kicked += 1
+
+    def _send_soon(self, text: str) -> None:
+        """Send without waiting; a socket the server is closing just misses it (the read
+        loop notices the close)."""
+        task = asyncio.ensure_future(self.ws.send_str(text))
+        task.add_done_callback(lambda t: t.cancelled() or t.exception())
 
     def _on_event(self, now: float, event: str, envelope) -> None:
         data = envelope.get("data") if isinstance(envelope, dict) else None

@@ -34,7 +34,7 @@ def cid() -> str:
 
 
 async def collecting(gen, workshop_id: int, ideas: int, rate: float,
-                     settle: float = 20.0) -> dict:
+                     settle: float = 20.0, ack_timeout: float = 30.0) -> dict:
     """Post `ideas` ideas at `rate` per second; post-to-every-screen latency."""
     screens = gen.screens()
     authors = [c for c in gen.clients if not c.lost]
@@ -48,7 +48,8 @@ async def collecting(gen, workshop_id: int, ideas: int, rate: float,
         gen.sent[text] = time.perf_counter()
         try:
             ack = await author.call("idea.post", {"workshop_id": workshop_id,
-                                                  "client_id": cid(), "text": text}, 30)
+                                                  "client_id": cid(), "text": text},
+                                    ack_timeout)
             (acks if ack.get("ok") else failures).append((text, ack))
         except (asyncio.TimeoutError, ConnectionError) as error:
             failures.append((text, repr(error)))
@@ -58,7 +59,7 @@ async def collecting(gen, workshop_id: int, ideas: int, rate: float,
     for n in range(ideas):
         await asyncio.sleep(max(0.0, start + n / rate - time.perf_counter()))
         tasks.append(asyncio.ensure_future(post(n, authors[(n * 7919) % len(authors)])))
-    await asyncio.wait_for(asyncio.gather(*tasks), 60)
+    await asyncio.wait_for(asyncio.gather(*tasks), ack_timeout + 30)
     texts = [t for t, _ in acks]
     deadline = time.monotonic() + settle
     while time.monotonic() < deadline and not all(

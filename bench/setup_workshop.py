@@ -1,6 +1,6 @@
 """Prepare a benchmark database in its own process: migrations, then one workshop.
 
-Prints the workshop as JSON ({"id", "code", "token"}). Usage:
+Prints the workshop as JSON ({"id", "code", "token", "screen_token"}). Usage:
     python bench/setup_workshop.py <DATABASE_URL> [first_workshop_id]
 first_workshop_id (PostgreSQL only) starts the ids high, so the bench's Socket.IO rooms
 (w:<id>) never meet those of tests sharing the same Redis server.
@@ -35,7 +35,8 @@ def main(url: str, first_id: int | None = None) -> dict:
             vote_budget=20, vote_cap=1)
         workshop.phase = "collecting"
         db.session.commit()
-        info = {"id": workshop.id, "code": workshop.code, "token": workshop.facilitator_token}
+        info = {"id": workshop.id, "code": workshop.code, "token": workshop.facilitator_token,
+                "screen_token": workshop.screen_token}  # the projector link, /p/<token>
         db.session.remove()
         db.engine.dispose()
         return info

@@ -63,3 +63,39 @@ def test_fifty_attendees_see_every_idea_and_the_exact_tally_after_simultaneous_v
                                           "voters": ATTENDEES, "soak_seconds": 1.0,
                                           "tally_interval_s": 0.15}}, None)
     assert f"| plenary-eventlet | {ATTENDEES} |" in table
+
+
+def test_honest_phones_get_every_idea_while_every_kind_of_flooder_hammers_the_server(tmp_path):
+    """bench/flood.py, tiny: 20 phones, one flooder of each kind, a few seconds a phase.
+    Correctness only: nothing an honest phone posted is lost, before, during or after the
+    flood, and the server is still there."""
+    import flood
+    kinds = {"sync": 1, "mix": 1, "screen": 1, "post": 1}
+    case = in_own_loop(flood.run_flood(tmp_path, attendees=20, baseline_s=3, flood_s=3,
+                                       recover_s=3, rate=3.0, kinds=kinds, seed_changes=30,
+                                       sample_every=0.5))
+
+    assert case["server_alive"]
+    assert case["connect"]["failures"] == 0, case["connect"]
+    assert case["seed"]["version"] >= 30
+    for name in ("baseline", "flood", "recovery"):
+        phase = case[name]
+        assert phase["accepted"] == phase["ideas"] == 9, (name, phase["first_refusals"])
+        assert phase["every_idea_to_every_screen_ms"]["lost"] == 0, (name, phase)
+        assert phase["screens"] == 21 and phase["screens_with_every_idea"] == 21, name
+    flooders = case["flood"]["flooders"]
+    assert "error" not in flooders, flooders
+    for kind in kinds:  # each joined at least once (how much more depends on the server)
+        assert flooders["kinds"][kind]["connects"] >= 1, (kind, flooders)
+    assert sum(k.get("sent", 0) for k in flooders["kinds"].values()) > 0, flooders
+    memory = case["memory_mb"]
+    assert memory["before"] > 0 and memory["after"] > 0 and memory["peak"] > 0
+
+    section = flood.flood_report.markdown({"date": "today", "machine": run.machine(),
+                                           "settings": {"rate_per_second": 3.0,
+                                                        "baseline_s": 3, "flood_s": 3,
+                                                        "recover_s": 3, "screen_rate": 5.0},
+                                           "case": case}, None)
+    assert "Honest p95 with flooders ÷ without" in section
+    for kind in kinds:
+        assert f"| {kind} | 1 |" in section
