@@ -44,6 +44,9 @@ def limit_inbound(eio_server, burst: float, rate: float, strikes: int) -> None:
                 flooding = entry[2] == strikes
         if allowed:
             return on_message(eio_sid, data)
+        # A flooder's reader always finds its next message waiting, so it would never block
+        # and, under eventlet or gevent, never let another client's task run: yield here.
+        eio_server.sleep(0)
         if flooding:
             log.warning("closing %s: more than %d messages dropped in %.0f s (INBOUND_RATE)",
                         eio_sid, strikes, STRIKE_WINDOW)
