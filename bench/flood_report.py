@@ -88,7 +88,8 @@ def markdown(run: dict, json_path) -> str:
         f"Server CPU {_fmt(c.get('server_cpu_s'), 1)} s over {_fmt(c.get('seconds'), 0)} s; "
         f"flooders' own CPU {_fmt(f.get('cpu_percent'), 0)} % of a core (niced, on the "
         f"generator's core). Workshop version {flood.get('workshop_versions')} before/after "
-        f"the flood. Server log: {c.get('server_log')}."
+        f"the flood. Server log: " + ", ".join(f"{n} {k.replace('_', ' ')}" for k, n in
+                                             (c.get("server_log") or {}).items()) + "."
         + (f" **Flood stopped early: {flood['aborted']}.**" if flood.get("aborted") else "")
         + (f" The server answered pages again {c['answers_pages_again_after_s']} s after the "
            "flooders stopped." if "answers_pages_again_after_s" in c else "")
