@@ -94,7 +94,7 @@ def execute(name: str, actor: Actor, payload) -> dict:
         raise
     broadcast.publish(actor.workshop_id, envelopes)
     if voted_ideas:
-        broadcast.votes_changed(actor.workshop_id, voted_ideas)
+        broadcast.votes_changed(actor.workshop_id)
     return response
 
 

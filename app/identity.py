@@ -120,23 +120,27 @@ def opened_join_code(workshop: Workshop) -> bool:
         and workshop.id in joined
 
 
+# role -> (how the cookie's grant for it is found, what a caller without one is told)
+_GRANTED_BY = {
+    "facilitator": (facilitator_grant, lambda: _(
+        "Only the workshop's facilitator can open the console: use the facilitator link.")),
+    "screen": (screen_grant, lambda: _(
+        "The projector screen opens from the facilitator's console or with the workshop's "
+        "projector link.")),
+}
+
+
 def actor(workshop: Workshop, role: str, new_participant: bool = True) -> Actor:
     """The caller as `role` in this workshop, or a refusal saying how to get in. With
     new_participant=False (reads), an attendee who never joined gets participant_id None
     instead of a new participant row."""
     if workshop.event.deleted_at is not None:
         raise Gone(_("This event was deleted."))
-    if role == "facilitator":
-        grant = facilitator_grant(workshop)
+    if role in _GRANTED_BY:
+        find_grant, refusal = _GRANTED_BY[role]
+        grant = find_grant(workshop)
         if grant is None:
-            raise NotAllowed(_("Only the workshop's facilitator can open the console: "
-                               "use the facilitator link."))
-        return Actor(role, workshop.id, grant=grant)
-    if role == "screen":
-        grant = screen_grant(workshop)
-        if grant is None:
-            raise NotAllowed(_("The projector screen opens from the facilitator's console "
-                               "or with the workshop's projector link."))
+            raise NotAllowed(refusal())
         return Actor(role, workshop.id, grant=grant)
     if not opened_join_code(workshop):
         raise NotAllowed(_("Open the workshop's join link first to take part."))
@@ -152,8 +156,8 @@ def actor(workshop: Workshop, role: str, new_participant: bool = True) -> Actor:
 
 def best_actor(workshop: Workshop) -> Actor:
     """For reads: the most the caller may see (facilitator, then attendee, then screen)."""
-    if can_facilitate(workshop):
-        return actor(workshop, "facilitator")
+    if workshop.event.deleted_at is None and (grant := facilitator_grant(workshop)):
+        return Actor("facilitator", workshop.id, grant=grant)  # checked once, not twice
     if opened_join_code(workshop):
         return actor(workshop, "attendee", new_participant=False)
     return actor(workshop, "screen")

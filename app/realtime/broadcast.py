@@ -20,6 +20,7 @@ from flask_socketio import join_room, leave_room
 from ..extensions import db, socketio
 from ..services import changes, tallies
 from . import presence
+from .queue import REVOKE_PREFIX
 
 log = logging.getLogger(__name__)
 _tallies = None
@@ -39,7 +40,6 @@ def facilitators_room(workshop_id: int) -> str:
     return f"f:{workshop_id}"
 
 
-REVOKE_PREFIX = "revoke:"
 
 
 def link_room(workshop_id: int) -> str:
@@ -144,8 +144,9 @@ def publish(workshop_id: int, envelopes: list[dict]) -> None:
         socketio.emit(envelope["type"], envelope, to=room(workshop_id))
 
 
-def votes_changed(workshop_id: int, idea_ids) -> None:
-    _tallies.mark(workshop_id, idea_ids)
+def votes_changed(workshop_id: int) -> None:
+    """Votes of the workshop changed: flush its pending tallies (services/tallies.py)."""
+    _tallies.mark(workshop_id)
 
 
 def presence_changed(workshop_id: int) -> None:
@@ -190,7 +191,7 @@ def clock_running(workshop_id: int, ends_at) -> None:
     socketio.start_background_task(wait_and_expire)
 
 
-def _flush_tallies(workshop_id: int, _targets) -> None:
+def _flush_tallies(workshop_id: int, _items) -> None:
     change = tallies.flush(workshop_id)  # whatever is pending, whichever worker took it
     if change is None:
         return

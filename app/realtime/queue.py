@@ -13,7 +13,7 @@ import socketio
 log = logging.getLogger(__name__)
 
 
-REVOKE_PREFIX = "revoke:"  # broadcast.REVOKE_PREFIX
+REVOKE_PREFIX = "revoke:"  # rooms of grants (broadcast.py names them)
 
 
 class DisconnectOnRevoke:

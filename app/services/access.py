@@ -15,7 +15,7 @@ co-organiser or a deleted event stops working at the next call.
 import secrets
 
 from flask_babel import gettext as _
-from sqlalchemy import exists, func, select
+from sqlalchemy import exists, select
 
 from ..extensions import db
 from ..models import Event, EventOrganiser, Organiser, Participant, Workshop
@@ -126,9 +126,6 @@ def remove(event: Event, organiser_id, by: Organiser) -> Organiser:
     return removed
 
 
-def workshop_event_id(workshop_id: int) -> int | None:
-    return db.session.scalar(select(Workshop.event_id).where(Workshop.id == workshop_id))
-
 
 def grant_holds(workshop_id: int, grant) -> bool:
     """Is this grant still good for this workshop, by the database, now? (one query)"""
@@ -154,6 +151,3 @@ def grant_holds(workshop_id: int, grant) -> bool:
                                  .where(live, Participant.id == value)) is not None
     return False
 
-
-def organiser_count() -> int:
-    return db.session.scalar(select(func.count(Organiser.id)))

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from ..extensions import db
 from ..models import PHASES, Change, Event, Vote, Workshop
 from . import access, changes
-from .errors import Gone, InvalidInput, NotFound
+from .errors import InvalidInput, NotFound
 from .validation import bounded_int, short_text, shown
 
 # No 0/O, 1/I/L: a code read aloud or from the back of a room cannot be mistyped.
@@ -44,15 +44,6 @@ def create_event(title: str, organiser_id: int | None = None) -> Event:
     db.session.flush()
     if organiser_id is not None:
         access.add_owner(event, organiser_id)
-    return event
-
-
-def get_event(event_id: int) -> Event:
-    event = db.session.get(Event, event_id) if isinstance(event_id, int) else None
-    if event is None:
-        raise NotFound(_("This event does not exist."))
-    if event.deleted_at is not None:
-        raise Gone(_("This event was deleted."))
     return event
 
 
