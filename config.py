@@ -2,6 +2,7 @@
 
 Pick a variant with PLENARY_CONFIG=development|production|test (default: development).
 """
+import json
 import os
 import secrets
 from pathlib import Path
@@ -71,19 +72,26 @@ class Config:
     # room for a clear error on anything sent by mistake, and caps what a hostile client
     # makes the server parse (2 MB messages used to raise the server's memory for good).
     SOCKETIO_MAX_BUFFER = 128 * 1024
-    # Raw messages one connection may send: a burst, then per second; past INBOUND_STRIKES
-    # dropped within 5 s it is closed (app/realtime/inbound.py). Checked before decoding.
+    # Raw messages one connection may send: a burst, then per second; past that its socket
+    # is not read until the next is due (app/realtime/inbound.py). Still throttled after
+    # INBOUND_STRIKES messages within 10 s: closed, and that browser may not connect again
+    # for INBOUND_HOLD_BACK seconds. Checked before decoding.
     INBOUND_BURST = _env_float("INBOUND_BURST", 100)
     INBOUND_RATE = _env_float("INBOUND_RATE", 30)
-    INBOUND_STRIKES = int(os.environ.get("INBOUND_STRIKES", "200"))
+    INBOUND_STRIKES = int(os.environ.get("INBOUND_STRIKES", "150"))
+    INBOUND_HOLD_BACK = _env_float("INBOUND_HOLD_BACK", 30)
     # Packets a socket may leave unread before it is closed (app/realtime/backpressure.py).
     SOCKET_MAX_BACKLOG = int(os.environ.get("SOCKET_MAX_BACKLOG", "256"))
     # Snapshots kept in memory (per workshop version and role), reused by every join/sync.
     SNAPSHOT_CACHE_SIZE = int(os.environ.get("SNAPSHOT_CACHE_SIZE", "64"))
     # Socket event budgets (app/realtime/budgets.py): kind -> (burst, refills per second),
-    # per socket; writes also per browser over all its sockets.
+    # per socket; writes and posts also per browser over all its sockets. A posted idea is
+    # delivered to every phone in the room, hence a budget of its own. SOCKET_BUDGETS in
+    # the environment (JSON, e.g. {"post": [100, 5]}) overrides some of them.
     SOCKET_BUDGETS = {"snapshot": (10, 1.0), "read": (20, 5.0), "suggest": (3, 0.2),
-                      "write": (60, 20.0)}
+                      "write": (60, 20.0), "post": (5, 0.2),
+                      **{kind: tuple(rule) for kind, rule in
+                         json.loads(os.environ.get("SOCKET_BUDGETS", "{}")).items()}}
     SQLITE_BUSY_TIMEOUT_MS = 10_000
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_HTTPONLY = True
@@ -158,7 +166,7 @@ class TestConfig(Config):
     TALLY_SWEEP_INTERVAL = 0
     # On, but far above what the suite sends; tests/test_budgets.py sets small ones.
     SOCKET_BUDGETS = {"snapshot": (1000, 100.0), "read": (1000, 100.0),
-                      "suggest": (1000, 100.0), "write": (5000, 1000.0)}
+                      "suggest": (1000, 100.0), "write": (5000, 1000.0), "post": (5000, 1000.0)}
     HSTS_SECONDS = 0
     # The limits stay on, but far above what the suite sends from 127.0.0.1;
     # tests/test_limits.py sets small ones.

@@ -42,8 +42,7 @@ def create_app(config=None, **overrides) -> Flask:
     from .realtime.backpressure import bound_backlogs
     from .realtime.inbound import limit_inbound
     bound_backlogs(socketio.server.eio, app.config["SOCKET_MAX_BACKLOG"])
-    limit_inbound(socketio.server.eio, app.config["INBOUND_BURST"], app.config["INBOUND_RATE"],
-                  app.config["INBOUND_STRIKES"])
+    app.extensions["plenary_inbound"] = limit_inbound(socketio.server.eio, app.config)
     with app.app_context():
         from .database import configure_engine
         configure_engine(db.engine, app.config["SQLITE_BUSY_TIMEOUT_MS"])

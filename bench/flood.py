@@ -120,6 +120,7 @@ class FloodProcess:
 def server_log_counts(path: Path) -> dict:
     text = path.read_text(errors="replace") if path.exists() else ""
     return {"budget_disconnects": text.count("over its event budget"),
+            "flood_closes": text.count("(INBOUND_RATE)"),
             "slow_reader_closes": text.count("packets unread (SOCKET_MAX_BACKLOG)"),
             "tracebacks": text.count("Traceback (most recent call last)")}
 

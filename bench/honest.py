@@ -21,7 +21,7 @@ async def seed(url: str, workshop: dict, changes: int) -> dict:
     """`changes` ideas in the change log before anyone else arrives (posters then leave)."""
     if changes <= 0:
         return {"ideas": 0}
-    authors = max(1, math.ceil(changes / 40))  # within a browser's write burst (60)
+    authors = max(1, math.ceil(changes / 4))  # within a browser's post burst (5)
     version = 0
     async with Generator([url]) as gen:
         await gen.connect_crowd(authors, f"/j/{workshop['code']}", workshop["id"])

@@ -29,7 +29,9 @@ class LiveServer:
                     "SECRET_KEY": "live-test-secret", "PLENARY_CONFIG": "development",
                     # no suggestion model loaded at start (seconds with the ML extra):
                     # the live tests that suggest (the browser's) ask for it
-                    "SUGGEST_WARMUP": "0", "PYTHONUNBUFFERED": "1", **env}
+                    "SUGGEST_WARMUP": "0", "PYTHONUNBUFFERED": "1",
+                    # scripted phones post faster than people type
+                    "SOCKET_BUDGETS": '{"post": [1000, 100]}', **env}
         self.process = None
         self.log_path = None
 

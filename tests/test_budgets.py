@@ -13,7 +13,8 @@ from app.realtime.budgets import STRIKES_TO_DISCONNECT, Budgets
 from app.services import changes
 from helpers import Client, count_rows, make_workshop
 
-SMALL = {"snapshot": (3, 1.0), "read": (5, 2.0), "suggest": (1, 0.1), "write": (5, 2.0)}
+SMALL = {"snapshot": (3, 1.0), "read": (5, 2.0), "suggest": (1, 0.1), "write": (5, 2.0),
+         "post": (5, 2.0)}
 SLOW_DOWN = "Too many requests from this connection: slow down for a moment."
 
 
@@ -59,10 +60,13 @@ def test_a_flooding_socket_is_refused_without_touching_the_database(strict_app):
     answer, queries = queries_during(strict_app, lambda: flooder.call(
         "workshop.sync", {"workshop_id": workshop["id"], "since": 0}))
     assert answer["retry_after_ms"] and queries == 0
-    # writes have a budget of their own, and the refused ones change nothing
+    # posts have a budget of their own, and the refused ones change nothing
     posted = [flooder.write("idea.post", text=f"Flood {n}") for n in range(8)]
     assert sum(p["ok"] for p in posted) == 5 and posted[-1]["error"] == SLOW_DOWN
     assert count_rows(strict_app, Idea) == 5 and count_rows(strict_app, ProcessedWrite) == 5
+    # ... apart from other writes: this one is judged on its merits, not refused for speed
+    other = flooder.write("phase.set", phase="voting")
+    assert other["ok"] is False and other["error"] != SLOW_DOWN
     # the honest phone next to it is not slowed down at all
     assert honest.call("workshop.sync", {"workshop_id": workshop["id"], "since": 0})["ok"]
     assert honest.write("idea.post", text="Shared testbeds for SMEs")["ok"]

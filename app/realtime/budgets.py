@@ -17,6 +17,7 @@ KINDS = {
     "snapshot": ("workshop.join", "workshop.sync"),
     "suggest": ("board.suggest",),
     "read": ("board.history", "idea.similar", "results.support", "matches.mine"),
+    "post": ("idea.post",),  # every post is delivered to every phone in the room
 }
 KIND_OF = {event: kind for kind, events in KINDS.items() for event in events}
 STRIKES_TO_DISCONNECT = 60

@@ -68,8 +68,8 @@ def _over_budget(kind: str) -> dict | None:
     spending = current_app.extensions["plenary_budgets"]
     wait = spending.wait(request.sid, kind)
     browser = identity.participant_token()
-    if not wait and kind == "write" and browser:
-        wait = spending.wait(("browser", browser), "write")
+    if not wait and kind in ("write", "post") and browser:
+        wait = spending.wait(("browser", browser), kind)
     if not wait:
         return None
     if spending.strike(request.sid):
@@ -80,13 +80,14 @@ def _over_budget(kind: str) -> dict | None:
 
 
 def _close_connection(sid: str) -> None:
-    """Close the whole Engine.IO connection, not only the Socket.IO namespace (which the
-    client could connect again on the same websocket at once)."""
+    """Close the whole connection, not only the Socket.IO namespace (which the client could
+    connect again on the same websocket at once), and hold its browser back a while
+    (inbound.py)."""
     eio_sid = socketio.server.manager.eio_sid_from_sid(sid, "/")
     if eio_sid not in socketio.server.eio.sockets:  # e.g. Flask-SocketIO's test client
         disconnect()
     else:
-        socketio.server.eio.disconnect(eio_sid)
+        current_app.extensions["plenary_inbound"].shut_out(eio_sid)
 
 
 def register() -> None:
