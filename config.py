@@ -85,11 +85,12 @@ class Config:
     # Snapshots kept in memory (per workshop version and role), reused by every join/sync.
     SNAPSHOT_CACHE_SIZE = int(os.environ.get("SNAPSHOT_CACHE_SIZE", "64"))
     # Socket event budgets (app/realtime/budgets.py): kind -> (burst, refills per second),
-    # per socket; writes and posts also per browser over all its sockets. A posted idea is
-    # delivered to every phone in the room, hence a budget of its own. SOCKET_BUDGETS in
+    # per socket; writes, posts and similar-idea checks also per browser over all its
+    # sockets. A posted idea is delivered to every phone in the room, and a similar-idea
+    # check compares the text with every idea on the board: each has a budget of its own. SOCKET_BUDGETS in
     # the environment (JSON, e.g. {"post": [100, 5]}) overrides some of them.
-    SOCKET_BUDGETS = {"snapshot": (10, 1.0), "read": (20, 5.0), "suggest": (3, 0.2),
-                      "write": (60, 20.0), "post": (5, 0.2),
+    SOCKET_BUDGETS = {"snapshot": (4, 0.5), "read": (20, 5.0), "suggest": (3, 0.2),
+                      "similar": (5, 0.2), "write": (60, 20.0), "post": (5, 0.2),
                       **{kind: tuple(rule) for kind, rule in
                          json.loads(os.environ.get("SOCKET_BUDGETS", "{}")).items()}}
     SQLITE_BUSY_TIMEOUT_MS = 10_000
@@ -166,7 +167,8 @@ class TestConfig(Config):
     TALLY_SWEEP_INTERVAL = 0
     # On, but far above what the suite sends; tests/test_budgets.py sets small ones.
     SOCKET_BUDGETS = {"snapshot": (1000, 100.0), "read": (1000, 100.0),
-                      "suggest": (1000, 100.0), "write": (5000, 1000.0), "post": (5000, 1000.0)}
+                      "suggest": (1000, 100.0), "similar": (1000, 100.0), "write": (5000, 1000.0),
+                      "post": (5000, 1000.0)}
     HSTS_SECONDS = 0
     # The limits stay on, but far above what the suite sends from 127.0.0.1;
     # tests/test_limits.py sets small ones.

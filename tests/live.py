@@ -31,7 +31,7 @@ class LiveServer:
                     # the live tests that suggest (the browser's) ask for it
                     "SUGGEST_WARMUP": "0", "PYTHONUNBUFFERED": "1",
                     # scripted phones post faster than people type
-                    "SOCKET_BUDGETS": '{"post": [1000, 100]}', **env}
+                    "SOCKET_BUDGETS": '{"post": [1000, 100], "similar": [1000, 100]}', **env}
         self.process = None
         self.log_path = None
 

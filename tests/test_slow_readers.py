@@ -64,7 +64,8 @@ def test_a_socket_that_never_reads_is_dropped_and_the_room_stays_live(app, db_ur
         db.session.add_all([Idea(workshop_id=workshop["id"], text=f"{n} " + "x" * 4000)
                             for n in range(150)])
         db.session.commit()
-    server = LiveServer(db_url, SOCKET_MAX_BACKLOG=str(BACKLOG)).start(tmp_path)
+    server = LiveServer(db_url, SOCKET_MAX_BACKLOG=str(BACKLOG), SOCKET_BUDGETS=json.dumps(
+        {"snapshot": [10, 1.0], "post": [1000, 100]})).start(tmp_path)
     phone = LivePhone(server.url, workshop["id"], f"/j/{workshop['code']}")
     watcher = LivePhone(server.url, workshop["id"], f"/j/{workshop['code']}")
     slow = None
@@ -73,7 +74,7 @@ def test_a_socket_that_never_reads_is_dropped_and_the_room_stays_live(app, db_ur
         watcher.connect()
         slow = silent_projector(server.url, workshop)
         before = rss_kb(server.process.pid)
-        for n in range(10):  # snapshots it will never read (its budget allows ten at once)
+        for n in range(10):  # snapshots it will never read (its budget here: ten at once)
             slow.send(f"42{n + 1}" + json.dumps(["workshop.sync", {
                 "workshop_id": workshop["id"], "since": None}]))
         started = time.monotonic()

@@ -16,7 +16,8 @@ import time
 KINDS = {
     "snapshot": ("workshop.join", "workshop.sync"),
     "suggest": ("board.suggest",),
-    "read": ("board.history", "idea.similar", "results.support", "matches.mine"),
+    "read": ("board.history", "results.support", "matches.mine"),
+    "similar": ("idea.similar",),  # compares the text with every idea on the board
     "post": ("idea.post",),  # every post is delivered to every phone in the room
 }
 KIND_OF = {event: kind for kind, events in KINDS.items() for event in events}
