@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from .actors import Actor
+from .actors import Actor, require_role
 from .extensions import db
 from .models import Participant, ProcessedWrite
 from .realtime import broadcast
@@ -20,11 +20,6 @@ from .services.validation import client_id as valid_client_id
 
 
 _COMMANDS = {}
-_ROLE_MESSAGES = {
-    "attendee": lambda: _("Only attendees can do this (open the workshop's join link on "
-                          "your phone)."),
-    "facilitator": lambda: _("Only the workshop's facilitator can do this."),
-}
 
 
 def command(name: str, role: str, required: dict, optional: dict | None = None):
@@ -69,8 +64,7 @@ def execute(name: str, actor: Actor, payload) -> dict:
         raise InvalidInput(f"Unknown command '{shown(name)}'.")
     fn, role = _COMMANDS[name][:2]
     expect_object(payload, *fields(name))
-    if actor.role != role:
-        raise NotAllowed(_ROLE_MESSAGES[role]())
+    require_role(actor, role)
     if payload["workshop_id"] != actor.workshop_id:
         raise NotAllowed(_("You have not joined this workshop."))
     client_id = valid_client_id(payload["client_id"])
@@ -137,8 +131,7 @@ command("vote.retract", "attendee", {}, {"idea_id": Id, "theme_id": Id})(
 def _update_profile(actor, payload):
     fields = {k: v for k, v in payload.items() if k not in ("workshop_id", "client_id")}
     workshop = workshops.get_workshop(actor.workshop_id)
-    if workshop.phase == "closed":
-        raise InvalidInput(_("This workshop is closed."))
+    workshops.require_open(workshop)
     privacy.refuse_new_profiles(workshop)  # the event's personal data was erased
     participant = participants.update_profile(_participant(actor), **fields)
     return {"ok": True, "profile": participant.profile()}, [], []

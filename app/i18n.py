@@ -8,6 +8,8 @@ from flask import request, session
 from flask_babel import Babel, get_locale
 from flask_babel import gettext as _
 
+from . import vocabulary
+
 LANGUAGES = {"en": "English", "es": "Español", "ca": "Català / Valencià"}
 babel = Babel()
 
@@ -29,21 +31,22 @@ def init_app(app) -> None:
 
     @app.context_processor
     def languages():
-        return {"LANGUAGES": LANGUAGES, "current_language": str(get_locale() or "en")}
+        return {"LANGUAGES": LANGUAGES, "current_language": str(get_locale() or "en"),
+                "vocabulary": vocabulary}
 
 
 def js_strings() -> dict:
     """Every string the page scripts show, in the page's language ({name} = placeholder)."""
     return {
         "phase.draft": _("Not started yet"), "phase.collecting": _("Collecting ideas"),
-        "phase.clustering": _("Grouping into themes"),
+        "phase.grouping": _("Grouping into themes"),
         "phase.voting": _("Voting"), "phase.results": _("Results"), "phase.closed": _("Closed"),
         "banner.draft": _("The workshop has not started yet"),
         "banner.draft.hint": _("Ideas open when the facilitator starts."),
         "banner.collecting": _("Post your ideas"),
         "banner.collecting.hint": _("One idea per message. They appear on the big screen."),
-        "banner.clustering": _("The ideas are being grouped into themes"),
-        "banner.clustering.hint": _("Watch the big screen; voting comes next."),
+        "banner.grouping": _("The ideas are being grouped into themes"),
+        "banner.grouping.hint": _("Watch the big screen; voting comes next."),
         "banner.voting": _("Vote for the ideas you support"),
         "banner.voting.hint": _("Tap + to give a vote, − to take it back."),
         "banner.results": _("Results"),

@@ -15,11 +15,12 @@ import secrets
 from flask import session
 from flask_babel import gettext as _
 
-from .actors import Actor
+from .actors import ROLES, Actor
 from .extensions import db
 from .models import Organiser, Workshop
-from .services import access, participants
-from .services.errors import Gone, NotAllowed
+from .services import access, participants, workshops
+from .services.errors import Gone, InvalidInput, NotAllowed
+from .services.validation import shown
 
 MAX_ATTENDEE_GRANTS = 40  # the cookie keeps the most recent workshops joined
 
@@ -134,6 +135,8 @@ def actor(workshop: Workshop, role: str, new_participant: bool = True) -> Actor:
     """The caller as `role` in this workshop, or a refusal saying how to get in. With
     new_participant=False (reads), an attendee who never joined gets participant_id None
     instead of a new participant row."""
+    if role not in ROLES:
+        raise InvalidInput(f"Unknown role '{shown(role)}'. Use one of: {', '.join(ROLES)}.")
     if workshop.event.deleted_at is not None:
         raise Gone(_("This event was deleted."))
     if role in _GRANTED_BY:
@@ -148,7 +151,7 @@ def actor(workshop: Workshop, role: str, new_participant: bool = True) -> Actor:
     if participant is None:
         if not new_participant:
             return Actor(role, workshop.id)
-        if workshop.phase == "closed":
+        if workshops.is_closed(workshop):
             raise NotAllowed(_("This workshop has ended: it takes no new participants."))
         participant = participants.get_or_create(workshop, participant_token())
     return Actor(role, workshop.id, participant.id, grant=("participant", participant.id))

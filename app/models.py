@@ -11,9 +11,8 @@ from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint, 
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .extensions import db
+from .vocabulary import PHASE_ORDER as PHASES  # noqa: F401  (re-exported)
 from .vocabulary import STAKEHOLDER_KINDS  # noqa: F401  (re-exported)
-
-PHASES = ("draft", "collecting", "clustering", "voting", "results", "closed")
 THEME_COLOURS = ("#1f4fd1", "#b3261e", "#146c2e", "#8a5300", "#6a1b9a", "#00695c", "#ad1457",
                  "#37474f")
 

@@ -302,7 +302,7 @@ def socket_cases(w):
         "profile.update": {"display_name": "Ana", "organisation": "Clúster", "kind": "company",
                            "region": "Comunitat Valenciana", "contact": "ana@example.eu",
                            "match_opt_in": True},
-        "phase.set": {"phase": "clustering"},
+        "phase.set": {"phase": "grouping"},
         "settings.update": {"vote_budget": 5, "vote_cap": 1, "premoderation": False,
                             "hide_until_reveal": False, "vote_on": "ideas"},
         "theme.create": {"name": "Skills", "colour": "#146c2e"},

@@ -9,7 +9,7 @@ from helpers import count_rows, make_workshop, wait_for
 
 @pytest.fixture
 def board(app, connect):
-    """A workshop in clustering with four ideas, two consoles, a projector."""
+    """A workshop in grouping with four ideas, two consoles, a projector."""
     workshop = make_workshop(app, phase="collecting", vote_budget=5, vote_cap=2)
     phone = connect(target=workshop)
     ids = [phone.write("idea.post", text=t)["idea"]["id"] for t in (
@@ -17,7 +17,7 @@ def board(app, connect):
         "Cross-border vouchers", "Skills academy")]
     first, second = connect("facilitator", target=workshop), connect("facilitator", target=workshop)
     screen = connect("screen", target=workshop)
-    assert first.write("phase.set", phase="clustering")["ok"]
+    assert first.write("phase.set", phase="grouping")["ok"]
     return workshop, ids, phone, first, second, screen
 
 

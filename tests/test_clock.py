@@ -53,11 +53,11 @@ def test_when_the_clock_ends_the_phase_advances_once(app, connect):
     console, phone = connect("facilitator", target=workshop), connect(target=workshop)
     phone.received()
     assert console.write("clock.start", seconds=1, advance=True)["ok"]
-    assert wait_for(lambda: (phone.pump(), phone.state["phase"] == "clustering")[1], timeout=4)
+    assert wait_for(lambda: (phone.pump(), phone.state["phase"] == "grouping")[1], timeout=4)
     time.sleep(0.3)
-    assert phone.join()["sync"]["snapshot"]["workshop"]["phase"] == "clustering"
+    assert phone.join()["sync"]["snapshot"]["workshop"]["phase"] == "grouping"
     # a paused clock never fires
     console.write("clock.start", seconds=1, advance=True)
     console.write("clock.pause")
     time.sleep(1.4)
-    assert phone.join()["sync"]["snapshot"]["workshop"]["phase"] == "clustering"
+    assert phone.join()["sync"]["snapshot"]["workshop"]["phase"] == "grouping"

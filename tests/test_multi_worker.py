@@ -221,9 +221,9 @@ def test_a_clock_started_on_a_worker_that_then_crashes_still_reaches_zero(app, w
         moved = console_on(workers[0], workshop)  # the console reconnects, to worker 1
         moved.connect()
         # At zero the workshop moves on to the next phase, and the phone hears it.
-        assert wait_until(lambda: phone.board()[1] == "clustering", timeout=3 + 5), \
+        assert wait_until(lambda: phone.board()[1] == "grouping", timeout=3 + 5), \
             phone.board()[1]
-        assert wait_until(lambda: moved.board()[1] == "clustering")
+        assert wait_until(lambda: moved.board()[1] == "grouping")
     finally:
         phone.disconnect()
         for client in (console, moved):

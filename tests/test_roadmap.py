@@ -46,7 +46,7 @@ def test_workshop_roadmap_ranks_themes_and_carries_conclusions_actions_and_story
         [(0, "Skills academy"), (1, "Skills academy"), (2, "Skills academy"),
          (0, "Shared testbeds")],
         [("company", "Valencia"), ("cluster", "Navarra"), ("public_authority", "Navarra")])
-    console.write("phase.set", phase="clustering")
+    console.write("phase.set", phase="grouping")
     console.write("theme.rename", theme_id=themes["Testbeds"], name="Shared testbeds")
     console.write("idea.merge", idea_id=ids["Testbeds across regions"], into_id=ids["Shared testbeds"])
     console.write("phase.set", phase="results")

@@ -23,14 +23,13 @@ from flask import current_app, request
 from flask_babel import gettext as _
 from flask_socketio import disconnect
 
-from .. import commands, identity
-from ..actors import ROLES, Actor
+from .. import commands, identity, reads, vocabulary
+from ..actors import Actor, require_role
 from ..extensions import db, socketio
 from ..models import Participant
-from ..services import access, board, changes, clock, matches, participants, suggestions, support, \
-    workshops
+from ..services import access, board, clock, matches, suggestions, support, workshops
 from ..services.errors import DomainError, InvalidInput, NotAllowed
-from ..services.validation import expect_object, shown
+from ..services.validation import expect_object
 from . import broadcast, budgets, connections
 
 log = logging.getLogger(__name__)
@@ -62,13 +61,16 @@ def guarded(event: str, fn):
     return handler
 
 
+PER_BROWSER = ("write", "post", "similar")  # an attendee's tabs share these
+
+
 def _over_budget(kind: str) -> dict | None:
     """None if this socket (and, for writes, this browser over all its sockets) may send
     the event now; else the error ack, with when to try again. Costs no database work."""
     spending = current_app.extensions["plenary_budgets"]
     wait = spending.wait(request.sid, kind)
     browser = identity.participant_token()
-    if not wait and kind in ("write", "post") and browser:
+    if not wait and kind in PER_BROWSER and browser:
         wait = spending.wait(("browser", browser), kind)
     if not wait:
         return None
@@ -107,8 +109,6 @@ def join(payload):
     workshop_id = commands.workshop_id_of(payload)
     expect_object(payload, {"workshop_id": int, "role": str}, {"since": int})
     role = payload["role"]
-    if role not in ROLES:
-        raise InvalidInput(f"Unknown role '{shown(role)}'. Use one of: {', '.join(ROLES)}.")
     workshop = workshops.get_workshop(workshop_id)
     actor = identity.actor(workshop, role)  # refuses without the grant for this workshop
     db.session.commit()  # an attendee's first join makes their participant
@@ -118,7 +118,7 @@ def join(payload):
     broadcast.start_tally_sweeper()  # once per process: what a crash left pending
     if connections.join(request.sid, actor):
         broadcast.presence_changed(workshop.id)
-    answer = _sync_answer(actor, payload.get("since"))
+    answer = reads.state(actor, payload.get("since"))
     return {"ok": True, "role": role, "connected": broadcast.attendee_count(workshop.id),
             "server_time": clock.now_ms(), **answer}
 
@@ -127,14 +127,13 @@ def sync(payload):
     workshop_id = commands.workshop_id_of(payload)
     expect_object(payload, {"workshop_id": int}, {"since": int})
     actor = _member(workshop_id)
-    return {"ok": True, **_sync_answer(actor, payload.get("since"))}
+    return {"ok": True, **reads.state(actor, payload.get("since"))}
 
 
 def board_history(payload):
     workshop_id = commands.workshop_id_of(payload)
     expect_object(payload, {"workshop_id": int})
-    if _member(workshop_id).role != "facilitator":
-        raise NotAllowed(_("Only the workshop's facilitator can do this."))
+    require_role(_member(workshop_id), "facilitator")
     return {"ok": True, "actions": board.history(workshop_id)}
 
 
@@ -144,16 +143,15 @@ def similar_idea(payload):
     expect_object(payload, {"workshop_id": int, "text": str})
     actor = _member(workshop_id)
     return {"ok": True, "match": suggestions.similar_idea(
-        workshop_id, payload["text"][:500], participant_id=actor.participant_id,
-        moderator=actor.role == "facilitator")}
+        workshop_id, payload["text"][:vocabulary.LIMITS["idea"]],
+        participant_id=actor.participant_id, moderator=actor.role == "facilitator")}
 
 
 def suggest_themes(payload):
     """Proposals for the ideas not yet in a theme; nothing moves until accepted."""
     workshop_id = commands.workshop_id_of(payload)
     expect_object(payload, {"workshop_id": int})
-    if _member(workshop_id).role != "facilitator":
-        raise NotAllowed(_("Only the workshop's facilitator can do this."))
+    require_role(_member(workshop_id), "facilitator")
     return {"ok": True, **suggestions.propose_themes(workshop_id)}
 
 
@@ -207,13 +205,3 @@ def _member(workshop_id: int) -> Actor:
                            "you were removed from the event, or it was deleted."))
     return actor
 
-
-def _sync_answer(actor: Actor, since) -> dict:
-    version, sync_ = changes.sync(actor.workshop_id, since, current_app.config["MAX_DELTAS"],
-                                  moderator=actor.role == "facilitator",
-                                  participant_id=actor.participant_id,
-                                  cache=current_app.extensions["plenary_snapshots"])
-    answer = {"version": version, "sync": sync_}
-    if actor.role == "attendee":
-        answer["me"] = participants.own_state(actor.participant_id)
-    return answer

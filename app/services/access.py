@@ -19,8 +19,8 @@ from sqlalchemy import exists, select
 
 from ..extensions import db
 from ..models import Event, EventOrganiser, Organiser, Participant, Workshop
+from . import fields
 from .errors import Conflict, Gone, InvalidInput, NotAllowed, NotFound
-from .validation import plain_text
 
 OWNER, CO_ORGANISER = "owner", "co-organiser"
 FACILITATOR_GRANTS = ("organiser", "link")          # may run the console
@@ -92,7 +92,7 @@ def add_owner(event: Event, organiser_id: int) -> None:
 
 def invite(event: Event, email) -> EventOrganiser:
     """Make an existing organiser account a co-organiser of the event (owner's action)."""
-    email = plain_text("email", email).strip().lower() if isinstance(email, str) else ""
+    email = fields.email(email)
     if not email:
         raise InvalidInput(_("Type the email of the organiser account to invite."))
     organiser = db.session.scalar(select(Organiser).where(Organiser.email == email))

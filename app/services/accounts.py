@@ -1,6 +1,5 @@
 """Organiser accounts: email + hashed password."""
 import functools
-import re
 import secrets
 
 from flask_babel import gettext as _
@@ -9,10 +8,9 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..extensions import db
 from ..models import Organiser
+from . import fields
 from .errors import Conflict, InvalidInput
-from .validation import plain_text
 
-EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 MIN_PASSWORD = 10
 
 
@@ -21,8 +19,8 @@ def has_organiser() -> bool:
 
 
 def create_organiser(email: str, password: str) -> Organiser:
-    email = plain_text("email", email or "").strip().lower()
-    if not EMAIL.match(email) or len(email) > 254:
+    email = fields.email(email)
+    if not fields.is_email(email):
         raise InvalidInput(_("Please enter a valid email address."))
     if not isinstance(password, str) or len(password) < MIN_PASSWORD:
         raise InvalidInput(_("The password must have at least %(n)d characters.", n=MIN_PASSWORD))
@@ -37,7 +35,7 @@ def create_organiser(email: str, password: str) -> Organiser:
 
 
 def authenticate(email: str, password: str) -> Organiser | None:
-    email = plain_text("email", email or "").strip().lower()
+    email = fields.email(email)
     organiser = db.session.scalar(select(Organiser).where(Organiser.email == email))
     # An unknown email costs the same hash check as a known one, so the time of the answer
     # does not tell which emails have an account.

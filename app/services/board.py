@@ -4,20 +4,15 @@ Every action is stored as a BoardAction (who, when, what before, what after) so 
 undone and so exports can show how each theme was formed, and returns the versioned
 Changes that clients apply. Placements travel as `[idea_id, theme_id or None, position]`.
 """
-import re
-
 from flask_babel import gettext as _
 from sqlalchemy import select
 
 from ..extensions import db
 from ..models import THEME_COLOURS, BoardAction, Change, Idea, Participant, Theme, Vote, \
     Workshop, utcnow
-from . import changes
+from . import changes, fields, workshops
 from .errors import InvalidInput, NotFound
-from .validation import plain_text
 
-COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
-MAX_NAME = 80
 
 
 def themes_of(workshop_id: int) -> list[Theme]:
@@ -29,8 +24,8 @@ def themes_of(workshop_id: int) -> list[Theme]:
 def create_theme(workshop: Workshop, name, colour=None, *, actor: str) -> list[Change]:
     require_editable(workshop)
     existing = themes_of(workshop.id)
-    theme = Theme(workshop_id=workshop.id, name=_name(name),
-                  colour=_colour(colour) if colour else THEME_COLOURS[len(existing) % len(
+    theme = Theme(workshop_id=workshop.id, name=fields.THEME_NAME.clean(name),
+                  colour=fields.colour(colour) if colour else THEME_COLOURS[len(existing) % len(
                       THEME_COLOURS)],
                   position=max((t.position for t in existing), default=-1) + 1)
     db.session.add(theme)
@@ -40,11 +35,11 @@ def create_theme(workshop: Workshop, name, colour=None, *, actor: str) -> list[C
 
 
 def rename_theme(workshop: Workshop, theme_id, name, *, actor: str) -> list[Change]:
-    return _update_theme(workshop, theme_id, actor, name=_name(name))
+    return _update_theme(workshop, theme_id, actor, name=fields.THEME_NAME.clean(name))
 
 
 def recolour_theme(workshop: Workshop, theme_id, colour, *, actor: str) -> list[Change]:
-    return _update_theme(workshop, theme_id, actor, colour=_colour(colour))
+    return _update_theme(workshop, theme_id, actor, colour=fields.colour(colour))
 
 
 def reorder_themes(workshop: Workshop, order, *, actor: str) -> list[Change]:
@@ -220,26 +215,7 @@ def record_action(workshop, actor, kind, before, after) -> BoardAction:
 
 
 def require_editable(workshop: Workshop) -> None:
-    if workshop.phase == "closed":
-        raise InvalidInput(_("This workshop is closed; reopen it to change the board."))
-
-
-def _name(name) -> str:
-    if not isinstance(name, str):
-        raise InvalidInput(_("A theme needs a name."))
-    name = " ".join(plain_text("name", name).split())
-    if not name:
-        raise InvalidInput(_("A theme needs a name."))
-    if len(name) > MAX_NAME:
-        raise InvalidInput(_("The theme name is too long (at most %(n)d characters).",
-                             n=MAX_NAME))
-    return name
-
-
-def _colour(colour) -> str:
-    if not isinstance(colour, str) or not COLOUR.match(colour):
-        raise InvalidInput(_("The colour must look like #1f4fd1."))
-    return colour.lower()
+    workshops.require_open(workshop, "board")
 
 
 def find_theme(workshop: Workshop, theme_id) -> Theme:

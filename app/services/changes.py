@@ -3,6 +3,7 @@ from sqlalchemy import func, select, update
 
 from ..extensions import db
 from ..models import Change, Idea, Theme, Vote, Workshop, isoformat
+from ..vocabulary import CHANGE_TYPES
 
 
 # Changes only the facilitators see (a queued idea's text); everyone else gets a
@@ -18,6 +19,8 @@ def visible_envelope(envelope: dict, moderator: bool) -> dict:
 
 def record(workshop_id: int, type_: str, data: dict) -> Change:
     """Bump the workshop's version atomically and log the change under it."""
+    if type_ not in CHANGE_TYPES:  # clients listen for exactly these (vocabulary.py)
+        raise ValueError(f"unknown change type {type_!r}: add it to vocabulary.CHANGE_TYPES")
     version = db.session.execute(
         update(Workshop)
         .where(Workshop.id == workshop_id)

@@ -6,7 +6,8 @@ from flask_babel import gettext as _
 from sqlalchemy import update
 
 from ..extensions import db
-from ..models import PHASES, Change, Workshop, utcnow
+from ..models import Change, Workshop, utcnow
+from ..vocabulary import PHASE_ORDER
 from . import changes, workshops
 from .errors import InvalidInput
 from .validation import bounded_int
@@ -83,14 +84,13 @@ def expire(workshop_id: int, expected_ends_at: datetime) -> list[Change]:
     workshop = db.session.get(Workshop, workshop_id)
     db.session.refresh(workshop)
     made = [changes.record(workshop_id, "clock.changed", state(workshop))]
-    position = PHASES.index(workshop.phase)
-    if workshop.clock_advance and position < len(PHASES) - 1:
-        made.append(workshops.set_phase(workshop, PHASES[position + 1]))
+    position = PHASE_ORDER.index(workshop.phase)
+    if workshop.clock_advance and position < len(PHASE_ORDER) - 1:
+        made.append(workshops.set_phase(workshop, PHASE_ORDER[position + 1]))
     return made
 
 
 def _changed(workshop: Workshop) -> Change:
-    if workshop.phase == "closed":
-        raise InvalidInput(_("This workshop is closed."))
+    workshops.require_open(workshop)
     db.session.flush()
     return changes.record(workshop.id, "clock.changed", state(workshop))

@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from ..extensions import db
 from ..models import Event, Idea, Participant, RecurringTheme, Theme, Vote, isoformat, utcnow
-from ..vocabulary import HORIZONS, STAKEHOLDER_KINDS
+from ..vocabulary import CLOSED, HORIZONS, STAKEHOLDER_KINDS
 from . import privacy, roadmap, support
 
 
@@ -16,7 +16,7 @@ def event_roadmap(event: Event, public: bool = False) -> dict:
     bodies = []
     for workshop in workshops:
         body = roadmap.workshop_body(workshop, public)
-        bodies.append({"draft": workshop.phase != "closed", **body})
+        bodies.append({"draft": workshop.phase != CLOSED, **body})
     timeline = {h: [a for b in bodies for a in b["actions"][h]] for h in HORIZONS}
     erased = privacy.personal_data_erased(event)  # never true while some remains
     return {

@@ -3,28 +3,17 @@ from flask_babel import gettext as _
 
 from ..extensions import db
 from ..models import Change, Idea, Participant, Workshop
-from . import changes
+from ..vocabulary import POSTING_PHASE
+from . import changes, fields
 from .errors import InvalidInput
-from .validation import plain_text
-
-MAX_IDEA_LENGTH = 500
-
 
 def clean_text(text) -> str:
-    if not isinstance(text, str):
-        raise InvalidInput(_("The idea must be text."))
-    text = plain_text("text", text, multiline=True).strip()
-    if not text:
-        raise InvalidInput(_("The idea is empty: write something first."))
-    if len(text) > MAX_IDEA_LENGTH:
-        raise InvalidInput(_("The idea is too long (%(n)d characters; at most %(max)d).",
-                             n=len(text), max=MAX_IDEA_LENGTH))
-    return text
+    return fields.IDEA.clean(text)
 
 
 def post_idea(workshop: Workshop, participant: Participant, text) -> tuple[Idea, Change]:
     text = clean_text(text)
-    if workshop.phase != "collecting":
+    if workshop.phase != POSTING_PHASE:
         raise InvalidInput(_closed_for_posting(workshop.phase))
     idea = Idea(workshop_id=workshop.id, participant_id=participant.id, text=text,
                 approved=not workshop.premoderation, revealed=not workshop.hide_until_reveal)
@@ -41,7 +30,7 @@ def _closed_for_posting(phase: str) -> str:
     return {
         "draft": _("The workshop has not started yet: posting opens when the facilitator "
                    "starts it."),
-        "clustering": _("Posting is closed: the ideas are being grouped into themes."),
+        "grouping": _("Posting is closed: the ideas are being grouped into themes."),
         "voting": _("Posting is closed: the workshop is voting now."),
         "results": _("Posting is closed: the results are being shown."),
         "closed": _("This workshop is closed."),

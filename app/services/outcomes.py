@@ -6,16 +6,9 @@ from sqlalchemy import select
 
 from ..extensions import db
 from ..models import ActionItem, Change, Conclusion, Workshop, utcnow
-from ..vocabulary import HORIZONS
-from . import changes
+from . import changes, fields, workshops
 from .board import find_idea, find_theme
 from .errors import InvalidInput, NotFound
-from .validation import plain_text, shown
-
-MAX_CONCLUSION = 2000
-MAX_WHAT = 300
-MAX_OWNER = 120
-
 
 def target_of(workshop: Workshop, theme_id=None, idea_id=None) -> tuple[int | None, int | None]:
     """(theme_id, idea_id) of what a conclusion or action is about: exactly one of them,
@@ -33,9 +26,9 @@ def target_of(workshop: Workshop, theme_id=None, idea_id=None) -> tuple[int | No
 
 def set_conclusion(workshop: Workshop, text, theme_id=None, idea_id=None) -> Change | None:
     """Write (or clear, with an empty text) the conclusion on a theme or an idea."""
-    _require_open(workshop)
+    workshops.require_open(workshop, "conclusions")
     theme, idea = target_of(workshop, theme_id, idea_id)
-    text = _paragraph(text)
+    text = fields.CONCLUSION.clean(text)
     conclusion = db.session.scalar(select(Conclusion).where(
         Conclusion.theme_id == theme if theme else Conclusion.idea_id == idea))
     if conclusion is None:
@@ -52,10 +45,11 @@ def set_conclusion(workshop: Workshop, text, theme_id=None, idea_id=None) -> Cha
 
 def add_action(workshop: Workshop, what, owner="", horizon=None, theme_id=None,
                idea_id=None) -> tuple[ActionItem, Change]:
-    _require_open(workshop)
+    workshops.require_open(workshop, "conclusions")
     theme, idea = target_of(workshop, theme_id, idea_id)
     action = ActionItem(workshop_id=workshop.id, theme_id=theme, idea_id=idea,
-                        what=_what(what), owner=_owner(owner), horizon=_horizon(horizon))
+                        what=fields.ACTION_WHAT.clean(what), owner=fields.ACTION_OWNER.clean(owner),
+                        horizon=fields.horizon(horizon))
     db.session.add(action)
     db.session.flush()
     return action, changes.record(workshop.id, "action.added", {"action": action.as_dict()})
@@ -63,15 +57,15 @@ def add_action(workshop: Workshop, what, owner="", horizon=None, theme_id=None,
 
 def update_action(workshop: Workshop, action_id, what=None, owner=None,
                   horizon=None) -> Change | None:
-    _require_open(workshop)
+    workshops.require_open(workshop, "conclusions")
     action = find_action(workshop, action_id)
     before = action.as_dict()
     if what is not None:
-        action.what = _what(what)
+        action.what = fields.ACTION_WHAT.clean(what)
     if owner is not None:
-        action.owner = _owner(owner)
+        action.owner = fields.ACTION_OWNER.clean(owner)
     if horizon is not None:
-        action.horizon = _horizon(horizon)
+        action.horizon = fields.horizon(horizon)
     if action.as_dict() == before:
         return None
     db.session.flush()
@@ -79,7 +73,7 @@ def update_action(workshop: Workshop, action_id, what=None, owner=None,
 
 
 def delete_action(workshop: Workshop, action_id) -> Change:
-    _require_open(workshop)
+    workshops.require_open(workshop, "conclusions")
     action = find_action(workshop, action_id)
     db.session.delete(action)
     db.session.flush()
@@ -102,48 +96,3 @@ def of_workshop(workshop_id: int) -> dict:
         ActionItem.workshop_id == workshop_id).order_by(ActionItem.id)).all()
     return {"conclusions": [c.as_dict() for c in conclusions if c.text],
             "actions": [a.as_dict() for a in actions]}
-
-
-def _require_open(workshop: Workshop) -> None:
-    if workshop.phase == "closed":
-        raise InvalidInput(_("This workshop is closed; reopen it to change its conclusions."))
-
-
-def _paragraph(text) -> str:
-    if not isinstance(text, str):
-        raise InvalidInput(_("The conclusion must be text."))
-    text = plain_text("text", text, multiline=True)
-    text = "\n".join(" ".join(line.split()) for line in text.strip().split("\n"))
-    if len(text) > MAX_CONCLUSION:
-        raise InvalidInput(_("The conclusion is too long (%(n)d characters; at most %(max)d).",
-                             n=len(text), max=MAX_CONCLUSION))
-    return text
-
-
-def _what(what) -> str:
-    what = " ".join(plain_text("what", what).split()) if isinstance(what, str) else ""
-    if not what:
-        raise InvalidInput(_("An action item needs a text: what should be done?"))
-    if len(what) > MAX_WHAT:
-        raise InvalidInput(_("The action is too long (at most %(max)d characters).",
-                             max=MAX_WHAT))
-    return what
-
-
-def _owner(owner) -> str:
-    if owner is None:
-        return ""
-    if not isinstance(owner, str):
-        raise InvalidInput(_("The owner must be text."))
-    owner = " ".join(plain_text("owner", owner).split())
-    if len(owner) > MAX_OWNER:
-        raise InvalidInput(_("The owner is too long (at most %(max)d characters).",
-                             max=MAX_OWNER))
-    return owner
-
-
-def _horizon(horizon) -> str:
-    if not isinstance(horizon, str) or horizon not in HORIZONS:
-        raise InvalidInput(_("Unknown horizon '%(h)s'. Use short (within a year), medium "
-                             "(1–3 years) or long (over 3 years).", h=shown(horizon)))
-    return horizon

@@ -1,20 +1,15 @@
 """Attendees: one participant per browser token per workshop, with an optional profile
 and, if they opt in to collaboration matches, a contact (email or web page)."""
-import re
-
 from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from ..extensions import db
-from ..models import STAKEHOLDER_KINDS, Participant, Workshop
-from . import privacy, voting
+from ..models import Participant, Workshop
+from . import fields, privacy, voting
 from .errors import InvalidInput
-from .validation import short_text
 
 PROFILE_FIELDS = ("display_name", "organisation", "kind", "region", "contact", "match_opt_in")
-EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-WEB_PAGE = re.compile(r"^https?://[^\s/]+\.[^\s]+$", re.IGNORECASE)
 
 
 def find(workshop_id: int, token: str) -> Participant | None:
@@ -35,9 +30,9 @@ def get_or_create(workshop: Workshop, token: str) -> Participant:
     return participant
 
 
-def update_profile(participant: Participant, **fields) -> Participant:
+def update_profile(participant: Participant, **values) -> Participant:
     cleaned = {}
-    for name, value in fields.items():
+    for name, value in values.items():
         if name not in PROFILE_FIELDS:
             raise InvalidInput(f"Unexpected field '{name}'.")
         if value is None:
@@ -47,15 +42,13 @@ def update_profile(participant: Participant, **fields) -> Participant:
                 raise InvalidInput("Field 'match_opt_in' must be true or false.")
             cleaned[name] = value
         else:
-            cleaned[name] = short_text(name, value, 200 if name == "contact" else 80)
+            cleaned[name] = fields.profile_field(name).clean(value)
     contact = cleaned.get("contact")
-    if contact and not (EMAIL.match(contact) or WEB_PAGE.match(contact)):
+    if contact and not (fields.is_email(contact) or fields.is_web_page(contact)):
         raise InvalidInput(_("The contact must be an email address or a web page "
                              "(https://…)."))
-    kind = cleaned.get("kind")
-    if kind and kind not in STAKEHOLDER_KINDS:
-        raise InvalidInput(_("Unknown stakeholder kind '%(kind)s'. Use one of: %(kinds)s.",
-                             kind=kind, kinds=", ".join(STAKEHOLDER_KINDS)))
+    if cleaned.get("kind"):
+        fields.stakeholder_kind(cleaned["kind"])
     if cleaned.get("match_opt_in") is False:
         cleaned["contact"] = ""  # opting out takes the contact away too
     opt_in = cleaned.get("match_opt_in", participant.match_opt_in)

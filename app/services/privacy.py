@@ -26,6 +26,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from ..extensions import db
 from ..models import Change, Event, Participant, ProcessedWrite, Workshop, utcnow
+from ..vocabulary import CLOSED
 from . import support, workshops
 from .errors import Conflict, InvalidInput
 
@@ -88,7 +89,7 @@ def refuse_new_profiles(workshop: Workshop) -> None:
 
 def erase_personal_data(event: Event) -> int:
     """Erase every profile and contact of the event. Returns how many attendees had some."""
-    open_ = [w.title for w in event.workshops if w.phase != "closed"]
+    open_ = [w.title for w in event.workshops if w.phase != CLOSED]
     if open_:
         raise InvalidInput(_("Close every workshop first (still open: %(titles)s): "
                              "people may still be filling in their profiles.",
@@ -127,7 +128,7 @@ def delete_event(event: Event) -> list[tuple[int, Change]]:
     published page goes, personal data is erased; anything asked of it later is 410 Gone."""
     closed = []
     for workshop in event.workshops:
-        change = workshops.set_phase(workshop, "closed")
+        change = workshops.set_phase(workshop, CLOSED)
         if change:
             closed.append((workshop.id, change))
     _erase(event)
@@ -150,7 +151,7 @@ def expired_events(days: int) -> list[Event]:
     expired = []
     for event in events:
         ids = [w.id for w in event.workshops]
-        if not ids or any(w.phase != "closed" for w in event.workshops):
+        if not ids or any(w.phase != CLOSED for w in event.workshops):
             continue
         if event.personal_data_erased_at is not None:
             expired.append(event)

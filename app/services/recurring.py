@@ -8,8 +8,9 @@ from sqlalchemy import select
 from ..extensions import db
 from ..models import Event, Idea, RecurringTheme, Theme, Workshop
 from ..suggest import backend
+from . import fields
 from .errors import InvalidInput, NotFound
-from .validation import short_text, shown
+from .validation import shown
 
 # Cosine similarity of two themes (name + ideas) above which they are proposed as one topic.
 SAME_TOPIC = {"tfidf": 0.3, "embeddings": 0.6}
@@ -84,7 +85,7 @@ def confirm(event: Event, theme_ids, name) -> RecurringTheme:
         chosen.append(theme)
     if len({t.workshop_id for t in chosen}) < 2:
         raise InvalidInput(_("A recurring theme links themes of at least two workshops."))
-    name = short_text("name", name, 80) or chosen[0].name
+    name = fields.RECURRING_NAME.clean(name) or chosen[0].name
     group = RecurringTheme(event_id=event.id, name=name)
     db.session.add(group)
     db.session.flush()

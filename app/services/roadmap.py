@@ -8,7 +8,7 @@ from sqlalchemy import select
 from ..extensions import db
 from ..models import ActionItem, Conclusion, Event, Idea, Participant, RecurringTheme, Theme, \
     Vote, Workshop, isoformat, utcnow
-from ..vocabulary import HORIZONS
+from ..vocabulary import CLOSED, HORIZONS
 from . import board, changes, privacy, support, theme_history
 
 SCHEMA = "plenary.roadmap"
@@ -27,7 +27,7 @@ def event_head(event: Event) -> dict:
 def workshop_roadmap(workshop: Workshop, public: bool = False) -> dict:
     event = workshop.event
     return {"schema": SCHEMA, "schema_version": SCHEMA_VERSION, "scope": "workshop",
-            "draft": workshop.phase != "closed", "public": public,
+            "draft": workshop.phase != CLOSED, "public": public,
             "generated_at": isoformat(utcnow()),
             "personal_data_erased": privacy.personal_data_erased(event),
             "event": event_head(event), **workshop_body(workshop, public)}

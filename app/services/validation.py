@@ -6,7 +6,8 @@ the one rule every user text goes through (docs/PROTOCOL.md, "Limits").
 - `expect_object` checks a payload's fields and types; whole numbers must fit a 64-bit
   database integer, and fields typed `Id` (or `[Id]`, a list of them) are ids: 1..MAX_ID.
 - `plain_text` cleans one user text: control characters and bidi overrides/isolates out,
-  line breaks kept only in multi-line texts.
+  line breaks kept only in multi-line texts. Each field's own rules (length, empty or not)
+  are in fields.py.
 """
 import json
 import math
@@ -161,20 +162,3 @@ def plain_text(name: str, value: str, *, multiline: bool = False) -> str:
         raise InvalidInput(f"Field '{name}' is not valid Unicode text (it has a lone surrogate).")
     value = _LINE_BREAK.sub("\n" if multiline else " ", value).translate(_DROPPED)
     return value if multiline else value.replace("\t", " ")
-
-
-def short_text(name: str, value, max_len: int, *, required: bool = False,
-               multiline: bool = False) -> str:
-    """A short text field: spaces collapsed (in each line, for a multi-line one), trimmed."""
-    if not isinstance(value, str):
-        raise InvalidInput(f"Field '{name}' must be a string.")
-    value = plain_text(name, value, multiline=multiline)
-    if multiline:
-        value = "\n".join(" ".join(line.split()) for line in value.strip().split("\n"))
-    else:
-        value = " ".join(value.split())
-    if required and not value:
-        raise InvalidInput(f"Please fill in the {name.replace('_', ' ')}.")
-    if len(value) > max_len:
-        raise InvalidInput(f"The {name.replace('_', ' ')} is too long (at most {max_len} characters).")
-    return value

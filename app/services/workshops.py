@@ -6,10 +6,11 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from ..extensions import db
-from ..models import PHASES, Change, Event, Vote, Workshop
-from . import access, changes
+from ..models import Change, Event, Vote, Workshop
+from ..vocabulary import CLOSED, N_, PHASE_ORDER
+from . import access, changes, fields
 from .errors import InvalidInput, NotFound
-from .validation import bounded_int, short_text, shown
+from .validation import bounded_int, shown
 
 # No 0/O, 1/I/L: a code read aloud or from the back of a room cannot be mistyped.
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
@@ -18,6 +19,22 @@ CODE_LENGTH = 6
 # (PostgreSQL refuses a NUL in a bound text).
 TOKEN = re.compile(r"[A-Za-z0-9_-]{1,64}")
 MAX_BUDGET = 100
+# What a closed workshop says to a change, by what was to be changed.
+_CLOSED = {
+    None: N_("This workshop is closed."),
+    "board": N_("This workshop is closed; reopen it to change the board."),
+    "conclusions": N_("This workshop is closed; reopen it to change its conclusions."),
+}
+
+
+def is_closed(workshop: Workshop) -> bool:
+    return workshop.phase == CLOSED
+
+
+def require_open(workshop: Workshop, to_change: str | None = None) -> None:
+    """The one guard for "this workshop is closed": nothing in it changes until reopened."""
+    if is_closed(workshop):
+        raise InvalidInput(_(_CLOSED[to_change]))
 
 
 def normalise_code(raw) -> str:
@@ -31,14 +48,14 @@ def new_code() -> str:
     for _attempt in range(100):
         code = "".join(secrets.choice(CODE_ALPHABET) for _position in range(CODE_LENGTH))
         taken = db.session.scalar(
-            select(Workshop.id).where(Workshop.code == code, Workshop.phase != "closed"))
+            select(Workshop.id).where(Workshop.code == code, Workshop.phase != CLOSED))
         if not taken:
             return code
     raise RuntimeError("Could not find a free join code")  # 31^6 codes: never in practice
 
 
 def create_event(title: str, organiser_id: int | None = None) -> Event:
-    event = Event(title=short_text("title", title, 200, required=True),
+    event = Event(title=fields.EVENT_TITLE.clean(title),
                   created_by_id=organiser_id)
     db.session.add(event)
     db.session.flush()
@@ -72,8 +89,8 @@ def create_workshop(event: Event, title: str, question: str = "", vote_budget=5,
     budget = bounded_int("vote_budget", vote_budget, 1, MAX_BUDGET)
     workshop = Workshop(
         event=event,
-        title=short_text("title", title, 200, required=True),
-        question=short_text("question", question or "", 500, multiline=True),
+        title=fields.WORKSHOP_TITLE.clean(title),
+        question=fields.WORKSHOP_QUESTION.clean(question),
         vote_budget=budget,
         vote_cap=bounded_int("vote_cap", vote_cap, 1, budget),
         code=new_code(),
@@ -99,7 +116,7 @@ def find_by_code(raw_code) -> Workshop | None:
         return None
     return db.session.scalar(
         select(Workshop).where(Workshop.code == code)
-        .order_by((Workshop.phase == "closed").asc(), Workshop.id.desc()).limit(1))
+        .order_by((Workshop.phase == CLOSED).asc(), Workshop.id.desc()).limit(1))
 
 
 def find_by_facilitator_token(token: str) -> Workshop | None:
@@ -129,15 +146,15 @@ def rotate_screen_token(workshop: Workshop) -> str:
 
 def set_phase(workshop: Workshop, phase) -> Change | None:
     """Move the workshop to any phase, forward or back. None when it is already there."""
-    if phase not in PHASES:
-        raise InvalidInput(f"Unknown phase '{shown(phase)}'. Use one of: {', '.join(PHASES)}.")
+    if phase not in PHASE_ORDER:
+        raise InvalidInput(f"Unknown phase '{shown(phase)}'. Use one of: {', '.join(PHASE_ORDER)}.")
     previous = workshop.phase
     if phase == previous:
         return None
-    if previous == "closed":
+    if previous == CLOSED:
         # Reopening: the code may have been given to another open workshop meanwhile.
         taken = db.session.scalar(select(Workshop.id).where(
-            Workshop.code == workshop.code, Workshop.phase != "closed", Workshop.id != workshop.id))
+            Workshop.code == workshop.code, Workshop.phase != CLOSED, Workshop.id != workshop.id))
         if taken:
             workshop.code = new_code()
     workshop.phase = phase

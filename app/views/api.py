@@ -7,11 +7,12 @@ Cross-site forms cannot send JSON bodies, so the API needs no CSRF token. The co
 hold a grant for this very workshop, checked in the database on every request
 (app/identity.py); reads never create a participant.
 """
-from flask import Blueprint, current_app, jsonify, request
+from flask import Blueprint, jsonify, request
+from flask_babel import gettext as _
 
-from .. import commands, identity
+from .. import commands, identity, reads
 from ..extensions import csrf
-from ..services import changes, participants, workshops
+from ..services import workshops
 from ..services.errors import InvalidInput
 from ..services.validation import MAX_INT, MIN_INT
 from . import json_body
@@ -29,18 +30,11 @@ def state(workshop_id):
         try:
             since = int(since)
         except ValueError:
-            raise InvalidInput("Parameter 'since' must be a whole number.") from None
+            raise InvalidInput(_("Parameter 'since' must be a whole number.")) from None
         if not MIN_INT <= since <= MAX_INT:
-            raise InvalidInput(f"Parameter 'since' must be a whole number from {MIN_INT} "
-                               f"to {MAX_INT}.")
-    version, sync = changes.sync(workshop.id, since, current_app.config["MAX_DELTAS"],
-                                 moderator=actor.role == "facilitator",
-                                 participant_id=actor.participant_id,
-                                 cache=current_app.extensions["plenary_snapshots"])
-    answer = {"ok": True, "role": actor.role, "version": version, "sync": sync}
-    if actor.role == "attendee":
-        answer["me"] = participants.own_state(actor.participant_id) \
-            if actor.participant_id else None
+            raise InvalidInput(_("Parameter 'since' must be a whole number from %(low)d to "
+                                 "%(high)d.", low=MIN_INT, high=MAX_INT))
+    answer = {"ok": True, "role": actor.role, **reads.state(actor, since)}
     return jsonify(answer)
 
 
@@ -51,5 +45,6 @@ def command(workshop_id, name):
     actor = identity.actor(workshop, role)  # this workshop's grant, checked now
     payload = json_body()
     if payload is None:
-        raise InvalidInput("The body must be a JSON object (Content-Type: application/json).")
+        raise InvalidInput(_("The body must be a JSON object (Content-Type: "
+                             "application/json)."))
     return jsonify(commands.execute(name, actor, payload))

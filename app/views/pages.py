@@ -3,7 +3,7 @@ import segno
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from .. import identity
+from .. import identity, vocabulary
 from ..extensions import db
 from ..i18n import js_strings
 from ..realtime import broadcast
@@ -27,7 +27,7 @@ def open_workshop_or_page(code):
             message=_("There is no workshop with the code “%(code)s”. "
                       "Check the code on the screen and try again.", code=code),
             show_join=True), 404)
-    if workshop.phase == "closed":
+    if workshops.is_closed(workshop):
         return None, (render_template(
             "error.html", title=_("This workshop has ended"),
             message=_("“%(title)s” is closed. Thank you for taking part!", title=workshop.title),
@@ -52,7 +52,7 @@ def page_config(workshop, role: str) -> dict:
             "transports": current_app.config["SOCKETIO_TRANSPORTS"],
             "joinUrl": join_url(workshop),
             "screenUrl": url_for("pages.screen", code=workshop.code),
-            "strings": js_strings()}
+            "strings": js_strings(), "vocabulary": vocabulary.for_clients()}
 
 
 @bp.get("/")

@@ -161,7 +161,7 @@
     }
 
     function editor(idea) {
-      var area = el("textarea", { class: "edit-text", maxlength: "500", "aria-label": t("edit") });
+      var area = el("textarea", { class: "edit-text", maxlength: String(P.vocabulary().limits.idea), "aria-label": t("edit") });
       area.value = idea.text;
       var save = el("button", { class: "btn btn-small btn-primary", type: "button", text: t("save") });
       save.addEventListener("click", function () {
@@ -174,7 +174,7 @@
 
     function header(theme) {
       if (theme.id === null) return el("h3", { text: t("not_placed") });
-      var name = el("input", { class: "theme-name", value: theme.name, maxlength: "80", "aria-label": t("theme_name") });
+      var name = el("input", { class: "theme-name", value: theme.name, maxlength: String(P.vocabulary().limits.theme_name), "aria-label": t("theme_name") });
       name.addEventListener("change", function () { live.send("theme.rename", { theme_id: theme.id, name: name.value }); });
       var colour = el("input", { type: "color", value: theme.colour, "aria-label": t("theme_colour", { name: theme.name }) });
       colour.addEventListener("change", function () { live.send("theme.recolour", { theme_id: theme.id, colour: colour.value }); });

@@ -4,7 +4,7 @@
   var P = window.Plenary, el = P.el, t = P.t;
   var config = P.readConfig();
   var $ = function (id) { return document.getElementById(id); };
-  var PHASES = ["draft", "collecting", "clustering", "voting", "results", "closed"];
+  var PHASES = P.vocabulary().phases;
   var render = P.scheduler(draw);
   var lastCount = null;
   var drawBoard = null, outcomes = null;

@@ -9,6 +9,7 @@
 (function () {
   "use strict";
   var P = window.Plenary, R = P.Results, el = P.el, t = P.t;
+  var LIMITS = P.vocabulary().limits;
 
   /* The conclusion as the server keeps it: each line's spaces collapsed, trimmed. */
   function norm(text) {
@@ -37,8 +38,8 @@
 
     /* The three fields of an action item, for adding (prefix "new") or editing. */
     function actionFields(prefix, action) {
-      var what = el("input", { id: prefix + "-what", name: "what", maxlength: "300", "aria-required": "true" });
-      var owner = el("input", { id: prefix + "-owner", name: "owner", maxlength: "120", placeholder: t("owner_hint") });
+      var what = el("input", { id: prefix + "-what", name: "what", maxlength: String(LIMITS.action_what), "aria-required": "true" });
+      var owner = el("input", { id: prefix + "-owner", name: "owner", maxlength: String(LIMITS.action_owner), placeholder: t("owner_hint") });
       what.value = action ? action.what : "";
       owner.value = action ? action.owner : "";
       return el("div", { class: "action-fields" }, [field(prefix + "-what", t("what"), what),
@@ -54,7 +55,7 @@
     function makeCard(target) {
       var base = "o-" + target.kind + "-" + target.id;
       var title = el("h3", { id: base + "-title" });
-      var textarea = el("textarea", { id: base + "-conclusion", rows: "3", maxlength: "2000", class: "conclusion-text",
+      var textarea = el("textarea", { id: base + "-conclusion", rows: "3", maxlength: String(LIMITS.conclusion), class: "conclusion-text",
         "aria-describedby": base + "-title" });
       var save = el("button", { class: "btn btn-small btn-primary", type: "button", text: t("save_conclusion") });
       var saveStatus = el("span", { class: "status muted", role: "status" });

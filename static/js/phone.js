@@ -3,6 +3,7 @@
   "use strict";
   var P = window.Plenary, el = P.el, t = P.t;
   var config = P.readConfig();
+  var LIMITS = P.vocabulary().limits;
   var mineKey = "plenary.mine." + config.workshopId;
   var mine = new Set(P.load(mineKey, []));
   var awaitingKey = "plenary.awaiting." + config.workshopId;
@@ -187,8 +188,8 @@
   text.addEventListener("input", function () {
     P.save(draftKey, text.value);
     var n = text.value.trim().length;
-    $("idea-counter").textContent = n + " / 500";
-    $("idea-counter").classList.toggle("over", n > 500);
+    $("idea-counter").textContent = n + " / " + LIMITS.idea;
+    $("idea-counter").classList.toggle("over", n > LIMITS.idea);
   });
   text.dispatchEvent(new Event("input"));
   $("composer").addEventListener("submit", function (event) {
@@ -196,7 +197,7 @@
     var value = text.value.trim();
     showError("post-error", "");
     if (!value) { showError("post-error", t("empty_idea")); return; }
-    if (value.length > 500) { showError("post-error", t("long_idea")); return; }
+    if (value.length > LIMITS.idea) { showError("post-error", t("long_idea")); return; }
     $("send").disabled = true;
     live.ask("idea.similar", { text: value }, function (answer) {
       $("send").disabled = false;
@@ -209,7 +210,7 @@
     live.send("idea.post", { text: value });
     text.value = "";
     P.save(draftKey, "");
-    $("idea-counter").textContent = "0 / 500";
+    $("idea-counter").textContent = "0 / " + LIMITS.idea;
     $("similar").hidden = true;
     text.focus();
   }

@@ -14,11 +14,6 @@
  */
 (function () {
   "use strict";
-  var DELTA_TYPES = ["idea.posted", "phase.changed", "settings.changed", "votes.tallied",
-    "theme.created", "theme.updated", "theme.deleted", "themes.reordered", "ideas.placed",
-    "idea.merged", "idea.unmerged", "idea.updated", "clock.changed", "idea.queued", "nothing.visible",
-    "idea.private", "ideas.revealed", "conclusion.changed", "action.added", "action.updated",
-    "action.deleted"];
   var ACK_TIMEOUT_MS = 8000;
 
   function newClientId() {
@@ -228,7 +223,7 @@
       state.online = false; state.joined = false; inFlight.clear(); changed("offline");
     });
     socket.on("connect_error", function () { state.online = false; changed("offline"); });
-    DELTA_TYPES.forEach(function (type) { socket.on(type, onEnvelope); });
+    vocabulary().change_types.forEach(function (type) { socket.on(type, onEnvelope); });
     socket.on("presence.changed", function (p) { state.connected = p.connected; changed("presence"); });
     // the server's message queue came back after an outage: changes may have been missed
     socket.on("sync.suggested", function () { requestSync(); });
@@ -279,11 +274,16 @@
 
   var strings = {};
 
+  var pageConfig = null;
   function readConfig() {
-    var config = JSON.parse(document.getElementById("plenary-config").textContent);
-    strings = config.strings || {};
-    return config;
+    if (!pageConfig) pageConfig = JSON.parse(document.getElementById("plenary-config").textContent);
+    strings = pageConfig.strings || {};
+    return pageConfig;
   }
+
+  /* Phases, stakeholder kinds, horizons, text limits and change types: defined once on the
+   * server (app/vocabulary.py) and sent in every page's config. */
+  function vocabulary() { return readConfig().vocabulary; }
 
   /* The page's language: t("votes_left", {left: 2, budget: 5}). */
   function t(key, params) {
@@ -379,7 +379,7 @@
   }
 
   window.Plenary = {
-    connect: connect, el: el, readConfig: readConfig, ranked: ranked, rankOf: rankOf,
+    connect: connect, el: el, readConfig: readConfig, vocabulary: vocabulary, ranked: ranked, rankOf: rankOf,
     scheduler: scheduler, t: t, votes: votes, load: load, save: save, visible: visible, grouped: grouped,
     newestPinnedFirst: newestPinnedFirst, mountClock: mountClock, byVotes: byVotes, alsoSaid: alsoSaid,
     targetKey: targetKey

@@ -9,8 +9,8 @@
 (function () {
   "use strict";
   var P = window.Plenary, t = P.t;
-  var KINDS = ["company", "cluster", "public_authority", "research_education", "other"];
-  var HORIZONS = ["short", "medium", "long"];
+  var KINDS = P.vocabulary().kinds;
+  var HORIZONS = P.vocabulary().horizons;
   var SUPPORT_EVERY_MS = 3000;
 
   function count(key, n) { return t(key + (n === 1 ? ".one" : ".many"), { n: n }); }

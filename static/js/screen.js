@@ -85,7 +85,7 @@
     var showRanking = phase === "results" || phase === "closed";
     var onThemes = s.workshop.vote_on === "themes" && s.themes.size > 0;
     if (showRanking && onThemes) showRanking = false;  // themes ranked as columns instead
-    var showThemes = s.themes.size > 0 && (phase === "clustering" || phase === "collecting" ||
+    var showThemes = s.themes.size > 0 && (phase === "grouping" || phase === "collecting" ||
                                            (onThemes && phase !== "draft"));
     // results with themes, conclusions or action items: the roadmap view, full width
     var showOutcomes = (phase === "results" || phase === "closed") &&
@@ -104,7 +104,7 @@
       return;
     }
     var before = positions();
-    var shown = showRanking ? drawRanking(ideas) : showThemes ? drawThemes(s, onThemes && phase !== "clustering" && phase !== "collecting") : drawWall(ideas, phase);
+    var shown = showRanking ? drawRanking(ideas) : showThemes ? drawThemes(s, onThemes && phase !== "grouping" && phase !== "collecting") : drawWall(ideas, phase);
     if (!showRanking) glide(before);
     var hidden = ideas.length - shown;
     $("more").hidden = hidden <= 0;

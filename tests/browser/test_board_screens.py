@@ -8,7 +8,7 @@ from test_screens import IDEAS, post
 
 
 def test_facilitator_drags_ideas_into_themes_merges_and_undoes(pages, browser_db):
-    workshop = new_workshop(browser_db, phase="clustering", ideas=IDEAS[:4])
+    workshop = new_workshop(browser_db, phase="grouping", ideas=IDEAS[:4])
     console = pages("console", f"/f/{workshop['token']}")
     other = pages("console", f"/f/{workshop['token']}")
     console.fill("#theme-new", "Testbeds and pilots")
@@ -38,7 +38,7 @@ def test_facilitator_drags_ideas_into_themes_merges_and_undoes(pages, browser_db
 
 
 def test_projector_and_phones_show_the_themes_live(pages, browser_db):
-    workshop = new_workshop(browser_db, phase="clustering", ideas=IDEAS[:3])
+    workshop = new_workshop(browser_db, phase="grouping", ideas=IDEAS[:3])
     console = pages("console", f"/f/{workshop['token']}")
     projector = pages("projector", f"/p/{workshop['screen_token']}")
     phone = pages("phone", f"/j/{workshop['code']}")
@@ -112,7 +112,7 @@ def test_phone_offers_the_existing_idea_before_posting_a_duplicate(pages, browse
 
 
 def test_facilitator_accepts_theme_suggestions_in_one_click(pages, browser_db):
-    workshop = new_workshop(browser_db, phase="clustering", ideas=[
+    workshop = new_workshop(browser_db, phase="grouping", ideas=[
         "Solar energy communities in industrial parks", "Energy communities sharing solar storage",
         "Dual vocational training in companies", "Vocational training with company practice"])
     console = pages("console", f"/f/{workshop['token']}")
@@ -163,7 +163,7 @@ def test_ideas_stay_private_until_the_facilitator_reveals_them(pages, browser_db
 
 def test_facilitator_drags_an_idea_with_a_finger_on_a_tablet(browser, server, browser_db):
     """Real touch events (Chrome DevTools Protocol), as on a tablet at the front of the room."""
-    workshop = new_workshop(browser_db, phase="clustering", ideas=IDEAS[:2])
+    workshop = new_workshop(browser_db, phase="grouping", ideas=IDEAS[:2])
     context = browser.new_context(viewport={"width": 1180, "height": 820}, has_touch=True,
                                   is_mobile=True)
     tablet = context.new_page()
@@ -192,7 +192,7 @@ def test_facilitator_drags_an_idea_with_a_finger_on_a_tablet(browser, server, br
 
 
 def test_the_room_votes_on_themes_and_the_projector_ranks_them(pages, browser_db):
-    workshop = new_workshop(browser_db, phase="clustering", ideas=IDEAS[:2])
+    workshop = new_workshop(browser_db, phase="grouping", ideas=IDEAS[:2])
     console = pages("console", f"/f/{workshop['token']}")
     projector = pages("projector", f"/p/{workshop['screen_token']}")
     phone = pages("phone", f"/j/{workshop['code']}")
@@ -216,7 +216,7 @@ def test_the_room_votes_on_themes_and_the_projector_ranks_them(pages, browser_db
 
 
 def test_reorder_themes_see_the_history_and_merged_texts_everywhere(pages, browser_db):
-    workshop = new_workshop(browser_db, phase="clustering", ideas=IDEAS[:3])
+    workshop = new_workshop(browser_db, phase="grouping", ideas=IDEAS[:3])
     console = pages("console", f"/f/{workshop['token']}")
     projector = pages("projector", f"/p/{workshop['screen_token']}")
     phone = pages("phone", f"/j/{workshop['code']}")

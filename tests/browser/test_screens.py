@@ -214,7 +214,7 @@ def test_organiser_pages_have_no_serious_accessibility_violations(pages, browser
 PHASE_TEXT = {  # what the phone banner and the projector say in each phase
     "draft": ("The workshop has not started yet", "Not started yet"),
     "collecting": ("Post your ideas", "Collecting ideas"),
-    "clustering": ("The ideas are being grouped into themes", "Grouping into themes"),
+    "grouping": ("The ideas are being grouped into themes", "Grouping into themes"),
     "voting": ("Vote for the ideas you support", "Voting"),
     "results": ("Results", "Results"),
     "closed": ("This workshop is closed", "Closed"),

@@ -1,0 +1,22 @@
+"""The read both doors answer (a socket's `workshop.join`/`workshop.sync` and the JSON
+API's GET state): where a client stands and how to catch up, for the actor asking.
+
+Deltas since the client's version, or a snapshot (built once per workshop version and role,
+changes.SnapshotCache), and for an attendee their own state (votes left, profile).
+"""
+from flask import current_app
+
+from .actors import Actor
+from .services import changes, participants
+
+
+def state(actor: Actor, since) -> dict:
+    version, sync = changes.sync(actor.workshop_id, since, current_app.config["MAX_DELTAS"],
+                                 moderator=actor.role == "facilitator",
+                                 participant_id=actor.participant_id,
+                                 cache=current_app.extensions["plenary_snapshots"])
+    answer = {"version": version, "sync": sync}
+    if actor.role == "attendee":
+        answer["me"] = participants.own_state(actor.participant_id) \
+            if actor.participant_id else None
+    return answer
