@@ -123,7 +123,8 @@ def _check_type(name, value, kind):
     else:
         ok = isinstance(value, kinds)
     if not ok:
-        raise InvalidInput(f"Field '{name}' must be {_TYPE_NAMES.get(kinds[0], kinds[0].__name__)}.")
+        expected = _TYPE_NAMES.get(kinds[0], kinds[0].__name__)
+        raise InvalidInput(f"Field '{name}' must be {expected}.")
     if isinstance(value, int) and not isinstance(value, bool):
         low, high = (1, MAX_ID) if an_id else (MIN_INT, MAX_INT)
         if not low <= value <= high:
@@ -176,5 +177,6 @@ def short_text(name: str, value, max_len: int, *, required: bool = False,
     if required and not value:
         raise InvalidInput(f"Please fill in the {name.replace('_', ' ')}.")
     if len(value) > max_len:
-        raise InvalidInput(f"The {name.replace('_', ' ')} is too long (at most {max_len} characters).")
+        raise InvalidInput(f"The {name.replace('_', ' ')} is too long "
+                           f"(at most {max_len} characters).")
     return value
