@@ -1,8 +1,11 @@
-# Plenary: `make run` starts a server, `make test` runs every test. Both set everything up.
+# Plenary: `make run` starts a server, `make test` runs every test. Both set everything up:
+# run, migrate, demo and organiser install only what the server needs (requirements.txt);
+# test, bench, bench-flood and lint add the developer tools (requirements-dev.txt).
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell cat requirements.txt | cksum | cut -d' ' -f1)
+DEV_STAMP := $(VENV)/.installed-dev-$(shell cat requirements-dev.txt | cksum | cut -d' ' -f1)
 FLASK  := ASYNC_MODE=threading $(BIN)/flask --app "app:create_app()"
 HOST   ?= 127.0.0.1
 PORT   ?= 5000
@@ -17,7 +20,7 @@ endif
 CATALOGUES := $(wildcard app/translations/*/LC_MESSAGES/messages.po)
 COMPILED   := $(CATALOGUES:.po=.mo)
 
-.PHONY: run test install migrate demo organiser clean messages bench bench-flood
+.PHONY: run test lint install install-dev migrate demo organiser clean messages bench bench-flood
 
 $(STAMP): requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -25,6 +28,13 @@ $(STAMP): requirements.txt
 	$(BIN)/python -m pip install --quiet -r requirements.txt
 	rm -f $(VENV)/.installed-*
 	touch $(STAMP)
+
+# The developer tools on top (requirements-dev.txt starts with -r requirements.txt). A new
+# requirements.txt removes this stamp too (above), so they are checked again after it.
+$(DEV_STAMP): requirements-dev.txt $(STAMP)
+	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
+	rm -f $(VENV)/.installed-dev-*
+	touch $@
 
 # Compiled translation catalogues (English, Spanish, Catalan/Valencian).
 %.mo: %.po $(STAMP)
@@ -37,6 +47,8 @@ $(ML_STAMP): requirements-ml.txt $(STAMP)
 
 install: $(STAMP) $(INSTALL_ML) $(COMPILED)
 
+install-dev: install $(DEV_STAMP)
+
 # After changing user-facing text: extract it and merge it into every catalogue.
 messages: install
 	$(BIN)/pybabel extract -F babel.cfg -o app/translations/messages.pot --no-location --project Plenary .
@@ -48,7 +60,7 @@ migrate: install
 run: migrate
 	HOST=$(HOST) PORT=$(PORT) $(BIN)/python wsgi.py
 
-test: install
+test: install-dev
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 # The load benchmark (not part of `make test`; ~30 minutes): Plenary against bare
@@ -64,13 +76,13 @@ bench/baseline-node/node_modules/.installed: bench/baseline-node/package-lock.js
 	cd bench/baseline-node && npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
-bench: install bench/baseline-node/node_modules/.installed
+bench: install-dev bench/baseline-node/node_modules/.installed
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
 	$(BIN)/python bench/flood.py $(BENCH_ARGS) $(FLOOD_ARGS)
 	$(BIN)/python bench/exports.py --append docs/PERFORMANCE.md \
 	  --json bench/results/exports-$(shell date -u +%Y-%m-%dT%H%MZ).json
 
-bench-flood: install
+bench-flood: install-dev
 	$(BIN)/python bench/flood.py $(BENCH_ARGS) $(FLOOD_ARGS)
 
 # FULL=1: a whole conference run to the end (three closed workshops), to try the roadmap.
@@ -79,6 +91,10 @@ demo: migrate
 
 organiser: migrate
 	$(FLASK) create-organiser
+
+# Static checks (ruff; settings in pyproject.toml).
+lint: $(DEV_STAMP)
+	$(BIN)/ruff check .
 
 clean:
 	rm -rf $(VENV) .pytest_cache

@@ -224,7 +224,8 @@ def _clock(action):
         change = action(workshop, payload)
         if workshop.clock_ends_at is not None:
             broadcast.clock_running(workshop.id, workshop.clock_ends_at)
-        return {"ok": True, "version": change.version, "clock": change.data}, [change.envelope()], []
+        return ({"ok": True, "version": change.version, "clock": change.data},
+                [change.envelope()], [])
     return run
 
 

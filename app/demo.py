@@ -48,7 +48,8 @@ CONCLUSIONS = {
     "Shared testbeds": ("Regions should open their testbeds to each other's SMEs through "
                         "one catalogue and a voucher that crosses borders.",
                         [("Publish a catalogue of open testbeds", "Vanguard Initiative", "short"),
-                         ("Pilot cross-border test vouchers", "Partner regions’ agencies", "medium")]),
+                         ("Pilot cross-border test vouchers", "Partner regions’ agencies",
+                          "medium")]),
     "Skills and talent": ("Skills shortages are shared: train technicians together and let "
                           "them move between clusters.",
                           [("Design a joint curriculum for green skills", "Cluster managers",

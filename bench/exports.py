@@ -179,7 +179,8 @@ def markdown(results: dict, workshops: int) -> str:
         rows.append(f"| {label} | {w[fmt]:.3f} | {w[fmt + '_cpu']:.3f} | {ratio_w:.2f} | "
                     f"{e[fmt]:.2f} | {e[fmt + '_cpu']:.2f} | {ratio_e:.2f} |")
     met = results["targets"]
-    rows += ["", f"Targets: every workshop export under 1 s: **{'met' if met['workshop_under_1s'] else 'missed'}**; "
+    rows += ["", "Targets: every workshop export under 1 s: "
+             f"**{'met' if met['workshop_under_1s'] else 'missed'}**; "
              f"every event export under 5 s: **{'met' if met['event_under_5s'] else 'missed'}**. "
              f"Event PDF: {results['event_pdf_bytes'] / 1e6:.1f} MB.", ""]
     return "\n".join(rows)

@@ -99,7 +99,8 @@ def markdown(run: dict, json_path) -> str:
         + (f" **The case failed: {c['error']}.**" if c.get("error") else ""),
         "",
         "| flooder | clients | sent | sent/s | answered | accepted | refused (budget) | "
-        "refused (other) | connects | dropped by server | `41` seen / rejoined on the same socket | "
+        "refused (other) | connects | dropped by server | "
+        "`41` seen / rejoined on the same socket | "
         "writes stalled / joins unanswered / connects failed | other refusals |",
         "|" + " --- |" * 13,
     ]

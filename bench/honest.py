@@ -36,7 +36,7 @@ async def seed(url: str, workshop: dict, changes: int) -> dict:
                     raise RuntimeError(f"seed refused: {ack}")
                 version = max(version, ack["version"])
         share = [changes // authors + (i < changes % authors) for i in range(authors)]
-        await asyncio.gather(*(post(c, k) for c, k in zip(gen.clients, share)))
+        await asyncio.gather(*(post(c, k) for c, k in zip(gen.clients, share, strict=True)))
     return {"ideas": changes, "version": version}
 
 

@@ -66,8 +66,9 @@ def markdown(run: dict, json_path) -> str:
         f"{s['soak_seconds']:.0f} s at the largest crowd."
         + (f" Raw figures: `{json_path}`." if json_path else ""),
         "",
-        "| target | N | machine load | connects/s | disconnects | post→every screen p50 ms | p95 ms | "
-        "p99 ms | CPU % server / generator | screens with every idea | final tally p95 ms after last ack | "
+        "| target | N | machine load | connects/s | disconnects | "
+        "post→every screen p50 ms | p95 ms | p99 ms | CPU % server / generator | "
+        "screens with every idea | final tally p95 ms after last ack | "
         "votes counted/acked/sent | screens with exact tally | server CPU s | peak MB |",
         "|" + " --- |" * 15,
     ]

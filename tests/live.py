@@ -136,7 +136,8 @@ class LivePhone:
 
     def board(self):
         with self.lock:
-            return self.version, self.phase, {i: (d["text"], d["votes"]) for i, d in self.ideas.items()}
+            return self.version, self.phase, {i: (d["text"], d["votes"])
+                                              for i, d in self.ideas.items()}
 
     def _on_delta(self, envelope):
         with self.lock:

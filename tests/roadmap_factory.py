@@ -146,7 +146,7 @@ def event(workshops=3, ideas=12, themes=3, votes=None, draft=True, public=False,
             "themes": [{"workshop_id": r["workshop"]["id"], "workshop": r["workshop"]["title"],
                         "theme_id": t["id"], "name": t["name"], "votes": t["votes"],
                         "backers": t["segments"]["backers"], "conclusion": t["conclusion"]}
-                       for r, t in zip(rooms, pair)]})
+                       for r, t in zip(rooms, pair, strict=False)]})
     total = lambda key: sum(r["participation"][key] for r in rooms)  # noqa: E731
     return {
         "schema": "plenary.roadmap", "schema_version": 2, "scope": "event",
@@ -184,7 +184,7 @@ def sample_workshop(draft=False):
     d = workshop(ideas=len(SAMPLE_IDEAS), themes=3, draft=draft, awkward=False, seed=7)
     names = ["Skills and talent", "Shared testbeds", "Hydrogen and energy"]
     ids = [t["id"] for t in sorted(d["themes"], key=lambda t: t["id"])]
-    for idea, (text, theme) in zip(d["ideas"], SAMPLE_IDEAS):
+    for idea, (text, theme) in zip(d["ideas"], SAMPLE_IDEAS, strict=True):
         idea.update(text=text, theme_id=ids[theme] if theme < 3 else None,
                     theme=names[theme] if theme < 3 else None)
     for theme in d["themes"]:
@@ -194,7 +194,7 @@ def sample_workshop(draft=False):
         for action in theme["actions"]:
             action["about"]["name"] = theme["name"]
         for entry, text in zip(theme["history"], [
-                f"Theme “{theme['name']}” created", "Two ideas moved in", "Renamed"]):
+                f"Theme “{theme['name']}” created", "Two ideas moved in", "Renamed"], strict=True):
             entry["text"] = text
     d["themes"].sort(key=lambda t: -t["votes"])
     for rank, theme in enumerate(d["themes"], start=1):

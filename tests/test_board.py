@@ -117,8 +117,10 @@ def test_history_records_who_did_what_before_and_after(board):
     ("theme.create", {"name": "x" * 81}, "The theme name is too long (at most 80 characters)."),
     ("theme.create", {"name": "Ok", "colour": "red"}, "The colour must look like #1f4fd1."),
     ("theme.rename", {"theme_id": 99, "name": "X"}, "This theme does not exist in this workshop."),
-    ("theme.reorder", {"order": [1, 1]}, "The new order must list every theme of this workshop once."),
-    ("idea.move", {"idea_id": 999, "theme_id": None, "position": 0}, "This idea does not exist in this workshop."),
+    ("theme.reorder", {"order": [1, 1]},
+     "The new order must list every theme of this workshop once."),
+    ("idea.move", {"idea_id": 999, "theme_id": None, "position": 0},
+     "This idea does not exist in this workshop."),
     ("idea.move", {"idea_id": 1, "position": -1}, "The position must be a whole number from 0."),
     ("idea.merge", {"idea_id": 1, "into_id": 1}, "An idea cannot be merged into itself."),
     ("idea.merge", {"idea_id": 1, "into_id": 999}, "This idea does not exist in this workshop."),
@@ -187,7 +189,8 @@ def test_voting_on_themes_ranks_the_themes(app, board, connect):
     assert voter.write("vote.cast", theme_id=testbeds)["ok"]
     assert wait_for(lambda: any(p["args"][0]["data"].get("themes", {}).get(str(skills)) == 2
                                 for p in screen.received() if p["name"] == "votes.tallied"))
-    assert first.write("settings.update", vote_on="ideas")["error"].startswith("Votes have been cast")
+    assert first.write("settings.update", vote_on="ideas")["error"] \
+        .startswith("Votes have been cast")
     assert first.write("theme.delete", theme_id=skills)["error"] == \
         "People have voted for this theme: it cannot be deleted."
     assert phone.join()["me"]["theme_votes"] == {str(skills): 1}

@@ -14,10 +14,10 @@ from app.extensions import db
 from app.models import Event, Participant, Workshop
 from app.services import privacy
 from helpers import make_workshop
+from test_web import organiser_client
 
 # (not `from conftest import …`: with tests/browser collected, that names the other conftest)
 ON_POSTGRES = bool(os.environ.get("PLENARY_TEST_DATABASE_URL"))
-from test_web import organiser_client
 
 JSON = {"Accept": "application/json"}
 CLOSED = "The organiser has erased this event's personal data; profiles are closed."

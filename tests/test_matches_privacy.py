@@ -4,7 +4,7 @@ import pytest
 
 from app.extensions import db
 from app.models import Event, Participant, PendingTally, ProcessedWrite, Workshop
-from helpers import count_rows, make_workshop, wait_for
+from helpers import count_rows, wait_for
 from test_web import organiser_client
 
 
@@ -20,7 +20,7 @@ def voted(app, connect, workshop):
         ("Dee", "Bavaria", None),                      # did not opt in
         ("Eli", "Flanders", "eli@example.be"),
     ]
-    for phone, (name, region, contact) in zip(people, profiles):
+    for phone, (name, region, contact) in zip(people, profiles, strict=True):
         fields = {"display_name": name, "region": region, "organisation": f"{name} Ltd",
                   "kind": "company"}
         if contact:
@@ -192,7 +192,8 @@ def test_unknown_events_and_strangers_get_clear_errors(app, workshop):
         assert db.session.get(Event, event_id).deleted_at is None
     bad_format = organiser.get(f"/workshops/{workshop['id']}/export.xls", headers=json)
     assert bad_format.status_code == 404
-    assert bad_format.get_json()["error"] == "Unknown export format 'xls'. Use md, pdf, csv or json."
+    assert bad_format.get_json()["error"] == \
+        "Unknown export format 'xls'. Use md, pdf, csv or json."
 
 
 def test_published_results_page_is_readable_by_anyone_with_the_link_until_unpublished(

@@ -16,7 +16,7 @@ def room(app, connect):
     people = [connect(target=workshop) for _ in range(4)]
     profiles = [("company", "Comunitat Valenciana"), ("company", "comunitat  valenciana"),
                 ("cluster", "Basque Country"), ("public_authority", "")]
-    for phone, (kind, region) in zip(people, profiles):
+    for phone, (kind, region) in zip(people, profiles, strict=True):
         assert phone.write("profile.update", kind=kind, region=region)["ok"]
     ideas = [people[0].write("idea.post", text=t)["idea"]["id"] for t in (
         "Shared testbeds for SMEs", "Skills academy for green jobs", "Cross-border vouchers")]
@@ -54,7 +54,8 @@ def test_conclusions_and_actions_reach_every_screen_live(room):
     for client in [screen] + people:
         client.received()  # drop what came before
     ack = console.write("conclusion.set", theme_id=themes["skills"],
-                        text="  Regions should pool   their training offers.\n\nStart with green jobs. ")
+                        text="  Regions should pool   their training offers.\n\n"
+                             "Start with green jobs. ")
     assert ack["ok"] and ack["version"] > 0
     action = console.write("action.add", theme_id=themes["skills"], what="Map training offers",
                            owner="AVAESEN with Tecnalia", horizon="short")

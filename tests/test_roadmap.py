@@ -15,7 +15,7 @@ def run_room(app, connect, workshop, themes, votes, profiles):
     themes: {name: [idea texts]}; votes: [(voter index, idea text)]."""
     console = connect("facilitator", target=workshop)
     people = [connect(target=workshop) for _ in profiles]
-    for phone, (kind, region) in zip(people, profiles):
+    for phone, (kind, region) in zip(people, profiles, strict=True):
         assert phone.write("profile.update", kind=kind, region=region,
                            organisation=f"Org {region}")["ok"]
     ids, theme_ids = {}, {}
@@ -48,7 +48,8 @@ def test_workshop_roadmap_ranks_themes_and_carries_conclusions_actions_and_story
         [("company", "Valencia"), ("cluster", "Navarra"), ("public_authority", "Navarra")])
     console.write("phase.set", phase="grouping")
     console.write("theme.rename", theme_id=themes["Testbeds"], name="Shared testbeds")
-    console.write("idea.merge", idea_id=ids["Testbeds across regions"], into_id=ids["Shared testbeds"])
+    console.write("idea.merge", idea_id=ids["Testbeds across regions"],
+                  into_id=ids["Shared testbeds"])
     console.write("phase.set", phase="results")
     console.write("conclusion.set", theme_id=themes["Skills"], text="Train together.")
     console.write("action.add", theme_id=themes["Skills"], what="Joint curriculum",
@@ -142,7 +143,8 @@ def test_recurring_themes_are_suggested_then_confirmed_by_the_organiser(app, two
         "Interregional value chains", "Green transition"]
     [linked] = data["recurring_themes"]
     assert linked["id"] == group.id and linked["name"] == "Skills"
-    assert [t["name"] for t in linked["themes"]] == ["Skills and talent", "Skills for the transition"]
+    assert [t["name"] for t in linked["themes"]] == \
+        ["Skills and talent", "Skills for the transition"]
     assert linked["votes"] == 3
     # everyone counted once across rooms; who took part where
     assert data["participation"]["people"] == 4 and data["participation"]["workshops"] == 2
@@ -198,7 +200,8 @@ def test_organiser_links_recurring_themes_from_the_event_page(app, two_rooms):
                              json={"theme_ids": [skills[0], 987654], "name": "Skills"},
                              headers=json)
     assert refused.status_code == 404
-    assert refused.get_json() == {"ok": False, "error": "Theme 987654 is not a theme of this event."}
+    assert refused.get_json() == \
+        {"ok": False, "error": "Theme 987654 is not a theme of this event."}
     form = organiser.post(f"/organiser/events/{event_id}/recurring",
                           data={"theme_id": [str(i) for i in skills], "name": "Skills & talent"},
                           follow_redirects=True)

@@ -206,22 +206,27 @@ def test_joining_needs_the_right_credentials(app, workshop, connect):
     ([1, 2], "The message must be a JSON object."),
     (None, "The message must be a JSON object."),
     ({"client_id": "a", "text": "x"}, "Missing field 'workshop_id'."),
-    ({"workshop_id": True, "client_id": "a", "text": "x"}, "Field 'workshop_id' must be a whole number."),
-    ({"workshop_id": "1", "client_id": "a", "text": "x"}, "Field 'workshop_id' must be a whole number."),
+    ({"workshop_id": True, "client_id": "a", "text": "x"},
+     "Field 'workshop_id' must be a whole number."),
+    ({"workshop_id": "1", "client_id": "a", "text": "x"},
+     "Field 'workshop_id' must be a whole number."),
     ({"text": "x"}, "Missing field 'client_id'."),
     ({"client_id": "a"}, "Missing field 'text'."),
     ({"client_id": "a", "text": "x", "admin": True}, "Unexpected field 'admin'."),
     ({"client_id": 5, "text": "x"}, "Field 'client_id' must be a string."),
-    ({"client_id": "no spaces allowed", "text": "x"}, "Field 'client_id' must be 1-64 letters, digits or '_.:-'."),
+    ({"client_id": "no spaces allowed", "text": "x"},
+     "Field 'client_id' must be 1-64 letters, digits or '_.:-'."),
     ({"client_id": "a", "text": 42}, "The idea must be text."),
     ({"client_id": "a", "text": ["x"]}, "The idea must be text."),
     ({"client_id": "a", "text": "   "}, "The idea is empty: write something first."),
     ({"client_id": "a", "text": "x" * 501}, "The idea is too long (501 characters; at most 500)."),
-    ({"client_id": "a", "text": "x" * 900_000}, "The idea is too long (900000 characters; at most 500)."),
+    ({"client_id": "a", "text": "x" * 900_000},
+     "The idea is too long (900000 characters; at most 500)."),
 ])
 def test_malformed_idea_payloads_get_clear_errors(app, workshop, connect, payload, error):
     phone = connect()
-    if isinstance(payload, dict) and "workshop_id" not in payload and "Missing field 'workshop_id'" not in error:
+    if isinstance(payload, dict) and "workshop_id" not in payload \
+            and "Missing field 'workshop_id'" not in error:
         payload = {"workshop_id": workshop["id"], **payload}
     assert phone.call("idea.post", payload) == {"ok": False, "error": error}
     assert count_rows(app, Idea) == 0 and count_rows(app, ProcessedWrite) == 0
@@ -240,7 +245,8 @@ def test_bad_votes_get_clear_errors_and_change_nothing(app, connect):
     phone = connect(target=workshop)
     assert phone.write("vote.cast", idea_id=theirs_id)["error"] == \
         "This idea does not exist in this workshop."
-    assert phone.write("vote.cast", idea_id="7")["error"] == "Field 'idea_id' must be a whole number."
+    assert phone.write("vote.cast", idea_id="7")["error"] == \
+        "Field 'idea_id' must be a whole number."
     assert phone.write("vote.retract", idea_id=mine_id)["error"] == \
         "You have no vote on this idea to take back."
     assert phone.write("vote.cast", idea_id=mine_id)["ok"]

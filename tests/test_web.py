@@ -50,7 +50,8 @@ def test_first_run_setup_creates_the_organiser_once(app):
     short = client.post("/setup", data={"email": "ana@example.eu", "password": "short"})
     assert short.status_code == 400 and "at least 10" in short.text
     assert count_rows(app, Organiser) == 0
-    ok = client.post("/setup", data={"email": "Ana@Example.eu", "password": "correct horse battery"})
+    ok = client.post("/setup",
+                     data={"email": "Ana@Example.eu", "password": "correct horse battery"})
     assert ok.headers["Location"].endswith("/organiser")
     assert client.get("/organiser").status_code == 200
     assert app.test_client().get("/setup").headers["Location"].endswith("/login")
@@ -194,7 +195,8 @@ def test_json_api_posts_once_and_broadcasts_to_sockets(app, workshop, connect):
     posted = [p for p in screen.received() if p["name"] == "idea.posted"]
     assert len(posted) == 1  # (a presence count may arrive too)
     state = http.get(f"/api/workshops/{workshop['id']}/state").get_json()
-    assert state["role"] == "attendee" and state["sync"]["snapshot"]["ideas"][0]["text"] == "Over HTTP"
+    assert state["role"] == "attendee"
+    assert state["sync"]["snapshot"]["ideas"][0]["text"] == "Over HTTP"
 
 
 def test_json_api_refusals(app, workshop):

@@ -60,7 +60,7 @@ class RedisPresence:
         if not workers:
             return {}
         flags = self.redis.mget([self._alive_key(w) for w in workers])
-        return {w: fields[w.encode()] for w, flag in zip(workers, flags) if flag}
+        return {w: fields[w.encode()] for w, flag in zip(workers, flags, strict=True) if flag}
 
     def _start_heartbeat(self) -> None:
         if not self._beating:

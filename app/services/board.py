@@ -68,8 +68,8 @@ def delete_theme(workshop: Workshop, theme_id, *, actor: str) -> list[Change]:
     theme.deleted = True
     db.session.flush()
     after = _placements(workshop.id, [None])
-    record_action(workshop, actor, "theme.deleted", {"theme": theme.as_dict(), "placements": before},
-            {"placements": after})
+    record_action(workshop, actor, "theme.deleted",
+                  {"theme": theme.as_dict(), "placements": before}, {"placements": after})
     return [changes.record(workshop.id, "theme.deleted", {"id": theme.id}),
             changes.record(workshop.id, "ideas.placed", {"placements": after})]
 
@@ -160,7 +160,8 @@ def undo(workshop: Workshop, *, actor: str) -> tuple[list[Change], list[int]]:
         idea = db.session.get(Idea, before["id"])
         for field, value in before["fields"].items():
             setattr(idea, field, value)
-        out = [changes.record(workshop.id, "idea.updated", changes.idea_update(idea, before["fields"]))]
+        out = [changes.record(workshop.id, "idea.updated",
+                              changes.idea_update(idea, before["fields"]))]
     elif action.kind == "idea.moved":
         _restore(before["placements"])
         out = [changes.record(workshop.id, "ideas.placed", {"placements": before["placements"]})]

@@ -6,7 +6,7 @@ from collections import defaultdict
 from sqlalchemy import select
 
 from ..extensions import db
-from ..models import ActionItem, Conclusion, Event, Idea, Participant, RecurringTheme, Theme, \
+from ..models import ActionItem, Conclusion, Event, Idea, Participant, Theme, \
     Vote, Workshop, isoformat, utcnow
 from ..vocabulary import CLOSED, HORIZONS
 from . import board, changes, privacy, support, theme_history

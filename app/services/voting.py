@@ -62,8 +62,9 @@ def cast_vote(workshop: Workshop, participant: Participant, idea_id=None, theme_
                 db.session.add(Vote(workshop_id=workshop.id, participant_id=participant.id,
                                     dots=1, **{column.key: target}))
         except IntegrityError:  # a concurrent first vote on the same target won the insert
-            raise InvalidInput(_cap_message(workshop.vote_cap)) if workshop.vote_cap == 1 \
-                else InvalidInput(_("Please try again: your vote crossed another one."))
+            message = _cap_message(workshop.vote_cap) if workshop.vote_cap == 1 \
+                else _("Please try again: your vote crossed another one.")
+            raise InvalidInput(message) from None
     return _answer(participant.id, column, target)
 
 

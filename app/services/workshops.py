@@ -168,7 +168,8 @@ def update_settings(workshop: Workshop, vote_budget=None, vote_cap=None,
         raise InvalidInput(_("This workshop is closed; reopen it to change its settings."))
     budget = workshop.vote_budget if vote_budget is None else bounded_int(
         "vote_budget", vote_budget, 1, MAX_BUDGET)
-    cap = workshop.vote_cap if vote_cap is None else bounded_int("vote_cap", vote_cap, 1, MAX_BUDGET)
+    cap = workshop.vote_cap if vote_cap is None else \
+        bounded_int("vote_cap", vote_cap, 1, MAX_BUDGET)
     if cap > budget:
         raise InvalidInput(_("The per-idea cap (%(cap)d) cannot be larger than the budget "
                              "(%(budget)d).", cap=cap, budget=budget))

@@ -41,5 +41,5 @@ class EmbeddingBackend:
         if missing:
             encoded = _load().encode(missing, batch_size=64, normalize_embeddings=True,
                                      show_progress_bar=False)
-            self._cache.update(zip(missing, encoded))
+            self._cache.update(zip(missing, encoded, strict=True))
         return np.vstack([self._cache[t] for t in texts]) if texts else np.zeros((0, 384))

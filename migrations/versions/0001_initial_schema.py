@@ -1,7 +1,7 @@
 """initial schema
 
 Revision ID: 0001_initial
-Revises: 
+Revises:
 Create Date: 2026-11-24 21:31:16.672991
 
 """
@@ -62,7 +62,9 @@ def upgrade():
     with op.batch_alter_table('workshop', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_workshop_code'), ['code'], unique=False)
         batch_op.create_index(batch_op.f('ix_workshop_event_id'), ['event_id'], unique=False)
-        batch_op.create_index('uq_workshop_open_code', ['code'], unique=True, sqlite_where=sa.text("phase != 'closed'"), postgresql_where=sa.text("phase != 'closed'"))
+        batch_op.create_index('uq_workshop_open_code', ['code'], unique=True,
+                              sqlite_where=sa.text("phase != 'closed'"),
+                              postgresql_where=sa.text("phase != 'closed'"))
 
     op.create_table('change',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -135,7 +137,8 @@ def downgrade():
     op.drop_table('participant')
     op.drop_table('change')
     with op.batch_alter_table('workshop', schema=None) as batch_op:
-        batch_op.drop_index('uq_workshop_open_code', sqlite_where=sa.text("phase != 'closed'"), postgresql_where=sa.text("phase != 'closed'"))
+        batch_op.drop_index('uq_workshop_open_code', sqlite_where=sa.text("phase != 'closed'"),
+                            postgresql_where=sa.text("phase != 'closed'"))
         batch_op.drop_index(batch_op.f('ix_workshop_event_id'))
         batch_op.drop_index(batch_op.f('ix_workshop_code'))
 

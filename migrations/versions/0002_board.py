@@ -30,7 +30,8 @@ def upgrade():
     sa.PrimaryKeyConstraint('id')
     )
     with op.batch_alter_table('board_action', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_board_action_workshop_id'), ['workshop_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_board_action_workshop_id'), ['workshop_id'],
+                              unique=False)
 
     op.create_table('theme',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -77,7 +78,8 @@ def upgrade():
                                           server_default=sa.text('true')))
         batch_op.create_index(batch_op.f('ix_idea_theme_id'), ['theme_id'], unique=False)
         batch_op.create_foreign_key('fk_idea_theme_id_theme', 'theme', ['theme_id'], ['id'])
-        batch_op.create_foreign_key('fk_idea_merged_into_id_idea', 'idea', ['merged_into_id'], ['id'])
+        batch_op.create_foreign_key('fk_idea_merged_into_id_idea', 'idea', ['merged_into_id'],
+                                    ['id'])
 
 
 
@@ -100,7 +102,8 @@ def downgrade():
         batch_op.drop_column('theme_id')
 
     with op.batch_alter_table('workshop', schema=None) as batch_op:
-        for column in ('vote_on', 'hide_until_reveal', 'premoderation', 'clock_advance', 'clock_remaining_ms', 'clock_ends_at'):
+        for column in ('vote_on', 'hide_until_reveal', 'premoderation', 'clock_advance',
+                       'clock_remaining_ms', 'clock_ends_at'):
             batch_op.drop_column(column)
 
     with op.batch_alter_table('theme', schema=None) as batch_op:

@@ -40,7 +40,8 @@ def screenshot(page, name):
         # which the page's CSP refuses (no 'unsafe-eval')
         page.wait_for_function(
             "() => !document.querySelector('.is-new') && !document.getAnimations()"
-            ".some(a => a.playState === 'running' && a.effect && a.effect.getTiming().iterations !== Infinity)",
+            ".some(a => a.playState === 'running' && a.effect"
+            " && a.effect.getTiming().iterations !== Infinity)",
             timeout=10_000)
     except PlaywrightTimeout:
         pass

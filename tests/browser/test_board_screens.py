@@ -134,7 +134,8 @@ def test_premoderated_idea_waits_for_approval_then_appears_everywhere(pages, bro
     console.click("#settings button[type=submit]")
     expect(console.locator("#settings-msg")).to_have_text("Saved.")
     post(phone, "Please approve me")
-    expect(phone.locator(".status-pending")).to_have_text("Sent: waiting for the facilitator's approval")
+    expect(phone.locator(".status-pending")).to_have_text(
+        "Sent: waiting for the facilitator's approval")
     expect(console.locator("#queue-list li")).to_have_count(1)
     expect(projector.locator("#wall")).not_to_contain_text("Please approve me")
     console.locator("#queue-list").get_by_role("button", name="Approve").click()
@@ -180,10 +181,12 @@ def test_facilitator_drags_an_idea_with_a_finger_on_a_tablet(browser, server, br
     x0, y0 = start["x"] + 10, start["y"] + start["height"] / 2
     x1, y1 = end["x"] + end["width"] / 2, end["y"] + 20
     cdp = context.new_cdp_session(tablet)
-    cdp.send("Input.dispatchTouchEvent", {"type": "touchStart", "touchPoints": [{"x": x0, "y": y0}]})
+    cdp.send("Input.dispatchTouchEvent",
+             {"type": "touchStart", "touchPoints": [{"x": x0, "y": y0}]})
     for step in range(1, 16):
         x, y = x0 + (x1 - x0) * step / 15, y0 + (y1 - y0) * step / 15
-        cdp.send("Input.dispatchTouchEvent", {"type": "touchMove", "touchPoints": [{"x": x, "y": y}]})
+        cdp.send("Input.dispatchTouchEvent",
+                 {"type": "touchMove", "touchPoints": [{"x": x, "y": y}]})
         tablet.wait_for_timeout(30)
     cdp.send("Input.dispatchTouchEvent", {"type": "touchEnd", "touchPoints": []})
     expect(target.first.locator(".board-card")).to_contain_text(IDEAS[0])
@@ -199,7 +202,8 @@ def test_the_room_votes_on_themes_and_the_projector_ranks_them(pages, browser_db
     for name, idea in (("Testbeds", IDEAS[0]), ("Vouchers", IDEAS[1])):
         console.fill("#theme-new", name)
         console.click("text=Add theme")
-        console.locator(".board-card", has_text=idea).locator(".move-menu").select_option(label=name)
+        console.locator(".board-card", has_text=idea).locator(".move-menu") \
+            .select_option(label=name)
     expect(console.locator('.board-list[data-theme-id="none"] .board-card')).to_have_count(0)
     console.select_option("#vote-on", "themes")
     console.click("#settings button[type=submit]")

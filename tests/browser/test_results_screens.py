@@ -241,7 +241,7 @@ def roadmap_workshop(db_url):
             vote_budget=3)
         workshop.phase = "voting"
         themes = []
-        for position, (name, texts, _conclusion, _actions) in enumerate(ROADMAP):
+        for name, texts, _conclusion, _actions in ROADMAP:
             theme_id = board.create_theme(workshop, name, actor="test")[0].data["theme"]["id"]
             themes.append(theme_id)
             for text in texts:
@@ -258,7 +258,7 @@ def roadmap_workshop(db_url):
             db.session.flush()
             for theme_id in themes[: 1 + n % 5][:3]:
                 voting.cast_vote(workshop, person, idea_id=ideas[theme_id].id)
-        for theme_id, (_name, _texts, conclusion, actions) in zip(themes, ROADMAP):
+        for theme_id, (_name, _texts, conclusion, actions) in zip(themes, ROADMAP, strict=True):
             outcomes.set_conclusion(workshop, conclusion, theme_id=theme_id)
             for what, owner, horizon in actions:
                 outcomes.add_action(workshop, what, owner, horizon, theme_id=theme_id)
