@@ -87,8 +87,8 @@ class Config:
     # Socket event budgets (app/realtime/budgets.py): kind -> (burst, refills per second),
     # per socket; writes, posts and similar-idea checks also per browser over all its
     # sockets. A posted idea is delivered to every phone in the room, and a similar-idea
-    # check compares the text with every idea on the board: each has a budget of its own. SOCKET_BUDGETS in
-    # the environment (JSON, e.g. {"post": [100, 5]}) overrides some of them.
+    # check compares the text with every idea on the board: each has a budget of its own.
+    # SOCKET_BUDGETS in the environment (JSON, e.g. {"post": [100, 5]}) overrides some.
     SOCKET_BUDGETS = {"snapshot": (4, 0.5), "read": (20, 5.0), "suggest": (3, 0.2),
                       "similar": (5, 0.2), "write": (60, 20.0), "post": (5, 0.2),
                       **{kind: tuple(rule) for kind, rule in

@@ -124,7 +124,8 @@ def _check_type(name, value, kind):
     else:
         ok = isinstance(value, kinds)
     if not ok:
-        raise InvalidInput(f"Field '{name}' must be {_TYPE_NAMES.get(kinds[0], kinds[0].__name__)}.")
+        wanted = _TYPE_NAMES.get(kinds[0], kinds[0].__name__)
+        raise InvalidInput(f"Field '{name}' must be {wanted}.")
     if isinstance(value, int) and not isinstance(value, bool):
         low, high = (1, MAX_ID) if an_id else (MIN_INT, MAX_INT)
         if not low <= value <= high:
