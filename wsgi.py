@@ -46,7 +46,8 @@ def main() -> None:
         from app.suggest import warm_up
         print(f"Suggestions: {warm_up()} backend", flush=True)
     from app.realtime import broadcast
-    broadcast.start_tally_sweeper()  # tallies a crash left pending reach clients at once
+    # tallies a crash left pending reach clients at once
+    app.extensions[broadcast.EXTENSION].start_tally_sweeper()
     freeze_startup_objects()
     print(f"Plenary on http://{host}:{port}/ ({ASYNC_MODE})", flush=True)
     socketio.run(app, host=host, port=port, log_output=False, **options)

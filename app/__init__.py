@@ -48,10 +48,12 @@ def create_app(config=None, **overrides) -> Flask:
         configure_engine(db.engine, app.config["SQLITE_BUSY_TIMEOUT_MS"])
 
     from . import cli
-    from .realtime import broadcast, handlers
+    from .realtime import broadcast, connections, handlers
     from .views import register_blueprints
 
-    broadcast.init_app(app)
+    # the realtime layer's state is the app's own: another app in the process shares none
+    joined = app.extensions[connections.EXTENSION] = connections.Connections()
+    app.extensions[broadcast.EXTENSION] = broadcast.Broadcaster(app, joined)
     from .realtime.budgets import Budgets
     app.extensions["plenary_budgets"] = Budgets(app.config["SOCKET_BUDGETS"])
     from .services.changes import SnapshotCache

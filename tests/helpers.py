@@ -32,7 +32,7 @@ def new_client_id():
 class Client:
     """A browser: an HTTP client with its cookie jar and a Socket.IO client sharing it.
     Every one made in a test is disconnected after it (conftest.py), so that no membership
-    outlives its test in the process-wide connection registry."""
+    outlives its test in its app's connection registry."""
 
     made: list = []
 

@@ -10,26 +10,27 @@
 - enter_rooms() / revoke(): each joined socket is also in a room for the grant it used;
   revoking that grant tells those sockets why (`access.revoked`) and disconnects them, on
   every worker (queue.py: closing a 'revoke:' room disconnects its members).
+
+All of it is a Broadcaster, one per app (create_app puts it in app.extensions): its
+coalescers, clock waits and sweeper run in that app, on its database and its Socket.IO
+server, and never in another app built in the same process. The module functions below
+the class are the current app's, for views, commands and handlers.
 """
 import logging
 import threading
 
+from flask import current_app
 from flask_babel import gettext as _
 from flask_socketio import join_room, leave_room
 
 from ..extensions import db, socketio
 from ..services import changes, tallies
 from . import presence
+from .coalescer import Coalescer
 from .queue import REVOKE_PREFIX
 
 log = logging.getLogger(__name__)
-_tallies = None
-_presence = None
-_attendees = None  # counts connected attendees (this process, or every worker via Redis)
-_app = None
-_sweeper_app = None  # the app whose tally sweeper runs in this process
-_clock_lock = threading.Lock()
-_clock_waits: set = set()  # (workshop_id, ends_at) this process waits for
+EXTENSION = "plenary_broadcaster"
 
 
 def room(workshop_id: int) -> str:
@@ -38,8 +39,6 @@ def room(workshop_id: int) -> str:
 
 def facilitators_room(workshop_id: int) -> str:
     return f"f:{workshop_id}"
-
-
 
 
 def link_room(workshop_id: int) -> str:
@@ -87,11 +86,177 @@ def leave_rooms(workshop_id: int) -> None:
     leave_room(facilitators_room(workshop_id))
 
 
+class Broadcaster:
+    """What one app sends to its clients, and the background work behind it."""
+
+    def __init__(self, app, connections):
+        self.app = app
+        self.server = socketio.server  # this app's, made by socketio.init_app just before
+        interval = app.config["TALLY_INTERVAL"]
+        start, sleep = self.server.start_background_task, self.server.sleep
+        self._lock = threading.Lock()
+        self._clock_waits: set = set()  # (workshop_id, ends_at) this app waits for
+        self._sweeping = False
+        self._tallies = Coalescer(interval, self._flush_tallies, start, sleep)
+        self._presence = Coalescer(interval, self._flush_presence, start, sleep)
+        # connected attendees: this process's, or every worker's through Redis
+        self._attendees = presence.for_app(app, connections, start, sleep,
+                                           self.presence_changed, self.serving)
+
+    def serving(self) -> bool:
+        """Whether Flask-SocketIO still serves this app. It serves one app per process, the
+        one built last (tests build many): background work of an app built before that
+        then does nothing, so it can neither write into a database that a later app now
+        uses nor keep running for ever."""
+        return socketio.server is self.server
+
+    # --- sending ------------------------------------------------------------------------
+
+    def publish(self, workshop_id: int, envelopes: list[dict]) -> None:
+        for envelope in envelopes:
+            if envelope["type"] in changes.FACILITATORS_ONLY:
+                # facilitators first: the placeholder with the same version then reaches
+                # them as an old version and is ignored
+                self._emit(envelope["type"], envelope, facilitators_room(workshop_id))
+                envelope = changes.visible_envelope(envelope, moderator=False)
+            self._emit(envelope["type"], envelope, room(workshop_id))
+
+    def revoke(self, room_name: str, message: str) -> None:
+        """Tell the sockets that used a revoked grant, then disconnect them (every worker).
+        Call after the commit that revoked it, so that a reconnect is refused."""
+        self._emit("access.revoked", {"error": message}, room_name)
+        self.server.close_room(room_name, namespace="/")
+
+    def _emit(self, event: str, data: dict, to: str) -> None:
+        self.server.emit(event, data, to=to, namespace="/")
+
+    # --- coalesced: tallies and presence ------------------------------------------------
+
+    def votes_changed(self, workshop_id: int) -> None:
+        """Votes of the workshop changed: flush its pending tallies (services/tallies.py)."""
+        self._tallies.mark(workshop_id)
+
+    def presence_changed(self, workshop_id: int) -> None:
+        self._presence.mark(workshop_id)
+
+    def attendee_count(self, workshop_id: int) -> int:
+        return self._attendees.count(workshop_id)
+
+    def _flush_tallies(self, workshop_id: int, _items) -> None:
+        self._in_app("tally flush", self._record_tallies, workshop_id)
+
+    def _record_tallies(self, workshop_id: int) -> None:
+        change = tallies.flush(workshop_id)  # whatever is pending, whichever worker took it
+        if change is None:
+            return
+        envelope = change.envelope()
+        db.session.commit()
+        self.publish(workshop_id, [envelope])
+
+    def _flush_presence(self, workshop_id: int, _items) -> None:
+        self._in_app("presence flush", lambda: self._emit(
+            "presence.changed", {"connected": self.attendee_count(workshop_id)},
+            room(workshop_id)))
+
+    def start_tally_sweeper(self) -> None:
+        """Once per app: flush the tallies that a dead worker (or this process, before a
+        crash) left pending, now and every TALLY_SWEEP_INTERVAL seconds
+        (docs/ARCHITECTURE.md, crash-safe tallies)."""
+        interval = self.app.config["TALLY_SWEEP_INTERVAL"]
+        if not interval:
+            return
+        with self._lock:
+            if self._sweeping:
+                return
+            self._sweeping = True
+        self.server.start_background_task(self._sweep_forever, interval)
+
+    def _sweep_forever(self, interval: float) -> None:
+        older_than = 0.0  # at start-up, whatever is pending
+        while self.serving():
+            self._in_app("tally sweep", self._sweep, older_than)
+            older_than = max(2.0, 4 * self.app.config["TALLY_INTERVAL"])
+            self.server.sleep(interval)
+
+    def _sweep(self, older_than: float) -> None:
+        for workshop_id in tallies.stale_workshops(older_than):
+            self._tallies.mark(workshop_id)
+
+    # --- the clock ----------------------------------------------------------------------
+
+    def clock_running(self, workshop_id: int, ends_at) -> None:
+        """Wake up when the clock should reach zero, and let the database decide whether
+        it still does (it may have been paused, extended or stopped meanwhile). Also called
+        when a client joins a workshop whose clock runs, so that a clock started in a
+        process that has since died or restarted still reaches zero (one wait per end time
+        and app)."""
+        with self._lock:
+            if (workshop_id, ends_at) in self._clock_waits:
+                return
+            self._clock_waits.add((workshop_id, ends_at))
+        self.server.start_background_task(self._wait_and_expire, workshop_id, ends_at)
+
+    def _wait_and_expire(self, workshop_id: int, ends_at) -> None:
+        from ..models import utcnow
+        self.server.sleep(max(0.0, (ends_at - utcnow()).total_seconds()))
+        with self._lock:
+            self._clock_waits.discard((workshop_id, ends_at))
+        self._in_app("clock expiry", self._expire, workshop_id, ends_at)
+
+    def _expire(self, workshop_id: int, ends_at) -> None:
+        from ..services import clock
+        made = clock.expire(workshop_id, ends_at)
+        envelopes = [change.envelope() for change in made if change]
+        db.session.commit()
+        self.publish(workshop_id, envelopes)
+
+    def _in_app(self, what: str, fn, *args) -> None:
+        """Background work, in this app's context and only while it is served; a failure
+        is logged and must not kill later runs; the database session is released."""
+        if not self.serving():
+            return
+        with self.app.app_context():
+            try:
+                fn(*args)
+            except Exception:
+                log.exception("%s failed for %s", what, args)
+                db.session.rollback()
+            finally:
+                db.session.remove()
+
+
+# --- the current app's broadcaster, for views, commands and socket handlers -------------
+
+def current() -> Broadcaster:
+    return current_app.extensions[EXTENSION]
+
+
+def publish(workshop_id: int, envelopes: list[dict]) -> None:
+    current().publish(workshop_id, envelopes)
+
+
+def votes_changed(workshop_id: int) -> None:
+    current().votes_changed(workshop_id)
+
+
+def presence_changed(workshop_id: int) -> None:
+    current().presence_changed(workshop_id)
+
+
+def attendee_count(workshop_id: int) -> int:
+    return current().attendee_count(workshop_id)
+
+
+def clock_running(workshop_id: int, ends_at) -> None:
+    current().clock_running(workshop_id, ends_at)
+
+
+def start_tally_sweeper() -> None:
+    current().start_tally_sweeper()
+
+
 def revoke(room_name: str, message: str) -> None:
-    """Tell the sockets that used a revoked grant, then disconnect them (every worker).
-    Call after the commit that revoked it, so that a reconnect is refused."""
-    socketio.emit("access.revoked", {"error": message}, to=room_name)
-    socketio.close_room(room_name, namespace="/")
+    current().revoke(room_name, message)
 
 
 def facilitator_link_replaced(workshop_id: int) -> None:
@@ -103,134 +268,3 @@ def projector_link_replaced(workshop_id: int) -> None:
     revoke(projector_room(workshop_id), _(
         "This projector link was replaced. Open the projector from the console or with "
         "the new link."))
-
-
-def init_app(app) -> None:
-    from .coalescer import Coalescer
-
-    global _tallies, _presence, _attendees, _app
-    _app = app
-    interval = app.config["TALLY_INTERVAL"]
-
-    def in_app(fn):
-        def run(key, items):
-            if _app is not app:  # a flush left over from an app built before this one
-                return
-            with app.app_context():
-                try:
-                    fn(key, items)
-                except Exception:  # a failed flush must not kill later ones
-                    log.exception("broadcast flush failed for workshop %s", key)
-                    db.session.rollback()
-                finally:
-                    db.session.remove()
-        return run
-
-    _tallies = Coalescer(interval, in_app(_flush_tallies), socketio.start_background_task,
-                         socketio.sleep)
-    _presence = Coalescer(interval, in_app(_flush_presence), socketio.start_background_task,
-                          socketio.sleep)
-    _attendees = presence.for_app(app, socketio.start_background_task, socketio.sleep,
-                                  presence_changed)
-
-
-def publish(workshop_id: int, envelopes: list[dict]) -> None:
-    for envelope in envelopes:
-        if envelope["type"] in changes.FACILITATORS_ONLY:
-            # facilitators first: the placeholder with the same version then reaches them
-            # as an old version and is ignored
-            socketio.emit(envelope["type"], envelope, to=facilitators_room(workshop_id))
-            envelope = changes.visible_envelope(envelope, moderator=False)
-        socketio.emit(envelope["type"], envelope, to=room(workshop_id))
-
-
-def votes_changed(workshop_id: int) -> None:
-    """Votes of the workshop changed: flush its pending tallies (services/tallies.py)."""
-    _tallies.mark(workshop_id)
-
-
-def presence_changed(workshop_id: int) -> None:
-    _presence.mark(workshop_id)
-
-
-def attendee_count(workshop_id: int) -> int:
-    return _attendees.count(workshop_id)
-
-
-def clock_running(workshop_id: int, ends_at) -> None:
-    """Wake up when the clock should reach zero, and let the database decide whether it
-    still does (it may have been paused, extended or stopped meanwhile). Also called when a
-    client joins a workshop whose clock runs, so that a clock started in a process that has
-    since died or restarted still reaches zero (one wait per end time and process)."""
-    from ..models import utcnow
-    from ..services import clock
-    app = _app
-    with _clock_lock:
-        if (workshop_id, ends_at) in _clock_waits:
-            return
-        _clock_waits.add((workshop_id, ends_at))
-
-    def wait_and_expire():
-        socketio.sleep(max(0.0, (ends_at - utcnow()).total_seconds()))
-        with _clock_lock:
-            _clock_waits.discard((workshop_id, ends_at))
-        if _app is not app:
-            return
-        with app.app_context():
-            try:
-                made = clock.expire(workshop_id, ends_at)
-                envelopes = [change.envelope() for change in made if change]
-                db.session.commit()
-                publish(workshop_id, envelopes)
-            except Exception:
-                log.exception("clock expiry failed for workshop %s", workshop_id)
-                db.session.rollback()
-            finally:
-                db.session.remove()
-
-    socketio.start_background_task(wait_and_expire)
-
-
-def _flush_tallies(workshop_id: int, _items) -> None:
-    change = tallies.flush(workshop_id)  # whatever is pending, whichever worker took it
-    if change is None:
-        return
-    envelope = change.envelope()
-    db.session.commit()
-    publish(workshop_id, [envelope])
-
-
-def start_tally_sweeper() -> None:
-    """Once per process: flush the tallies that a dead worker (or this process, before a
-    crash) left pending, now and every TALLY_SWEEP_INTERVAL seconds (docs/ARCHITECTURE.md,
-    crash-safe tallies)."""
-    global _sweeper_app
-    app = _app
-    if not app.config["TALLY_SWEEP_INTERVAL"]:
-        return
-    with _clock_lock:
-        if _sweeper_app is app:
-            return
-        _sweeper_app = app
-    interval = app.config["TALLY_SWEEP_INTERVAL"]
-
-    def sweep_forever():
-        older_than = 0.0  # at start-up, whatever is pending
-        while _app is app and _sweeper_app is app:
-            with app.app_context():
-                try:
-                    for workshop_id in tallies.stale_workshops(older_than):
-                        _tallies.mark(workshop_id)
-                except Exception:
-                    log.exception("tally sweep failed")
-                finally:
-                    db.session.remove()
-            older_than = max(2.0, 4 * app.config["TALLY_INTERVAL"])
-            socketio.sleep(interval)
-
-    socketio.start_background_task(sweep_forever)
-
-
-def _flush_presence(workshop_id: int, _items) -> None:
-    socketio.emit("presence.changed", {"connected": attendee_count(workshop_id)},
-                  to=room(workshop_id))

@@ -13,29 +13,33 @@ import json
 import logging
 import uuid
 
-from . import connections
-
 log = logging.getLogger(__name__)
 
 
 class LocalPresence:
+    def __init__(self, connections):
+        self.connections = connections
+
     def count(self, workshop_id: int) -> int:
-        return connections.attendee_count(workshop_id)
+        return self.connections.attendee_count(workshop_id)
 
 
 class RedisPresence:
-    def __init__(self, url: str, prefix: str, ttl: float, start_task, sleep, changed):
+    def __init__(self, url: str, prefix: str, ttl: float, connections, start_task, sleep,
+                 changed, serving):
         import redis
         self.redis = redis.Redis.from_url(url, socket_timeout=2, socket_connect_timeout=2)
         self.worker = uuid.uuid4().hex
         self.prefix = prefix
         self.ttl = ttl
+        self.connections = connections
         self._start_task, self._sleep, self._changed = start_task, sleep, changed
+        self._serving = serving  # False once another app took this process's Socket.IO
         self._workshops: set[int] = set()    # workshops this worker has written a field for
         self._beating = False
 
     def count(self, workshop_id: int) -> int:
-        mine = connections.attendee_ids(workshop_id)
+        mine = self.connections.attendee_ids(workshop_id)
         try:
             self._start_heartbeat()
             key = self._key(workshop_id)
@@ -68,9 +72,12 @@ class RedisPresence:
             self._start_task(self._heartbeat)
 
     def _heartbeat(self) -> None:
-        """Say this worker is alive; drop the fields of workers that are not."""
+        """Say this worker is alive; drop the fields of workers that are not. Stops with
+        its app (broadcast.Broadcaster.serving)."""
         while True:
             self._sleep(self.ttl / 3)
+            if not self._serving():
+                return
             try:
                 self.redis.set(self._alive_key(self.worker), 1, ex=max(1, int(self.ttl)))
                 for workshop_id in list(self._workshops):
@@ -91,9 +98,13 @@ class RedisPresence:
         return f"{self.prefix}:worker:{worker}"
 
 
-def for_app(app, start_task, sleep, changed):
+def for_app(app, connections, start_task, sleep, changed, serving):
+    """The app's attendee count: `connections` is its registry (connections.py),
+    `changed(workshop_id)` is told when a dead worker's attendees drop out, `serving()`
+    says whether the app still runs (its heartbeat stops when not)."""
     url = app.config["MESSAGE_QUEUE_URL"]
     if url and url.startswith(("redis://", "rediss://")):
         return RedisPresence(url, app.config["MESSAGE_QUEUE_CHANNEL"],
-                             app.config["PRESENCE_TTL"], start_task, sleep, changed)
-    return LocalPresence()
+                             app.config["PRESENCE_TTL"], connections, start_task, sleep,
+                             changed, serving)
+    return LocalPresence(connections)

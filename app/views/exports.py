@@ -3,7 +3,6 @@
 
 Every format is built from the same roadmap dict (app/services/roadmap.py) by a pure
 builder in app/export/; docs/EXPORTS.md describes them."""
-import gc
 import importlib
 import json
 import re
@@ -18,18 +17,6 @@ from ..services.errors import Gone, NotAllowed, NotFound
 
 bp = Blueprint("exports", __name__)
 
-
-@bp.before_request
-def _pause_gc():
-    """A big roadmap allocates about a million short-lived objects, none of which need the
-    cyclic garbage collector before the download is built; letting it scan the heap
-    meanwhile makes an event export about a third slower (bench/exports.py)."""
-    gc.disable()
-
-
-@bp.teardown_request
-def _resume_gc(_error=None):
-    gc.enable()
 
 # format -> (mimetype, builder module in app/export/, imported on first use)
 FORMATS = {
