@@ -27,8 +27,8 @@ from .. import commands, identity
 from ..actors import ROLES, Actor
 from ..extensions import db, socketio
 from ..models import Participant
-from ..services import access, board, changes, clock, matches, participants, suggestions, support, \
-    workshops
+from ..services import access, board, clock, matches, participants, snapshots, suggestions, \
+    support, workshops
 from ..services.errors import DomainError, InvalidInput, NotAllowed
 from ..services.validation import expect_object, shown
 from . import broadcast, budgets, connections
@@ -209,10 +209,10 @@ def _member(workshop_id: int) -> Actor:
 
 
 def _sync_answer(actor: Actor, since) -> dict:
-    version, sync_ = changes.sync(actor.workshop_id, since, current_app.config["MAX_DELTAS"],
-                                  moderator=actor.role == "facilitator",
-                                  participant_id=actor.participant_id,
-                                  cache=current_app.extensions["plenary_snapshots"])
+    version, sync_ = snapshots.sync(actor.workshop_id, since, current_app.config["MAX_DELTAS"],
+                                    moderator=actor.role == "facilitator",
+                                    participant_id=actor.participant_id,
+                                    cache=current_app.extensions["plenary_snapshots"])
     answer = {"version": version, "sync": sync_}
     if actor.role == "attendee":
         answer["me"] = participants.own_state(actor.participant_id)

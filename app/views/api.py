@@ -11,7 +11,7 @@ from flask import Blueprint, current_app, jsonify, request
 
 from .. import commands, identity
 from ..extensions import csrf
-from ..services import changes, participants, workshops
+from ..services import participants, snapshots, workshops
 from ..services.errors import InvalidInput
 from ..services.validation import MAX_INT, MIN_INT
 from . import json_body
@@ -33,10 +33,10 @@ def state(workshop_id):
         if not MIN_INT <= since <= MAX_INT:
             raise InvalidInput(f"Parameter 'since' must be a whole number from {MIN_INT} "
                                f"to {MAX_INT}.")
-    version, sync = changes.sync(workshop.id, since, current_app.config["MAX_DELTAS"],
-                                 moderator=actor.role == "facilitator",
-                                 participant_id=actor.participant_id,
-                                 cache=current_app.extensions["plenary_snapshots"])
+    version, sync = snapshots.sync(workshop.id, since, current_app.config["MAX_DELTAS"],
+                                   moderator=actor.role == "facilitator",
+                                   participant_id=actor.participant_id,
+                                   cache=current_app.extensions["plenary_snapshots"])
     answer = {"ok": True, "role": actor.role, "version": version, "sync": sync}
     if actor.role == "attendee":
         answer["me"] = participants.own_state(actor.participant_id) \
