@@ -27,8 +27,8 @@ from .. import commands, identity
 from ..actors import ROLES, Actor
 from ..extensions import db, socketio
 from ..models import Participant
-from ..services import access, board, clock, matches, participants, snapshots, suggestions, \
-    support, workshops
+from ..services import access, board_actions, clock, matches, participants, snapshots, \
+    suggestions, support, workshops
 from ..services.errors import DomainError, InvalidInput, NotAllowed
 from ..services.validation import expect_object, shown
 from . import broadcast, budgets, connections
@@ -135,7 +135,7 @@ def board_history(payload):
     expect_object(payload, {"workshop_id": int})
     if _member(workshop_id).role != "facilitator":
         raise NotAllowed(_("Only the workshop's facilitator can do this."))
-    return {"ok": True, "actions": board.history(workshop_id)}
+    return {"ok": True, "actions": board_actions.described_history(workshop_id)}
 
 
 def similar_idea(payload):
