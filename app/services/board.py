@@ -156,7 +156,8 @@ def _update_theme(workshop, theme_id, actor, **fields) -> list[Change]:
     if theme.as_dict() == before:
         return []
     db.session.flush()
-    record_board_action(workshop, actor, "theme.updated", {"theme": before}, {"theme": theme.as_dict()})
+    record_board_action(workshop, actor, "theme.updated", {"theme": before},
+                        {"theme": theme.as_dict()})
     return [changes.record(workshop.id, "theme.updated", {"theme": theme.as_dict()})]
 
 
