@@ -56,7 +56,7 @@ def create_app(config=None, **overrides) -> Flask:
     app.extensions[broadcast.EXTENSION] = broadcast.Broadcaster(app, joined)
     from .realtime.budgets import Budgets
     app.extensions["plenary_budgets"] = Budgets(app.config["SOCKET_BUDGETS"])
-    from .services.changes import SnapshotCache
+    from .services.snapshots import SnapshotCache
     app.extensions["plenary_snapshots"] = SnapshotCache(app.config["SNAPSHOT_CACHE_SIZE"])
     handlers.register()
     register_blueprints(app)

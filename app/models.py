@@ -170,7 +170,8 @@ class Conclusion(db.Model):
 
 
 class ActionItem(db.Model):
-    """What should happen next about a theme or idea: what, who owns it, and when."""
+    """A roadmap action item (not a BoardAction): what should happen next about a theme or
+    idea, who owns it, and when."""
     id: Mapped[int] = mapped_column(primary_key=True)
     workshop_id: Mapped[int] = mapped_column(ForeignKey("workshop.id"), index=True)
     theme_id: Mapped[int | None] = mapped_column(ForeignKey("theme.id"))
@@ -205,7 +206,7 @@ class Idea(db.Model):
 
 class BoardAction(db.Model):
     """One facilitator action on the board, with what it changed, so it can be undone and
-    so exports can show how each theme was formed."""
+    so exports can show how each theme was formed (each kind: services/board_actions.py)."""
     id: Mapped[int] = mapped_column(primary_key=True)
     workshop_id: Mapped[int] = mapped_column(ForeignKey("workshop.id"), index=True)
     actor: Mapped[str] = mapped_column(String(80))

@@ -7,11 +7,11 @@ changes.SnapshotCache), and for an attendee their own state (votes left, profile
 from flask import current_app
 
 from .actors import Actor
-from .services import changes, participants
+from .services import participants, snapshots
 
 
 def state(actor: Actor, since) -> dict:
-    version, sync = changes.sync(actor.workshop_id, since, current_app.config["MAX_DELTAS"],
+    version, sync = snapshots.sync(actor.workshop_id, since, current_app.config["MAX_DELTAS"],
                                  moderator=actor.role == "facilitator",
                                  participant_id=actor.participant_id,
                                  cache=current_app.extensions["plenary_snapshots"])

@@ -2,7 +2,7 @@
 history; every screen converges; every bad action is refused and changes nothing."""
 import pytest
 
-from app.extensions import db
+from app.extensions import db, socketio
 from app.models import BoardAction, Idea, Participant, Theme, Vote
 from helpers import count_rows, make_workshop, wait_for
 
@@ -201,3 +201,74 @@ def test_voting_on_themes_ranks_the_themes(app, board, connect):
     assert [(t["name"], t["votes"], t["idea_ids"]) for t in data["themes"]] == [
         ("Skills", 2, [ids[3]]), ("Testbeds", 1, [ids[0]])]
     assert phone.write("vote.retract", theme_id=skills)["votes_used"] == 0
+
+
+def test_history_reads_as_sentences_naming_ideas_and_themes(board):
+    workshop, ids, phone, first, second, screen = board
+    theme = first.write("theme.create", name="Energy")["theme"]["id"]
+    first.write("idea.move", idea_id=ids[0], theme_id=theme, position=0)
+    first.write("idea.move", idea_id=ids[3], theme_id=theme, position=0)
+    first.write("theme.rename", theme_id=theme, name="Energy and testbeds")
+    first.write("theme.recolour", theme_id=theme, colour="#146c2e")
+    first.write("idea.merge", idea_id=ids[1], into_id=ids[0])
+    first.write("idea.hide", idea_id=ids[2], hidden=True)
+    first.write("idea.pin", idea_id=ids[3], pinned=True)
+    first.write("idea.edit", idea_id=ids[3], text="Skills academy for the whole region, "
+                                                   "run by the clusters together")
+    first.write("idea.move", idea_id=ids[0], theme_id=None, position=0)
+    first.write("theme.create", name="Skills")
+    first.write("theme.reorder", order=[2, 1])
+    first.write("theme.delete", theme_id=2)
+    assert first.write("board.undo")["ok"]
+    assert first.write("board.undo")["ok"]
+    history = first.call("board.history", {"workshop_id": workshop["id"]})["actions"]
+    assert [a["text"] for a in history] == [
+        "Created the theme Energy",
+        "Moved “Shared testbeds for SMEs” to Energy",  # the theme's name at the time
+        "Moved “Skills academy” to Energy",
+        "Renamed the theme “Energy” to “Energy and testbeds”",
+        "Changed the colour of the theme Energy and testbeds",
+        "Merged “Testbeds shared between regions” into “Shared testbeds for SMEs” as a "
+        "duplicate",
+        "Hid “Cross-border vouchers” from the room",
+        "Pinned “Skills academy” to the top",
+        "Edited “Skills academy” to “Skills academy for the whole region, run by the "
+        "clusters…”",
+        "Took “Shared testbeds for SMEs” out of Energy and testbeds",
+        "Created the theme Skills",
+        "Reordered the themes",
+        "Deleted the theme Skills; its ideas are back among those not placed yet",
+        "Undid: deleted the theme Skills; its ideas are back among those not placed yet",
+        "Undid: reordered the themes"]
+    assert [a["undone"] for a in history][-5:] == [False, True, True, False, False]
+
+
+def test_undoing_again_undoes_the_action_before(app, board):
+    """An undo is not itself undone: each undo goes one action further back."""
+    workshop, ids, phone, first, second, screen = board
+    first.write("theme.create", name="Energy")
+    first.write("theme.create", name="Skills")
+    assert first.write("board.undo")["ok"] and first.write("board.undo")["ok"]
+    assert count_rows(app, Theme) == 2 and first.join()["sync"]["snapshot"]["themes"] == []
+    assert first.write("board.undo") == {"ok": False, "error": "There is nothing to undo."}
+
+
+def test_history_speaks_the_facilitators_language(app, board):
+    workshop, ids, phone, first, second, screen = board
+    theme = first.write("theme.create", name="Energía")["theme"]["id"]
+    first.write("idea.move", idea_id=ids[0], theme_id=theme, position=0)
+    first.write("board.undo")
+    http = app.test_client()
+    assert http.get(f"/f/{workshop['token']}?lang=ca").status_code == 302
+    http.get("/?lang=ca")
+    console = socketio.test_client(app, flask_test_client=http)
+    try:
+        assert console.emit("workshop.join", {"workshop_id": workshop["id"],
+                                              "role": "facilitator"}, callback=True)["ok"]
+        answer = console.emit("board.history", {"workshop_id": workshop["id"]}, callback=True)
+        assert [a["text"] for a in answer["actions"]] == [
+            "Es va crear el tema Energía",
+            "Es va moure «Shared testbeds for SMEs» a Energía",  # attendees' text as written
+            "Es va desfer: es va moure «Shared testbeds for SMEs» a Energía"]
+    finally:
+        console.disconnect()

@@ -10,7 +10,7 @@ from app import create_app
 from app.extensions import db
 from app.models import Idea, ProcessedWrite
 from app.realtime.budgets import STRIKES_TO_DISCONNECT, Budgets
-from app.services import changes
+from app.services import changes, snapshots
 from helpers import Client, count_rows, make_workshop
 
 SMALL = {"snapshot": (3, 1.0), "read": (5, 2.0), "suggest": (1, 0.1), "write": (5, 2.0),
@@ -124,14 +124,14 @@ def test_budgets_refill_at_their_rate():
 
 
 def test_syncs_at_one_version_build_the_snapshot_once(app, workshop):
-    cache = changes.SnapshotCache(8)
+    cache = snapshots.SnapshotCache(8)
     with app.app_context():
         for n in range(30):
             db.session.add(Idea(workshop_id=workshop["id"], text=f"Idea {n}"))
         db.session.commit()
 
         def sync():
-            return changes.sync(workshop["id"], None, 500, cache=cache)
+            return snapshots.sync(workshop["id"], None, 500, cache=cache)
         (version, first), built = queries_during(app, sync)
         (same_version, again), reused = queries_during(app, sync)
         assert same_version == version and again["snapshot"] is first["snapshot"]

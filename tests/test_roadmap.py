@@ -1,6 +1,8 @@
 """The roadmap facts: a workshop's themes ranked by support with conclusions, actions,
 segments and the story of each theme; the event roll-up with its timeline, recurring
 themes (suggested, then confirmed by the organiser) and who took part where."""
+import re
+
 import pytest
 
 from app.extensions import db
@@ -36,6 +38,18 @@ def roadmap_of(app, workshop_id, public=False):
         data = roadmap.workshop_roadmap(db.session.get(Workshop, workshop_id), public)
         db.session.remove()
         return data
+
+
+def test_a_theme_story_marks_what_was_undone(app, connect):
+    workshop = make_workshop(app, phase="collecting")
+    console = connect("facilitator", target=workshop)
+    theme = console.write("theme.create", name="Testbeds")["theme"]["id"]
+    console.write("theme.rename", theme_id=theme, name="Shared testbeds")
+    assert console.write("board.undo")["ok"]
+    story = [line["text"] for line in roadmap_of(app, workshop["id"])["themes"][0]["history"]]
+    assert story[0] == "Theme “Testbeds” created"
+    assert re.fullmatch(r"Renamed from “Testbeds” to “Shared testbeds” \(undone at \d\d:\d\d\)",
+                        story[1]), story
 
 
 def test_workshop_roadmap_ranks_themes_and_carries_conclusions_actions_and_story(app, connect):

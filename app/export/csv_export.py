@@ -36,8 +36,8 @@ def build_workshop(d: dict) -> str:
 
 def build_event(d: dict) -> str:
     rows = []
-    for room in d.get("workshops") or []:
-        rows += _rows(room, room["workshop"]["title"])
+    for workshop in d.get("workshops") or []:
+        rows += _rows(workshop, workshop["workshop"]["title"])
     return _write(COLUMNS, rows)
 
 

@@ -10,8 +10,8 @@ SCHEMA_PATH = Path(__file__).resolve().parents[2] / "docs" / "roadmap.schema.jso
 _SURROGATE = re.compile("[\ud800-\udfff]")
 _COMMON = ("schema", "schema_version", "scope", "draft", "public", "generated_at",
            "personal_data_erased", "event", "participation")
-_ROOM = ("workshop", "participation", "themes", "ideas", "actions")
-_REQUIRED = {"workshop": _COMMON + _ROOM[2:] + ("workshop", "history"),
+_WORKSHOP_KEYS = ("workshop", "participation", "themes", "ideas", "actions")
+_REQUIRED = {"workshop": _COMMON + _WORKSHOP_KEYS[2:] + ("workshop", "history"),
              "event": _COMMON + ("where", "timeline", "recurring_themes", "workshops")}
 
 
@@ -30,9 +30,9 @@ def build(d: dict) -> dict:
     if scope not in _REQUIRED:
         raise RoadmapShapeError(f"unknown scope {scope!r}")
     missing = [key for key in _REQUIRED[scope] if key not in d]
-    rooms = d.get("workshops") or [] if scope == "event" else []
-    for n, room in enumerate(rooms):
-        missing += [f"workshops[{n}].{key}" for key in _ROOM if key not in room]
+    workshops = d.get("workshops") or [] if scope == "event" else []
+    for n, workshop in enumerate(workshops):
+        missing += [f"workshops[{n}].{key}" for key in _WORKSHOP_KEYS if key not in workshop]
     if missing:
         raise RoadmapShapeError("missing " + ", ".join(missing))
     return d

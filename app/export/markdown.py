@@ -161,13 +161,15 @@ def _recurring(groups: list[dict]) -> list[str]:
     return lines
 
 
-def _history(rooms: list[tuple[str | None, dict]], h: str) -> list[str]:
+def _history(workshops: list[tuple[str | None, dict]], h: str) -> list[str]:
+    """Each theme's story; workshops: (the workshop's title in an event roadmap or None, its
+    roadmap)."""
     lines = []
-    for room, w in rooms:
+    for workshop_title, w in workshops:
         for theme, entries in t.theme_history(w):
-            title = f"{_escape(room)}: {_escape(theme['name'])}" if room else _escape(
-                theme["name"])
+            title = f"{_escape(workshop_title)}: {_escape(theme['name'])}" if workshop_title \
+                else _escape(theme["name"])
             lines += [f"{h} {title}", ""]
             lines += [f"- {t.format_time(e.get('at'))}: {_escape(e.get('text'))}"
                       for e in entries] + [""]
-    return lines or [f"_{t.no_history_note([w for _, w in rooms])}_", ""]
+    return lines or [f"_{t.no_history_note([w for _, w in workshops])}_", ""]

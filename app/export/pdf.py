@@ -27,10 +27,10 @@ def build_workshop(d: dict) -> bytes:
 
 
 def build_event(d: dict) -> bytes:
-    e, rooms = d["event"], d.get("workshops") or []
+    e, workshops = d["event"], d.get("workshops") or []
     doc = _document(d, e["title"], f"{e['title']} · Roadmap")
     _title_block(doc, d, "Event roadmap", e["title"], [
-        f"{t.format_date(e.get('date'))} · {t.plural(len(rooms), 'workshop', 'workshops')}"],
+        f"{t.format_date(e.get('date'))} · {t.plural(len(workshops), 'workshop', 'workshops')}"],
         None)
     doc.heading("Participation", 1)
     _participation(doc, d, None)
@@ -38,18 +38,18 @@ def build_event(d: dict) -> bytes:
     doc.heading("Timeline of action items", 1)
     _horizons(doc, d.get("timeline") or {}, with_workshop=True)
     _recurring(doc, d.get("recurring_themes") or [])
-    for n, room in enumerate(rooms, start=1):
-        info = room["workshop"]
+    for n, workshop in enumerate(workshops, start=1):
+        info = workshop["workshop"]
         doc.add_page()
         doc.heading(f"Workshop {n}: {info['title']}", 1)
-        if room.get("draft"):
+        if workshop.get("draft"):
             doc.para("Still open: this workshop's figures may change.", 9, True, AMBER)
         if info.get("question"):
             doc.para(info["question"], 10.5, fill=TINT, padding=2.5, after=3)
-        _participation(doc, {**room, "scope": "workshop", "public": d.get("public")}, info,
-                       tiles=False)
-        _workshop_body(doc, room, level=2, limit=EVENT_IDEAS_SHOWN)
-    _appendix(doc, [(room["workshop"]["title"], room) for room in rooms])
+        _participation(doc, {**workshop, "scope": "workshop", "public": d.get("public")},
+                       info, tiles=False)
+        _workshop_body(doc, workshop, level=2, limit=EVENT_IDEAS_SHOWN)
+    _appendix(doc, [(w["workshop"]["title"], w) for w in workshops])
     return bytes(doc.output())
 
 
@@ -220,24 +220,27 @@ def _recurring(doc: Document, groups: list[dict]):
         doc.ln(2)
 
 
-def _appendix(doc: Document, rooms: list[tuple[str | None, dict]]):
-    if any(t.theme_history(w) for _, w in rooms):
+def _appendix(doc: Document, workshops: list[tuple[str | None, dict]]):
+    """Each theme's story; workshops: (the workshop's title in an event roadmap or None, its
+    roadmap)."""
+    if any(t.theme_history(w) for _, w in workshops):
         doc.add_page()
     doc.heading("Appendix: how the themes were formed", 1)
     doc.para("Every change the facilitator made to the themes on the board, oldest first: "
              "themes created and renamed, ideas moved in and out, merges. Changes that were "
              "later undone are marked.", 9, colour=SOFT, after=3)
     found = False
-    for room, w in rooms:
+    for workshop_title, w in workshops:
         for theme, entries in t.theme_history(w):
             found = True
-            doc.heading(f"{room}: {theme['name']}" if room else theme["name"], 3)
+            doc.heading(f"{workshop_title}: {theme['name']}" if workshop_title else theme["name"],
+                        3)
             for entry in entries:
                 doc.numbered(t.short_time(entry.get("at")), entry.get("text"),
                              size=8.5, width=22, bold_number=False)
             doc.ln(1.5)
     if not found:
-        doc.para(t.no_history_note([w for _, w in rooms]), colour=SOFT)
+        doc.para(t.no_history_note([w for _, w in workshops]), colour=SOFT)
 
 
 def _bold():

@@ -185,9 +185,9 @@ def ideas_of(theme: dict, workshop: dict) -> list[dict]:
     return [by_id[i] for i in theme.get("idea_ids", []) if i in by_id]
 
 
-def no_history_note(rooms: list[dict]) -> str:
+def no_history_note(workshops: list[dict]) -> str:
     """What the appendix says when no theme has a history."""
-    if any(room.get("themes") for room in rooms):
+    if any(w.get("themes") for w in workshops):
         return "No changes to the themes were recorded."
     return "No themes were formed."
 

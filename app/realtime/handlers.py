@@ -27,7 +27,8 @@ from .. import commands, identity, reads, vocabulary
 from ..actors import Actor, require_role
 from ..extensions import db, socketio
 from ..models import Participant
-from ..services import access, board, clock, matches, suggestions, support, workshops
+from ..services import access, board_actions, clock, matches, suggestions, support, \
+    workshops
 from ..services.errors import DomainError, InvalidInput, NotAllowed
 from ..services.validation import expect_object
 from . import broadcast, budgets, connections
@@ -134,7 +135,7 @@ def board_history(payload):
     workshop_id = commands.workshop_id_of(payload)
     expect_object(payload, {"workshop_id": int})
     require_role(_member(workshop_id), "facilitator")
-    return {"ok": True, "actions": board.history(workshop_id)}
+    return {"ok": True, "actions": board_actions.described_history(workshop_id)}
 
 
 def similar_idea(payload):

@@ -1,24 +1,20 @@
 """The facilitator's board: themes, placing ideas in them, merging duplicates, undo.
 
 Every action is stored as a BoardAction (who, when, what before, what after) so it can be
-undone and so exports can show how each theme was formed, and returns the versioned
-Changes that clients apply. Placements travel as `[idea_id, theme_id or None, position]`.
+undone and so exports can show how each theme was formed (how each kind is undone and told:
+board_actions.py), and returns the versioned Changes that clients apply. Placements travel
+as `[idea_id, theme_id or None, position]` (placements.py).
 """
 from flask_babel import gettext as _
 from sqlalchemy import select
 
 from ..extensions import db
-from ..models import THEME_COLOURS, BoardAction, Change, Idea, Participant, Theme, Vote, \
-    Workshop, utcnow
-from . import changes, fields, workshops
+from ..models import THEME_COLOURS, Change, Idea, Participant, Theme, Vote, Workshop, utcnow
+from . import board_actions, changes, fields, workshops
+from .board_actions import record_board_action
 from .errors import InvalidInput, NotFound
+from .placements import apply_order, ideas_in, placements, renumber, themes_of
 
-
-
-def themes_of(workshop_id: int) -> list[Theme]:
-    return db.session.scalars(select(Theme).where(
-        Theme.workshop_id == workshop_id, Theme.deleted.is_(False))
-        .order_by(Theme.position, Theme.id)).all()
 
 
 def create_theme(workshop: Workshop, name, colour=None, *, actor: str) -> list[Change]:
@@ -30,7 +26,7 @@ def create_theme(workshop: Workshop, name, colour=None, *, actor: str) -> list[C
                   position=max((t.position for t in existing), default=-1) + 1)
     db.session.add(theme)
     db.session.flush()
-    record_action(workshop, actor, "theme.created", {}, {"theme": theme.as_dict()})
+    record_board_action(workshop, actor, "theme.created", {}, {"theme": theme.as_dict()})
     return [changes.record(workshop.id, "theme.created", {"theme": theme.as_dict()})]
 
 
@@ -49,8 +45,9 @@ def reorder_themes(workshop: Workshop, order, *, actor: str) -> list[Change]:
             or any(isinstance(i, bool) for i in order):
         raise InvalidInput(_("The new order must list every theme of this workshop once."))
     before = [t.id for t in themes]
-    _apply_order(themes, order)
-    record_action(workshop, actor, "themes.reordered", {"order": before}, {"order": order})
+    apply_order(themes, order)
+    record_board_action(workshop, actor, "themes.reordered", {"order": before},
+                        {"order": order})
     return [changes.record(workshop.id, "themes.reordered", {"order": order})]
 
 
@@ -59,17 +56,17 @@ def delete_theme(workshop: Workshop, theme_id, *, actor: str) -> list[Change]:
     theme = find_theme(workshop, theme_id)
     if changes.theme_tallies(workshop.id, [theme.id])[theme.id]:
         raise InvalidInput(_("People have voted for this theme: it cannot be deleted."))
-    before = _placements(workshop.id, [theme.id, None])
+    before = placements(workshop.id, [theme.id, None])
     members = [p for p in before if p[1] == theme.id]
-    unplaced = _group(workshop.id, None)
+    unplaced = ideas_in(workshop.id, None)
     for offset, (idea_id, _theme_id, _position) in enumerate(members):
         idea = db.session.get(Idea, idea_id)
         idea.theme_id, idea.position = None, len(unplaced) + offset
     theme.deleted = True
     db.session.flush()
-    after = _placements(workshop.id, [None])
-    record_action(workshop, actor, "theme.deleted",
-                  {"theme": theme.as_dict(), "placements": before}, {"placements": after})
+    after = placements(workshop.id, [None])
+    record_board_action(workshop, actor, "theme.deleted",
+                        {"theme": theme.as_dict(), "placements": before}, {"placements": after})
     return [changes.record(workshop.id, "theme.deleted", {"id": theme.id}),
             changes.record(workshop.id, "ideas.placed", {"placements": after})]
 
@@ -82,18 +79,19 @@ def move_idea(workshop: Workshop, idea_id, theme_id, position, *, actor: str) ->
     if isinstance(position, bool) or not isinstance(position, int) or position < 0:
         raise InvalidInput(_("The position must be a whole number from 0."))
     groups = sorted({idea.theme_id, target}, key=lambda g: (g is not None, g or 0))
-    before = _placements(workshop.id, groups)
-    source = [i for i in _group(workshop.id, idea.theme_id) if i.id != idea.id]
-    _renumber(source)
-    destination = source if target == idea.theme_id else _group(workshop.id, target)
+    before = placements(workshop.id, groups)
+    source = [i for i in ideas_in(workshop.id, idea.theme_id) if i.id != idea.id]
+    renumber(source)
+    destination = source if target == idea.theme_id else ideas_in(workshop.id, target)
     destination.insert(min(position, len(destination)), idea)
     idea.theme_id = target
-    _renumber(destination)
+    renumber(destination)
     db.session.flush()
-    after = _placements(workshop.id, groups)
+    after = placements(workshop.id, groups)
     if after == before:
         return []
-    record_action(workshop, actor, "idea.moved", {"placements": before}, {"placements": after})
+    record_board_action(workshop, actor, "idea.moved", {"placements": before},
+                        {"placements": after, "idea": idea.id})
     return [changes.record(workshop.id, "ideas.placed", {"placements": after})]
 
 
@@ -122,76 +120,26 @@ def merge_ideas(workshop: Workshop, idea_id, into_id, *, actor: str) -> list[Cha
         db.session.delete(vote)
     merged.merged_into_id = into.id
     db.session.flush()
-    record_action(workshop, actor, "idea.merged", {"idea": merged.id, "into": into.id,
-                                             "votes": moved_votes},
-            {"idea": merged.id, "into": into.id})
+    record_board_action(workshop, actor, "idea.merged",
+                        {"idea": merged.id, "into": into.id, "votes": moved_votes},
+                        {"idea": merged.id, "into": into.id})
     return [changes.record(workshop.id, "idea.merged", {"id": merged.id, "into": into.id})]
 
 
 def undo(workshop: Workshop, *, actor: str) -> tuple[list[Change], list[int]]:
-    """Undo the latest board action not yet undone. Returns the changes and the ideas whose
-    vote totals changed (a merge undone gives votes back)."""
+    """Undo the latest board action not yet undone (an undo itself is not undone: undoing
+    again goes one action further back). Returns the changes and the ideas whose vote
+    totals changed (a merge undone gives votes back)."""
     require_editable(workshop)
-    action = db.session.scalar(select(BoardAction).where(
-        BoardAction.workshop_id == workshop.id, BoardAction.undone_at.is_(None))
-        .order_by(BoardAction.id.desc()).limit(1))
+    action = board_actions.latest_undoable(workshop.id)
     if action is None:
         raise InvalidInput(_("There is nothing to undo."))
     action.undone_at = utcnow()
-    before, voted = action.before, []
-    if action.kind == "theme.created":
-        theme = db.session.get(Theme, action.after["theme"]["id"])
-        theme.deleted = True
-        out = [changes.record(workshop.id, "theme.deleted", {"id": theme.id})]
-    elif action.kind == "theme.updated":
-        theme = db.session.get(Theme, before["theme"]["id"])
-        theme.name, theme.colour = before["theme"]["name"], before["theme"]["colour"]
-        out = [changes.record(workshop.id, "theme.updated", {"theme": theme.as_dict()})]
-    elif action.kind == "themes.reordered":
-        _apply_order(themes_of(workshop.id), before["order"])
-        out = [changes.record(workshop.id, "themes.reordered", {"order": before["order"]})]
-    elif action.kind == "theme.deleted":
-        theme = db.session.get(Theme, before["theme"]["id"])
-        theme.deleted = False
-        _restore(before["placements"])
-        out = [changes.record(workshop.id, "theme.created", {"theme": theme.as_dict()}),
-               changes.record(workshop.id, "ideas.placed", {"placements": before["placements"]})]
-    elif action.kind == "idea.updated":
-        idea = db.session.get(Idea, before["id"])
-        for field, value in before["fields"].items():
-            setattr(idea, field, value)
-        out = [changes.record(workshop.id, "idea.updated",
-                              changes.idea_update(idea, before["fields"]))]
-    elif action.kind == "idea.moved":
-        _restore(before["placements"])
-        out = [changes.record(workshop.id, "ideas.placed", {"placements": before["placements"]})]
-    else:  # idea.merged
-        out, voted = _unmerge(workshop, before), [before["idea"], before["into"]]
+    out, voted = board_actions.kind_of(action).undo(workshop, action)
     db.session.flush()
-    record_action(workshop, actor, "board.undone", {"action": action.id}, {"kind": action.kind})
+    record_board_action(workshop, actor, "board.undone", {"action": action.id},
+                        {"kind": action.kind})
     return out, voted
-
-
-def history(workshop_id: int) -> list[dict]:
-    return [a.as_dict() for a in db.session.scalars(select(BoardAction).where(
-        BoardAction.workshop_id == workshop_id).order_by(BoardAction.id))]
-
-
-def _unmerge(workshop: Workshop, before: dict) -> list[Change]:
-    merged = db.session.get(Idea, before["idea"])
-    merged.merged_into_id = None
-    for participant_id, dots, moved, refund in before["votes"]:
-        target = db.session.scalar(select(Vote).where(
-            Vote.idea_id == before["into"], Vote.participant_id == participant_id))
-        if target is not None:
-            target.dots = max(0, target.dots - moved)
-            if target.dots == 0:
-                db.session.delete(target)
-        db.session.add(Vote(workshop_id=workshop.id, participant_id=participant_id,
-                            idea_id=merged.id, dots=dots))
-        db.session.get(Participant, participant_id).votes_used += refund
-    return [changes.record(workshop.id, "idea.unmerged", {"id": merged.id,
-                                                         "into": before["into"]})]
 
 
 def _update_theme(workshop, theme_id, actor, **fields) -> list[Change]:
@@ -203,16 +151,9 @@ def _update_theme(workshop, theme_id, actor, **fields) -> list[Change]:
     if theme.as_dict() == before:
         return []
     db.session.flush()
-    record_action(workshop, actor, "theme.updated", {"theme": before}, {"theme": theme.as_dict()})
+    record_board_action(workshop, actor, "theme.updated", {"theme": before},
+                        {"theme": theme.as_dict()})
     return [changes.record(workshop.id, "theme.updated", {"theme": theme.as_dict()})]
-
-
-def record_action(workshop, actor, kind, before, after) -> BoardAction:
-    action = BoardAction(workshop_id=workshop.id, actor=actor, kind=kind, before=before,
-                         after=after)
-    db.session.add(action)
-    db.session.flush()
-    return action
 
 
 def require_editable(workshop: Workshop) -> None:
@@ -239,33 +180,3 @@ def find_idea(workshop: Workshop, idea_id, allow_queued: bool = False) -> Idea:
     if not idea.approved and not allow_queued:
         raise InvalidInput(_("Approve this idea first."))
     return idea
-
-
-def _group(workshop_id: int, theme_id) -> list[Idea]:
-    return list(db.session.scalars(select(Idea).where(
-        Idea.workshop_id == workshop_id, Idea.theme_id.is_(theme_id) if theme_id is None
-        else Idea.theme_id == theme_id, Idea.merged_into_id.is_(None), Idea.deleted.is_(False))
-        .order_by(Idea.position, Idea.id)))
-
-
-def _renumber(ideas: list[Idea]) -> None:
-    for position, idea in enumerate(ideas):
-        idea.position = position
-
-
-def _placements(workshop_id: int, groups) -> list[list]:
-    return [[i.id, i.theme_id, i.position] for g in groups for i in _group(workshop_id, g)]
-
-
-def _restore(placements) -> None:
-    for idea_id, theme_id, position in placements:
-        idea = db.session.get(Idea, idea_id)
-        idea.theme_id, idea.position = theme_id, position
-
-
-def _apply_order(themes: list[Theme], order: list[int]) -> None:
-    by_id = {t.id: t for t in themes}
-    for position, theme_id in enumerate(order):
-        if theme_id in by_id:
-            by_id[theme_id].position = position
-    db.session.flush()

@@ -1,8 +1,9 @@
-"""The versioned change log of a workshop: bumping versions, deltas and snapshots."""
+"""The versioned change log of a workshop: bumping versions, the deltas since a version,
+the idea dicts that changes carry, and vote tallies. Snapshots are built in snapshots.py."""
 from sqlalchemy import func, select, update
 
 from ..extensions import db
-from ..models import Change, Idea, Theme, Vote, Workshop, isoformat
+from ..models import Change, Idea, Vote, Workshop, isoformat
 from ..vocabulary import CHANGE_TYPES
 
 
@@ -38,66 +39,20 @@ def current_version(workshop_id: int) -> int:
     return db.session.scalar(select(Workshop.version).where(Workshop.id == workshop_id))
 
 
-def sync(workshop_id: int, since: int | None, max_deltas: int,
-         moderator: bool = False, participant_id: int | None = None,
-         cache: "SnapshotCache | None" = None) -> tuple[int, dict]:
-    """What a client at version `since` needs: the deltas after it, or a snapshot (from
-    `cache` when one was built at this version already)."""
-    version, personal = db.session.execute(
-        select(Workshop.version, Workshop.hide_until_reveal)
-        .where(Workshop.id == workshop_id)).one()
-    if since is not None and 0 <= since <= version and version - since <= max_deltas:
-        rows = db.session.scalars(
-            select(Change)
-            .where(Change.workshop_id == workshop_id, Change.version > since)
-            .order_by(Change.version)
-        ).all()
-        if len(rows) == version - since:
-            return version, {"mode": "deltas", "deltas": [
-                visible_envelope(c.envelope(), moderator) for c in rows]}
-    if cache is None or (personal and not moderator):  # each attendee sees their own ideas
-        return version, {"mode": "snapshot",
-                         "snapshot": snapshot(workshop_id, moderator, participant_id)}
-    key = (workshop_id, version, moderator)
-    built = cache.get(key)
-    if built is None:
-        built = cache.put(key, snapshot(workshop_id, moderator, participant_id))
-    return version, {"mode": "snapshot", "snapshot": built}
-
-
-class SnapshotCache:
-    """Snapshots by (workshop, version, moderator): built once per version, however many
-    clients join or resync at it. A snapshot read at version v may also hold later changes;
-    those reach the client again as deltas, and every delta is safe to apply twice. Bounded
-    (least recently used out), and a newer version of a workshop drops the older ones."""
-
-    def __init__(self, max_entries: int = 64):
-        import threading
-        from collections import OrderedDict
-        self.max_entries = max_entries
-        self._lock = threading.Lock()
-        self._entries: OrderedDict = OrderedDict()
-
-    def get(self, key):
-        with self._lock:
-            value = self._entries.get(key)
-            if value is not None:
-                self._entries.move_to_end(key)
-            return value
-
-    def put(self, key, value):
-        workshop_id, version = key[0], key[1]
-        with self._lock:
-            for old in [k for k in self._entries if k[0] == workshop_id and k[1] < version]:
-                del self._entries[old]
-            self._entries[key] = value
-            self._entries.move_to_end(key)
-            while len(self._entries) > self.max_entries:
-                self._entries.popitem(last=False)
-        return value
-
-    def __len__(self):
-        return len(self._entries)
+def deltas(workshop_id: int, since: int | None, version: int, max_deltas: int,
+           moderator: bool = False) -> list[dict] | None:
+    """The logged changes after `since` up to `version`, as each reader may see them; None
+    when they cannot all be given (no or a future version, too far behind, log trimmed)."""
+    if since is None or not 0 <= since <= version or version - since > max_deltas:
+        return None
+    rows = db.session.scalars(
+        select(Change)
+        .where(Change.workshop_id == workshop_id, Change.version > since)
+        .order_by(Change.version)
+    ).all()
+    if len(rows) != version - since:
+        return None
+    return [visible_envelope(c.envelope(), moderator) for c in rows]
 
 
 def idea_dict(idea: Idea, votes: int = 0) -> dict:
@@ -131,38 +86,3 @@ def tallies(workshop_id: int, idea_ids=None, column=Vote.idea_id) -> dict[int, i
 
 def theme_tallies(workshop_id: int, theme_ids=None) -> dict[int, int]:
     return tallies(workshop_id, theme_ids, column=Vote.theme_id)
-
-
-def clock_state(workshop: Workshop) -> dict:
-    from .clock import state
-    return state(workshop)
-
-
-def snapshot(workshop_id: int, moderator: bool = False,
-             participant_id: int | None = None) -> dict:
-    """The whole board. Deleted ideas are left out; hidden, queued and not yet revealed
-    ones too, except for the facilitator (moderator) and, for their own ideas, authors."""
-    # Version first: anything newer than it reaches the client again as a delta, and
-    # every delta is safe to apply twice.
-    workshop = db.session.get(Workshop, workshop_id)
-    version = current_version(workshop_id)
-    query = select(Idea).where(Idea.workshop_id == workshop_id, Idea.deleted.is_(False))
-    if not moderator:
-        query = query.where(Idea.hidden.is_(False), Idea.approved.is_(True),
-                            Idea.revealed.is_(True) | (Idea.participant_id == participant_id))
-    ideas = db.session.scalars(query.order_by(Idea.id)).all()
-    counts, theme_counts = tallies(workshop_id), theme_tallies(workshop_id)
-    from .outcomes import of_workshop
-    return {**of_workshop(workshop_id),
-        "workshop": {
-            "id": workshop.id, "code": workshop.code, "title": workshop.title,
-            "question": workshop.question, "event_title": workshop.event.title,
-            "phase": workshop.phase, **workshop.settings(), "version": version,
-            "clock": clock_state(workshop),
-        },
-        "ideas": [idea_dict(idea, counts.get(idea.id, 0)) for idea in ideas],
-        "themes": [{**theme.as_dict(), "votes": theme_counts.get(theme.id, 0)}
-                   for theme in db.session.scalars(
-            select(Theme).where(Theme.workshop_id == workshop_id, Theme.deleted.is_(False))
-            .order_by(Theme.position, Theme.id))],
-    }

@@ -1,4 +1,4 @@
-"""The event roadmap: every workshop rolled up. Actions of all rooms on one timeline by
+"""The event roadmap: every workshop rolled up. Actions of all workshops on one timeline by
 horizon, recurring themes (confirmed by the organiser) listed together, and which kinds of
 organisation and which regions took part where."""
 from collections import Counter

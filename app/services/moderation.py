@@ -7,7 +7,8 @@ from sqlalchemy import select
 from ..extensions import db
 from ..models import Change, Idea, Workshop
 from . import changes
-from .board import find_idea, record_action, require_editable
+from .board import find_idea, require_editable
+from .board_actions import record_board_action
 from .errors import InvalidInput, NotFound
 from .ideas import clean_text
 
@@ -29,8 +30,9 @@ def approve(workshop: Workshop, idea_id, *, actor: str) -> list[Change]:
         raise InvalidInput(_("This idea is already on the board."))
     idea.approved = True
     db.session.flush()
-    record_action(workshop, actor, "idea.updated", {"id": idea.id, "fields": {"approved": False}},
-                  {"id": idea.id, "fields": {"approved": True}})
+    record_board_action(workshop, actor, "idea.updated",
+                        {"id": idea.id, "fields": {"approved": False}},
+                        {"id": idea.id, "fields": {"approved": True}})
     kind = "idea.posted" if idea.revealed else "idea.private"
     return [changes.record(workshop.id, kind, {"idea": changes.idea_dict(idea)})]
 
@@ -66,6 +68,6 @@ def _update(workshop: Workshop, idea_id, actor: str, **fields) -> list[Change]:
     for name, value in fields.items():
         setattr(idea, name, value)
     db.session.flush()
-    record_action(workshop, actor, "idea.updated", {"id": idea.id, "fields": before},
-                  {"id": idea.id, "fields": fields})
+    record_board_action(workshop, actor, "idea.updated", {"id": idea.id, "fields": before},
+                        {"id": idea.id, "fields": fields})
     return [changes.record(workshop.id, "idea.updated", changes.idea_update(idea, fields))]

@@ -9,7 +9,7 @@ from ..extensions import db
 from ..models import ActionItem, Conclusion, Event, Idea, Participant, Theme, \
     Vote, Workshop, isoformat, utcnow
 from ..vocabulary import CLOSED, HORIZONS
-from . import board, changes, privacy, support, theme_history
+from . import board_actions, changes, privacy, support, theme_history
 
 SCHEMA = "plenary.roadmap"
 SCHEMA_VERSION = 2
@@ -123,4 +123,4 @@ def workshop_body(workshop: Workshop, public: bool) -> dict:
             "organisations": organisations,
             "kinds": segments["people"]["kinds"], "regions": segments["people"]["regions"]},
         "themes": listed, "ideas": ranked, "actions": by_horizon,
-        "history": board.history(wid)}
+        "history": board_actions.history(wid)}

@@ -26,24 +26,14 @@
       live.ask("board.history", {}, function (answer) {
         if (!answer) return;
         historyList.textContent = "";
-        answer.actions.slice().reverse().forEach(function (a) {
-          var what = a.kind + " — " + describe(a);
+        answer.actions.slice().reverse().forEach(function (a) {  // a.text: the server's sentence
           historyList.appendChild(el("li", { class: a.undone ? "is-undone" : "",
-            text: a.at.slice(11, 16) + " · " + what + (a.undone ? " (" + t("undone") + ")" : "") }));
+            text: a.at.slice(11, 16) + " · " + a.text + (a.undone ? " (" + t("undone") + ")" : "") }));
         });
         historyList.hidden = false;
       });
     });
 
-    function describe(action) {
-      var after = action.after || {}, before = action.before || {};
-      if (after.theme) return (before.theme ? "“" + before.theme.name + "” → " : "") + "“" + after.theme.name + "”";
-      if (after.fields && after.fields.text) return "“" + before.fields.text + "” → “" + after.fields.text + "”";
-      if (after.into) return "#" + after.idea + " → #" + after.into;
-      if (after.fields) return "#" + after.id + " " + JSON.stringify(after.fields);
-      if (after.order) return after.order.join(", ");
-      return "";
-    }
     root.querySelector(".suggest").addEventListener("click", function () {
       live.ask("board.suggest", {}, function (answer) {
         if (!answer) return;

@@ -237,4 +237,8 @@ def test_reorder_themes_see_the_history_and_merged_texts_everywhere(pages, brows
     expect(projector.locator("#wall, #themes").locator(".also").first).to_contain_text(IDEAS[1])
     console.click("text=History")
     expect(console.locator(".history li")).to_have_count(4)  # 2 created, 1 reordered, 1 merged
-    expect(console.locator(".history li").first).to_contain_text("idea.merged")
+    history = console.locator(".history li")  # newest first, as sentences
+    expect(history.first).to_contain_text(f"Merged “{IDEAS[1][:30]}")
+    expect(history.first).to_contain_text(f"into “{IDEAS[0][:30]}")
+    expect(history.nth(1)).to_contain_text("Reordered the themes")
+    expect(history.last).to_contain_text("Created the theme First")
