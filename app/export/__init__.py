@@ -1,1 +1,2 @@
-"""Pure builders: a summary dict (app/services/summary.py) in, a document out."""
+"""Pure builders: a roadmap dict (app/services/roadmap.py, event_roadmap.py) in, a document
+out: no database, no request. The contract of the dict is docs/EXPORTS.md."""

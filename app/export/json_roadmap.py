@@ -45,5 +45,12 @@ def dumps(d: dict) -> str:
     return _SURROGATE.sub("\ufffd", text)
 
 
+def build_workshop(d: dict) -> str:
+    return dumps(d)
+
+
+build_event = build_workshop
+
+
 def schema() -> dict:
     return json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))

@@ -10,9 +10,16 @@ Contract in short:
   revoking also sends `access.revoked {error}` and disconnects the sockets that used it,
   on every worker.
 - `workshop.sync {workshop_id, since}` answers the same for a client that saw a gap.
-- Writes (`idea.post`, `vote.cast`, `vote.retract`, `profile.update`, `phase.set`,
-  `settings.update`) carry `workshop_id` and `client_id`, and are accepted only for a
-  workshop this connection joined, in a role allowed to make them.
+- Writes: every command in app/commands.py (`idea.post`, `vote.cast`, the board's
+  `theme.*`/`idea.*`/`board.undo`, `phase.set`, `clock.*`, `conclusion.set`, `action.*`,
+  `profile.update`, ...; the full list with payloads is docs/PROTOCOL.md) carry
+  `workshop_id` and `client_id`, and are accepted only for a workshop this connection
+  joined, in a role allowed to make them. Reads: `board.history`, `board.suggest`,
+  `idea.similar`, `results.support`, `matches.mine`.
+- Before any of that, each event spends its budget (budgets.py) and each raw message the
+  connection's inbound rate (inbound.py).
+- `workshop.join` is the one handler that commits (an attendee's first join makes their
+  participant row); every other write goes through commands.execute.
 - Every ack is `{ok: true, ...}` or `{ok: false, error: "..."}`; the database session is
   released after every event, even when the handler raises.
 """

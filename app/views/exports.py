@@ -4,7 +4,6 @@
 Every format is built from the same roadmap dict (app/services/roadmap.py) by a pure
 builder in app/export/; docs/EXPORTS.md describes them."""
 import importlib
-import json
 import re
 import unicodedata
 
@@ -23,7 +22,7 @@ FORMATS = {
     "md": ("text/markdown; charset=utf-8", "markdown"),
     "pdf": ("application/pdf", "pdf"),
     "csv": ("text/csv; charset=utf-8", "csv_export"),
-    "json": ("application/json", None),
+    "json": ("application/json", "json_roadmap"),
 }
 
 
@@ -43,11 +42,8 @@ def render(data: dict, fmt: str, name: str) -> Response:
                          fmt=fmt))
     mimetype, module = FORMATS[fmt]
     scope = data["scope"]
-    if module is None:
-        body = json.dumps(data, ensure_ascii=False, indent=2)
-    else:
-        build = builder(module)
-        body = (build.build_workshop if scope == "workshop" else build.build_event)(data)
+    build = builder(module)
+    body = (build.build_workshop if scope == "workshop" else build.build_event)(data)
     filename = f"plenary-{name}-roadmap{'-draft' if data['draft'] else ''}.{fmt}"
     return Response(body, mimetype=mimetype, headers={
         "Content-Disposition": f'attachment; filename="{filename}"',
