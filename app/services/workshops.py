@@ -119,22 +119,25 @@ def find_by_code(raw_code) -> Workshop | None:
         .order_by((Workshop.phase == CLOSED).asc(), Workshop.id.desc()).limit(1))
 
 
-def find_by_facilitator_token(token: str) -> Workshop | None:
+def _by_link_token(column, token) -> Workshop | None:
     if not isinstance(token, str) or not TOKEN.fullmatch(token):
         return None
-    return db.session.scalar(select(Workshop).where(Workshop.facilitator_token == token))
+    return db.session.scalar(select(Workshop).where(column == token))
 
 
-def rotate_facilitator_token(workshop: Workshop) -> str:
-    workshop.facilitator_token = secrets.token_urlsafe(24)
-    db.session.flush()
-    return workshop.facilitator_token
+def find_by_facilitator_token(token: str) -> Workshop | None:
+    return _by_link_token(Workshop.facilitator_token, token)
 
 
 def find_by_screen_token(token: str) -> Workshop | None:
-    if not isinstance(token, str) or not TOKEN.fullmatch(token):
-        return None
-    return db.session.scalar(select(Workshop).where(Workshop.screen_token == token))
+    return _by_link_token(Workshop.screen_token, token)
+
+
+def rotate_facilitator_token(workshop: Workshop) -> str:
+    """A new facilitator link; consoles opened with the old one are cut off."""
+    workshop.facilitator_token = secrets.token_urlsafe(24)
+    db.session.flush()
+    return workshop.facilitator_token
 
 
 def rotate_screen_token(workshop: Workshop) -> str:

@@ -119,14 +119,16 @@ def console(code):
                      for fmt in ("pdf", "md", "csv", "json")})
 
 
+def _link_not_valid(message: str):
+    return render_template("error.html", title=_("Link no longer valid"), message=message), 404
+
+
 @bp.get("/f/<token>")
 def facilitator_link(token):
     workshop = workshops.find_by_facilitator_token(token)
     if workshop is None:
-        return render_template(
-            "error.html", title=_("Link no longer valid"),
-            message=_("This facilitator link is unknown or was replaced by a new one. "
-                      "Ask the organiser for the current link.")), 404
+        return _link_not_valid(_("This facilitator link is unknown or was replaced by a new "
+                                 "one. Ask the organiser for the current link."))
     identity.grant_facilitator(workshop)
     return redirect(url_for("pages.console", code=workshop.code))
 
@@ -137,10 +139,8 @@ def projector_link(token):
     the facilitator or the organiser replaces it."""
     workshop = workshops.find_by_screen_token(token)
     if workshop is None or workshop.event.deleted_at is not None:
-        return render_template(
-            "error.html", title=_("Link no longer valid"),
-            message=_("This projector link is unknown or was replaced by a new one. Ask "
-                      "the facilitator for the current link.")), 404
+        return _link_not_valid(_("This projector link is unknown or was replaced by a new "
+                                 "one. Ask the facilitator for the current link."))
     identity.grant_projector(workshop)
     return redirect(url_for("pages.screen", code=workshop.code))
 

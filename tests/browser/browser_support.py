@@ -24,11 +24,17 @@ def new_workshop(db_url, phase="collecting", ideas=(), **settings):
         db.session.flush()
         for text in ideas:
             db.session.add(Idea(workshop_id=workshop.id, text=text))
-        db.session.commit()
-        info = {"id": workshop.id, "code": workshop.code, "token": workshop.facilitator_token,
-                "screen_token": workshop.screen_token}
-        db.session.remove()
-        db.engine.dispose()
+        return saved(workshop)
+
+
+def saved(workshop) -> dict:
+    """Commit a workshop made for a test (inside its app context) and say how to reach it."""
+    from app.extensions import db
+    db.session.commit()
+    info = {"id": workshop.id, "code": workshop.code, "token": workshop.facilitator_token,
+            "screen_token": workshop.screen_token}
+    db.session.remove()
+    db.engine.dispose()
     return info
 
 

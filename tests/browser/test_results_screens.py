@@ -5,7 +5,7 @@ import re
 
 from playwright.sync_api import expect
 
-from browser_support import axe_violations, screenshot
+from browser_support import axe_violations, saved, screenshot
 from test_screens import IDEAS
 
 CONCLUSION = "Shared testbeds are the fastest way for SMEs to adopt Industry 4.0 across regions."
@@ -31,12 +31,7 @@ def themed_workshop(db_url, phase="voting"):
             for position, idea in enumerate(placed):
                 board.move_idea(workshop, idea.id, theme_id, position, actor="test")
         workshop.phase = phase
-        db.session.commit()
-        info = {"id": workshop.id, "code": workshop.code, "token": workshop.facilitator_token,
-                "screen_token": workshop.screen_token}
-        db.session.remove()
-        db.engine.dispose()
-    return info
+        return saved(workshop)
 
 
 def fill_profile(phone, name, organisation, kind, region, contact):
@@ -263,12 +258,7 @@ def roadmap_workshop(db_url):
             for what, owner, horizon in actions:
                 outcomes.add_action(workshop, what, owner, horizon, theme_id=theme_id)
         workshop.phase = "results"
-        db.session.commit()
-        info = {"id": workshop.id, "code": workshop.code, "token": workshop.facilitator_token,
-                "screen_token": workshop.screen_token}
-        db.session.remove()
-        db.engine.dispose()
-    return info
+        return saved(workshop)
 
 
 def test_the_projector_fits_five_themes_and_their_roadmap_on_one_screen(pages, browser_db):
