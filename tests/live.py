@@ -53,9 +53,10 @@ class LiveServer:
             try:
                 if requests.get(self.url + "/", timeout=1).status_code == 200:
                     return self
-            except requests.ConnectionError:
+            except (requests.ConnectionError, requests.Timeout):
                 time.sleep(0.1)
-        raise RuntimeError(f"server did not start: {self.log_path.read_text()}")
+        raise RuntimeError(f"server did not start within {timeout} s: "
+                           f"{self.log_path.read_text()}")
 
     def stop(self):
         if self.process and self.process.poll() is None:
@@ -64,6 +65,7 @@ class LiveServer:
                 self.process.wait(10)
             except subprocess.TimeoutExpired:
                 self.process.kill()
+                self.process.wait(10)
         if self.process:
             self._log.close()
 
@@ -197,7 +199,7 @@ def run_together(functions, timeout=60):
     results = [None] * len(functions)
 
     def runner(i, fn):
-        barrier.wait()
+        barrier.wait(timeout)
         try:
             results[i] = fn()
         except Exception as error:  # reported to the test, not swallowed
@@ -206,8 +208,12 @@ def run_together(functions, timeout=60):
     threads = [threading.Thread(target=runner, args=(i, fn)) for i, fn in enumerate(functions)]
     for t in threads:
         t.start()
-    for t in threads:
-        t.join(timeout)
+    deadline = time.monotonic() + timeout
+    for i, t in enumerate(threads):
+        t.join(max(0.0, deadline - time.monotonic()))
+        if t.is_alive():  # a result of its own, so the test fails saying which and why
+            results[i] = TimeoutError(f"function {i} of {len(functions)} still running "
+                                      f"after {timeout} s")
     return results
 
 

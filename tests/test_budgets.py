@@ -3,7 +3,6 @@ spends a budget per kind of event, snapshot reads the strictest; a refusal costs
 database work and says when to try again; sustained abuse is disconnected. And repeated
 syncs at one version build the snapshot once."""
 import pytest
-from flask_migrate import upgrade
 from sqlalchemy import event
 
 from app import create_app
@@ -21,8 +20,6 @@ SLOW_DOWN = "Too many requests from this connection: slow down for a moment."
 @pytest.fixture
 def strict_app(db_url):
     app = create_app("test", SQLALCHEMY_DATABASE_URI=db_url, SOCKET_BUDGETS=SMALL)
-    with app.app_context():
-        upgrade()
     yield app
     with app.app_context():
         db.session.remove()

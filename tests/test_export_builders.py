@@ -27,7 +27,7 @@ def pdf_text(data: bytes, tmp_path, *args) -> str:
     path = tmp_path / "roadmap.pdf"
     path.write_bytes(data)
     return subprocess.run(["pdftotext", *args, str(path), "-"], check=True,
-                          capture_output=True, text=True).stdout
+                          capture_output=True, text=True, timeout=60).stdout
 
 
 # Wording shared by every format -------------------------------------------------------------
@@ -119,7 +119,7 @@ def test_pdf_page_renders_to_a_non_blank_image(tmp_path):
     path = tmp_path / "roadmap.pdf"
     path.write_bytes(pdf.build_workshop(factory.workshop(ideas=12, themes=3)))
     subprocess.run(["pdftoppm", "-r", "50", "-png", "-f", "1", "-l", "1", str(path),
-                    str(tmp_path / "page")], check=True)
+                    str(tmp_path / "page")], check=True, timeout=60)
     image = Image.open(next(tmp_path.glob("page*.png"))).convert("RGB")
     assert image.size[0] < image.size[1], "portrait A4"
     colours = image.getcolors(maxcolors=1 << 20)

@@ -28,7 +28,8 @@ def test_hidden_idea_leaves_attendee_screens_and_comes_back_with_its_text(app, c
     screen.pump()
     shown = console.write("idea.hide", idea_id=ids[1], hidden=False)
     assert shown["ok"]
-    wait_for(lambda: [p for p in screen.received() if p["name"] == "idea.updated"])
+    assert wait_for(lambda: [p for p in screen.received() if p["name"] == "idea.updated"]), \
+        "the projector never got idea.updated"
     assert ids[1] in snapshot_ideas(phone)
 
 

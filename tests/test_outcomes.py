@@ -32,16 +32,19 @@ def room(app, connect):
     return workshop, console, screen, people, ideas, {"skills": skills, "testbeds": testbeds}
 
 
-def settled_version(client):
-    """The version once the coalesced vote tallies (a flush every 0.15 s) have landed."""
+def settled_version(client, timeout=10.0):
+    """The version once the coalesced vote tallies (a flush every 0.15 s) have landed:
+    the same on two joins 0.4 s apart."""
     import time
+    deadline = time.monotonic() + timeout
     version = client.join()["version"]
-    while True:
+    while time.monotonic() < deadline:
         time.sleep(0.4)
         now = client.join()["version"]
         if now == version:
             return now
         version = now
+    pytest.fail(f"the workshop's version was still moving after {timeout} s (now {version})")
 
 
 def broadcasts(client, name):

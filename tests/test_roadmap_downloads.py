@@ -51,7 +51,7 @@ def test_event_roadmap_pdf_reads_as_a_finished_document(demo, tmp_path):
     (tmp_path / "event.pdf").write_bytes(response.data)
     import subprocess
     subprocess.run(["pdftoppm", "-r", "40", "-png", "-f", "1", "-l", "1",
-                    str(tmp_path / "event.pdf"), str(tmp_path / "page")], check=True)
+                    str(tmp_path / "event.pdf"), str(tmp_path / "page")], check=True, timeout=60)
     from PIL import Image
     page = Image.open(next(tmp_path.glob("page*.png"))).convert("L")
     assert page.size[0] > 200 and sum(1 for n in page.histogram() if n) > 20  # not blank

@@ -100,7 +100,7 @@ def _vote_concurrently(app, jobs):
             workshop = db.session.get(Workshop, workshop_id)
             person = db.session.get(Participant, participant_id)
             db.session.commit()  # end the read transaction before the race starts
-            barrier.wait()
+            barrier.wait(timeout=30)
             try:
                 voting.cast_vote(workshop, person, idea_id)
                 db.session.commit()
@@ -116,6 +116,8 @@ def _vote_concurrently(app, jobs):
         t.start()
     for t in threads:
         t.join(60)
+    stuck = sum(t.is_alive() for t in threads)
+    assert not stuck, f"{stuck} of {len(threads)} concurrent votes still running after 60 s"
     return outcomes
 
 

@@ -108,7 +108,8 @@ def test_reconnecting_phone_gets_the_missed_deltas_and_converges(app, connect):
            for n in range(3)]
     console.write("phase.set", phase="voting")
     other.write("vote.cast", idea_id=ids[0])
-    wait_for(lambda: (screen.pump(), screen.state["ideas"][ids[0]]["votes"] == 1)[1])
+    assert wait_for(lambda: (screen.pump(), screen.state["ideas"][ids[0]]["votes"] == 1)[1]), \
+        "the projector never saw the vote's tally"
     phone.sio.connect()
     ack = phone.join(since=last_seen)
     assert ack["sync"]["mode"] == "deltas"

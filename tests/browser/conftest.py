@@ -55,16 +55,12 @@ def pytest_terminal_summary(terminalreporter, config):
 
 
 @pytest.fixture(scope="session")
-def browser_db(tmp_path_factory):
-    """Browser tests share one file SQLite database and one live server."""
-    from flask_migrate import upgrade
-
-    from app import create_app
-    url = f"sqlite:///{tmp_path_factory.mktemp('browser') / 'plenary.sqlite3'}"
-    app = create_app("test", SQLALCHEMY_DATABASE_URI=url)
-    with app.app_context():
-        upgrade()
-    return url
+def browser_db(sqlite_template, tmp_path_factory):
+    """Browser tests share one file SQLite database (a copy of the migrated template) and
+    one live server."""
+    path = tmp_path_factory.mktemp("browser") / "plenary.sqlite3"
+    shutil.copy(sqlite_template, path)
+    return f"sqlite:///{path}"
 
 
 @pytest.fixture(scope="session")
