@@ -55,7 +55,8 @@ class PostgresEmptier:
         prepare = self.engine.dialect.identifier_preparer
         with self.engine.connect() as conn:
             self.sequences = conn.execute(text(
-                "SELECT sequencename FROM pg_sequences WHERE schemaname = 'public'")).scalars().all()
+                "SELECT sequencename FROM pg_sequences WHERE schemaname = 'public'")
+            ).scalars().all()
             seeded = [t for t in self.tables
                       if conn.execute(text(f"SELECT count(*) FROM {prepare.quote(t)}")).scalar()]
         assert not seeded, f"the migrations wrote rows that emptying would delete: {seeded}"
