@@ -84,3 +84,41 @@ def test_theme_proposals_never_move_a_placed_idea(app, connect, suggest_backend)
     assert ids["Solar energy communities in industrial parks"] in into_energy
     assert all(group["name"] for group in answer["new"])
     assert phone.call("board.suggest", {"workshop_id": workshop["id"]})["ok"] is False
+
+
+def test_a_similar_idea_check_embeds_the_board_once_per_version(app, suggest_backend):
+    """Anyone may ask; the board's ideas are indexed once per workshop version, so a check
+    costs one text (and one query for the version), not the whole board again."""
+    from sqlalchemy import event
+
+    from app.extensions import db
+    from app.models import Idea
+    from app.services import changes, suggestions
+    workshop = make_workshop(app)
+    index = suggestions.BoardIndex()
+    with app.app_context():
+        db.session.add_all([Idea(workshop_id=workshop["id"], text=f"Shared testbeds {n} for SMEs")
+                            for n in range(40)] + [
+            Idea(workshop_id=workshop["id"], text="Joint calls between energy clusters")])
+        db.session.commit()
+        calls = []
+        original = suggest_backend.index
+        suggest_backend.index = lambda texts: (calls.append(len(texts)), original(texts))[1]
+        seen = []
+        def count(*_args):
+            seen.append(1)
+        event.listen(db.engine, "before_cursor_execute", count)
+        first = suggestions.similar_idea(workshop["id"], "Joint calls of the energy clusters",
+                                         index=index)
+        queries_first, seen[:] = len(seen), []
+        again = suggestions.similar_idea(workshop["id"], "Joint calls of the energy clusters!",
+                                         index=index)
+        assert first and again and first["id"] == again["id"]
+        assert calls == [41] and len(seen) == 1 < queries_first  # only the version was read
+        changes.record(workshop["id"], "phase.changed", {"phase": "voting",
+                                                         "previous": "collecting"})
+        db.session.commit()
+        suggestions.similar_idea(workshop["id"], "Joint calls", index=index)
+        assert calls == [41, 41]  # a new version: built again
+        event.remove(db.engine, "before_cursor_execute", count)
+        db.session.remove()

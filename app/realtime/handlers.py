@@ -152,7 +152,8 @@ def similar_idea(payload):
     actor = _member(workshop_id)
     return {"ok": True, "match": suggestions.similar_idea(
         workshop_id, payload["text"][:vocabulary.LIMITS["idea"]],
-        participant_id=actor.participant_id, moderator=actor.role == "facilitator")}
+        participant_id=actor.participant_id, moderator=actor.role == "facilitator",
+        index=current_app.extensions["plenary_board_index"])}
 
 
 def suggest_themes(payload):

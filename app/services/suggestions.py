@@ -2,6 +2,8 @@
 text, and proposals for placing the ideas not yet in a theme. Nothing here changes the
 board; the facilitator accepts a proposal with the ordinary board commands."""
 import math
+import threading
+from collections import OrderedDict
 
 import numpy as np
 from sqlalchemy import select
@@ -9,7 +11,7 @@ from sklearn.cluster import KMeans
 from sklearn.metrics import silhouette_score
 
 from ..extensions import db
-from ..models import Idea, Theme
+from ..models import Idea, Theme, Workshop
 from ..suggest import backend
 from ..suggest.tfidf import TfidfBackend
 
@@ -25,22 +27,54 @@ def _board_ideas(workshop_id: int) -> list[Idea]:
         .order_by(Idea.id)).all()
 
 
+class BoardIndex:
+    """The board's ideas as vectors, built once per workshop version and backend: a
+    similar-idea check then embeds one text instead of the whole board (it was the costliest
+    read an attendee could send). A few workshops' latest versions are kept."""
+
+    def __init__(self, size: int = 16):
+        self.size = size
+        self._lock = threading.Lock()
+        self._entries: OrderedDict = OrderedDict()  # workshop id -> (key, ideas, vectors, embed)
+
+    def get(self, workshop_id: int, engine):
+        version = db.session.scalar(select(Workshop.version).where(Workshop.id == workshop_id))
+        key = (version, engine.name)
+        with self._lock:
+            entry = self._entries.get(workshop_id)
+            if entry is not None and entry[0] == key:
+                self._entries.move_to_end(workshop_id)
+                return entry[1:]
+        ideas = [(i.id, i.text, i.revealed, i.participant_id) for i in _board_ideas(workshop_id)]
+        vectors, embed = engine.index([text for _id, text, _r, _p in ideas]) if ideas \
+            else (np.zeros((0, 1)), None)
+        with self._lock:
+            self._entries[workshop_id] = (key, ideas, vectors, embed)
+            self._entries.move_to_end(workshop_id)
+            while len(self._entries) > self.size:
+                self._entries.popitem(last=False)
+        return ideas, vectors, embed
+
+
 def similar_idea(workshop_id: int, text: str, participant_id: int | None = None,
-                 moderator: bool = False) -> dict | None:
+                 moderator: bool = False, index: BoardIndex | None = None) -> dict | None:
     """The existing idea closest to `text`, when it is close enough to be the same.
     Only ideas the asker can see are compared: while ideas are hidden until the reveal,
     an attendee is never shown someone else's idea (nor kept from posting by it)."""
-    ideas = [i for i in _board_ideas(workshop_id)
-             if moderator or i.revealed or i.participant_id == participant_id]
-    if not ideas or not text.strip():
+    if not text.strip():
         return None
     engine = backend()
-    vectors = engine.vectors([text] + [i.text for i in ideas])
-    scores = vectors[1:] @ vectors[0]
+    ideas, vectors, embed = (index or BoardIndex(1)).get(workshop_id, engine)
+    rows = [n for n, (_id, _text, revealed, author) in enumerate(ideas)
+            if moderator or revealed or author == participant_id]
+    if not rows:
+        return None
+    scores = vectors[rows] @ embed(text)
     best = int(np.argmax(scores))
     if scores[best] < SIMILAR[engine.name]:
         return None
-    return {"id": ideas[best].id, "text": ideas[best].text, "score": round(float(scores[best]), 3)}
+    idea_id, idea_text = ideas[rows[best]][:2]
+    return {"id": idea_id, "text": idea_text, "score": round(float(scores[best]), 3)}
 
 
 def group_labels(texts: list[str], groups: int, engine=None) -> list[int]:

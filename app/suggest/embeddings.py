@@ -30,16 +30,31 @@ def _load():
     return _model
 
 
+MAX_CACHED_TEXTS = 20_000  # ~30 MB of 384-float vectors
+
+
 class EmbeddingBackend:
     name = "embeddings"
 
     def __init__(self):
-        self._cache: dict[str, np.ndarray] = {}  # text -> vector: ideas are encoded once
+        # text -> vector: ideas are encoded once. Bounded: texts to check come from anyone.
+        self._cache: dict[str, np.ndarray] = {}
 
     def vectors(self, texts: list[str]) -> np.ndarray:
-        missing = [t for t in dict.fromkeys(texts) if t not in self._cache]
+        if not texts:
+            return np.zeros((0, 384))
+        unique = list(dict.fromkeys(texts))
+        known = {t: self._cache[t] for t in unique if t in self._cache}
+        missing = [t for t in unique if t not in known]
         if missing:
             encoded = _load().encode(missing, batch_size=64, normalize_embeddings=True,
                                      show_progress_bar=False)
+            known.update(zip(missing, encoded, strict=True))
+            while self._cache and len(self._cache) + len(missing) > MAX_CACHED_TEXTS:
+                self._cache.pop(next(iter(self._cache)))  # the oldest first
             self._cache.update(zip(missing, encoded, strict=True))
-        return np.vstack([self._cache[t] for t in texts]) if texts else np.zeros((0, 384))
+        return np.vstack([known[t] for t in texts])
+
+    def index(self, texts: list[str]):
+        """Vectors for `texts` and a function that embeds one more text."""
+        return self.vectors(texts), lambda text: self.vectors([text])[0]

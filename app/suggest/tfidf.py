@@ -28,6 +28,22 @@ class TfidfBackend:
         except ValueError:  # nothing but blanks
             return np.zeros((len(texts), 1))
 
+    def index(self, texts: list[str]):
+        """Vectors for `texts` and a function that places one more text among them without
+        refitting (a similar-idea check then costs one text, not the whole board)."""
+        vectorizer = TfidfVectorizer(strip_accents="unicode", lowercase=True,
+                                     analyzer="char_wb", ngram_range=(3, 5), sublinear_tf=True)
+        try:
+            vectors = vectorizer.fit_transform(texts).toarray()
+        except ValueError:  # nothing but blanks
+            return np.zeros((len(texts), 1)), lambda text: np.zeros(1)
+
+        def embed(text: str) -> np.ndarray:
+            row = vectorizer.transform([text]).toarray()[0]
+            norm = np.linalg.norm(row)
+            return row / norm if norm else row
+        return vectors, embed
+
     def top_terms(self, rows: list[int], count: int = 3) -> list[str]:
         """The heaviest words of some of the texts of the last vectors() call: a name."""
         words = TfidfVectorizer(strip_accents="unicode", lowercase=True, stop_words=STOP_WORDS,
