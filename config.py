@@ -80,6 +80,10 @@ class Config:
     INBOUND_RATE = _env_float("INBOUND_RATE", 30)
     INBOUND_STRIKES = int(os.environ.get("INBOUND_STRIKES", "150"))
     INBOUND_HOLD_BACK = _env_float("INBOUND_HOLD_BACK", 30)
+    # ... and bytes: eventlet unmasks a client's frames in Python (~0.25 ms per KB), so a
+    # connection sending 128 KB messages at INBOUND_RATE would cost a core.
+    INBOUND_BYTES_BURST = _env_float("INBOUND_BYTES_BURST", 256 * 1024)
+    INBOUND_BYTES_RATE = _env_float("INBOUND_BYTES_RATE", 64 * 1024)
     # Packets a socket may leave unread before it is closed (app/realtime/backpressure.py).
     SOCKET_MAX_BACKLOG = int(os.environ.get("SOCKET_MAX_BACKLOG", "256"))
     # Snapshots kept in memory (per workshop version and role), reused by every join/sync.

@@ -138,3 +138,16 @@ def test_a_connection_the_server_closed_is_ended_when_it_keeps_sending():
     assert not connection.shut
     wall.message("abuser", "still sending")  # ... and it does not stop
     assert connection.shut and eio.delivered == []
+
+
+def test_large_messages_spend_a_byte_budget_too():
+    """Reading a frame costs by its size: a few large messages wait like many small ones."""
+    clock = Clock()
+    eio = FakeEngineIO(clock)
+    wall = InboundWall(eio, 100, 30.0, 100, 30.0, "session", byte_burst=200_000,
+                       byte_rate=50_000, clock=clock)
+    wall.connect("big", environ_for("browser-1"))
+    for n in range(4):
+        wall.message("big", "x" * 100_000)
+    assert len(eio.delivered) == 4  # nothing lost
+    assert eio.slept == [pytest.approx(2.0), pytest.approx(2.0)]  # 100 KB at 50 KB/s each

@@ -10,7 +10,8 @@ So the wall throttles by not reading. python-socketio runs the Engine.IO `messag
 in the connection's own reader (Engine.IO's async_handlers is off; Socket.IO spawns the
 event handlers itself), so when a connection has spent its budget (INBOUND_BURST messages
 at once, then INBOUND_RATE a second) this wrapper sleeps until its next token is due before
-passing the message on. Under eventlet, whose websocket reads a frame only when asked,
+passing the message on; the same for bytes (INBOUND_BYTES_BURST, then INBOUND_BYTES_RATE a
+second), as large frames cost the server by size. Under eventlet, whose websocket reads a frame only when asked,
 nothing then reads that socket: its kernel buffer fills and TCP flow control stops the
 sender, at no cost to the server and no loss to the client (its messages arrive late, in
 order). Under gevent and threading (simple-websocket reads ahead in a task of its own) the
@@ -38,14 +39,27 @@ STRIKE_WINDOW = 10.0
 MAX_HELD_BROWSERS = 10_000  # memory bound on the hold-back list
 
 
+class Connection:
+    """One Engine.IO connection's budget: messages and bytes (token buckets), how often it
+    was over them lately, and who it is (browser key, WSGI environ)."""
+    __slots__ = ("messages", "bytes", "stamp", "throttled", "window", "browser", "environ")
+
+    def __init__(self, burst: float, byte_burst: float, now: float, browser=None,
+                 environ=None):
+        self.messages, self.bytes, self.stamp = burst, byte_burst, now
+        self.throttled, self.window = 0, now
+        self.browser, self.environ = browser, environ
+
+
 class InboundWall:
     def __init__(self, eio_server, burst: float, rate: float, strikes: int, hold_back: float,
-                 cookie_name: str, clock=time.monotonic):
+                 cookie_name: str, byte_burst: float = 256 * 1024,
+                 byte_rate: float = 64 * 1024, clock=time.monotonic):
         self.eio, self.burst, self.rate, self.strikes = eio_server, burst, rate, strikes
+        self.byte_burst, self.byte_rate = byte_burst, byte_rate
         self.hold_back, self.cookie_name, self.clock = hold_back, cookie_name, clock
         self.lock = threading.Lock()
-        # eio sid -> [tokens, stamp, throttled, window start, browser, WSGI environ]
-        self.state: dict = {}
+        self.state: dict = {}  # eio sid -> Connection
         # closed by the server, still open underneath: eio sid -> its socket (None: unknown)
         self.closed: dict = {}
         self.held: dict = {}  # browser key -> monotonic time until which it is refused
@@ -69,7 +83,8 @@ class InboundWall:
                 del self.held[browser]
                 until = None
             if until is None:
-                self.state[eio_sid] = [self.burst, now, 0, now, browser, environ]
+                self.state[eio_sid] = Connection(self.burst, self.byte_burst, now, browser,
+                                                 environ)
         if until is not None:
             log.info("refusing a connection from a browser closed for flooding (%.0f s left)",
                      until - now)
@@ -82,22 +97,27 @@ class InboundWall:
             return None
         now = self.clock()
         with self.lock:
-            entry = self.state.get(eio_sid)
-            if entry is None:
-                entry = self.state[eio_sid] = [self.burst, now, 0, now, None, None]
-            entry[0] = min(self.burst, entry[0] + (now - entry[1]) * self.rate) - 1
-            entry[1] = now
-            wait = -entry[0] / self.rate if entry[0] < 0 else 0.0
-            flooding, environ = False, entry[5]
+            conn = self.state.get(eio_sid)
+            if conn is None:
+                conn = self.state[eio_sid] = Connection(self.burst, self.byte_burst, now)
+            elapsed, conn.stamp = now - conn.stamp, now
+            conn.messages = min(self.burst, conn.messages + elapsed * self.rate) - 1
+            conn.bytes = min(self.byte_burst, conn.bytes + elapsed * self.byte_rate) \
+                - len(data if isinstance(data, (str, bytes)) else b"")
+            # until both are back above zero: the next message may then be read
+            wait = max(-conn.messages / self.rate if conn.messages < 0 else 0.0,
+                       -conn.bytes / self.byte_rate if conn.bytes < 0 else 0.0)
+            flooding, environ = False, conn.environ
             if wait:
-                if now - entry[3] > STRIKE_WINDOW:
-                    entry[2], entry[3] = 0, now
-                entry[2] += 1
-                flooding = entry[2] > self.strikes
+                if now - conn.window > STRIKE_WINDOW:
+                    conn.throttled, conn.window = 0, now
+                conn.throttled += 1
+                flooding = conn.throttled > self.strikes
         if flooding:
-            log.warning("closing %s: still over %g messages/s after %d messages in %.0f s "
-                        "(INBOUND_RATE); its browser may reconnect in %.0f s", eio_sid,
-                        self.rate, self.strikes, STRIKE_WINDOW, self.hold_back)
+            log.warning("closing %s: still over %g messages/s or %g bytes/s after %d messages "
+                        "in %.0f s (INBOUND_RATE); its browser may reconnect in %.0f s",
+                        eio_sid, self.rate, self.byte_rate, self.strikes, STRIKE_WINDOW,
+                        self.hold_back)
             self.shut_out(eio_sid)
             return None
         if wait and reads_on_demand(environ):
@@ -115,10 +135,10 @@ class InboundWall:
         browser back for INBOUND_HOLD_BACK seconds."""
         now = self.clock()
         with self.lock:
-            entry = self.state.get(eio_sid)
-            environ = entry[5] if entry else None
-            if entry and entry[4]:
-                self._hold_back(entry[4], now)
+            conn = self.state.get(eio_sid)
+            environ = conn.environ if conn else None
+            if conn and conn.browser:
+                self._hold_back(conn.browser, now)
         sock = raw_socket(environ)
         self._end(sock)
         engine_socket = self.eio.sockets.pop(eio_sid, None)
@@ -169,11 +189,11 @@ class InboundWall:
 
     def disconnect(self, eio_sid, *args):
         with self.lock:
-            entry = self.state.pop(eio_sid, None)
-        if args and args[0] == self.eio.reason.SERVER_DISCONNECT and entry and entry[5]:
+            conn = self.state.pop(eio_sid, None)
+        if args and args[0] == self.eio.reason.SERVER_DISCONNECT and conn and conn.environ:
             # Closed by the server (budget abuse, a revoked grant): should the client go on
             # sending, its reader is still reading; keep what ends it.
-            self._remember_closed(eio_sid, raw_socket(entry[5]))
+            self._remember_closed(eio_sid, raw_socket(conn.environ))
         return self.on_disconnect(eio_sid, *args)
 
 
@@ -203,4 +223,5 @@ def reads_on_demand(environ) -> bool:
 def limit_inbound(eio_server, config) -> InboundWall:
     return InboundWall(eio_server, config["INBOUND_BURST"], config["INBOUND_RATE"],
                        config["INBOUND_STRIKES"], config["INBOUND_HOLD_BACK"],
-                       config["SESSION_COOKIE_NAME"])
+                       config["SESSION_COOKIE_NAME"], config["INBOUND_BYTES_BURST"],
+                       config["INBOUND_BYTES_RATE"])
