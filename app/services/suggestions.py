@@ -69,7 +69,7 @@ def similar_idea(workshop_id: int, text: str, participant_id: int | None = None,
             if moderator or revealed or author == participant_id]
     if not rows:
         return None
-    scores = vectors[rows] @ embed(text)
+    scores = np.asarray(vectors[rows] @ embed(text)).ravel()
     best = int(np.argmax(scores))
     if scores[best] < SIMILAR[engine.name]:
         return None

@@ -33,15 +33,13 @@ class TfidfBackend:
         refitting (a similar-idea check then costs one text, not the whole board)."""
         vectorizer = TfidfVectorizer(strip_accents="unicode", lowercase=True,
                                      analyzer="char_wb", ngram_range=(3, 5), sublinear_tf=True)
-        try:
-            vectors = vectorizer.fit_transform(texts).toarray()
+        try:  # sparse, unit-length rows: a dense copy of 500 ideas' n-grams is ~80 MB
+            vectors = vectorizer.fit_transform(texts)
         except ValueError:  # nothing but blanks
             return np.zeros((len(texts), 1)), lambda text: np.zeros(1)
 
         def embed(text: str) -> np.ndarray:
-            row = vectorizer.transform([text]).toarray()[0]
-            norm = np.linalg.norm(row)
-            return row / norm if norm else row
+            return vectorizer.transform([text]).toarray()[0]  # unit length (norm="l2")
         return vectors, embed
 
     def top_terms(self, rows: list[int], count: int = 3) -> list[str]:
