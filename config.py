@@ -76,7 +76,7 @@ class Config:
     # is not read until the next is due (app/realtime/inbound.py). Still throttled after
     # INBOUND_STRIKES messages within 10 s: closed, and that browser may not connect again
     # for INBOUND_HOLD_BACK seconds. Checked before decoding.
-    INBOUND_BURST = _env_float("INBOUND_BURST", 100)
+    INBOUND_BURST = _env_float("INBOUND_BURST", 40)
     INBOUND_RATE = _env_float("INBOUND_RATE", 30)
     INBOUND_STRIKES = int(os.environ.get("INBOUND_STRIKES", "150"))
     INBOUND_HOLD_BACK = _env_float("INBOUND_HOLD_BACK", 30)
@@ -93,7 +93,7 @@ class Config:
     # sockets. A posted idea is delivered to every phone in the room, and a similar-idea
     # check compares the text with every idea on the board: each has a budget of its own.
     # SOCKET_BUDGETS in the environment (JSON, e.g. {"post": [100, 5]}) overrides some.
-    SOCKET_BUDGETS = {"snapshot": (4, 0.5), "read": (20, 5.0), "suggest": (3, 0.2),
+    SOCKET_BUDGETS = {"snapshot": (4, 0.5), "read": (5, 1.0), "suggest": (3, 0.2),
                       "similar": (5, 0.2), "write": (60, 20.0), "post": (5, 0.2),
                       **{kind: tuple(rule) for kind, rule in
                          json.loads(os.environ.get("SOCKET_BUDGETS", "{}")).items()}}
