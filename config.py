@@ -79,7 +79,7 @@ class Config:
     INBOUND_BURST = _env_float("INBOUND_BURST", 40)
     INBOUND_RATE = _env_float("INBOUND_RATE", 30)
     INBOUND_STRIKES = int(os.environ.get("INBOUND_STRIKES", "150"))
-    INBOUND_HOLD_BACK = _env_float("INBOUND_HOLD_BACK", 30)
+    INBOUND_HOLD_BACK = _env_float("INBOUND_HOLD_BACK", 120)
     # ... and bytes: eventlet unmasks a client's frames in Python (~0.25 ms per KB), so a
     # connection sending 128 KB messages at INBOUND_RATE would cost a core.
     INBOUND_BYTES_BURST = _env_float("INBOUND_BYTES_BURST", 256 * 1024)
