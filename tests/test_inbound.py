@@ -147,7 +147,7 @@ def test_large_messages_spend_a_byte_budget_too():
     wall = InboundWall(eio, 100, 30.0, 100, 30.0, "session", byte_burst=200_000,
                        byte_rate=50_000, clock=clock)
     wall.connect("big", environ_for("browser-1"))
-    for n in range(4):
+    for _ in range(4):
         wall.message("big", "x" * 100_000)
     assert len(eio.delivered) == 4  # nothing lost
     assert eio.slept == [pytest.approx(2.0), pytest.approx(2.0)]  # 100 KB at 50 KB/s each

@@ -11,11 +11,12 @@ in the connection's own reader (Engine.IO's async_handlers is off; Socket.IO spa
 event handlers itself), so when a connection has spent its budget (INBOUND_BURST messages
 at once, then INBOUND_RATE a second) this wrapper sleeps until its next token is due before
 passing the message on; the same for bytes (INBOUND_BYTES_BURST, then INBOUND_BYTES_RATE a
-second), as large frames cost the server by size. Under eventlet, whose websocket reads a frame only when asked,
-nothing then reads that socket: its kernel buffer fills and TCP flow control stops the
-sender, at no cost to the server and no loss to the client (its messages arrive late, in
-order). Under gevent and threading (simple-websocket reads ahead in a task of its own) the
-messages over budget are dropped instead, as sleeping would only grow that read-ahead.
+second), as large frames cost the server by size. Under eventlet, whose websocket reads a
+frame only when asked, nothing then reads that socket: its kernel buffer fills and TCP flow
+control stops the sender, at no cost to the server and no loss to the client (its messages
+arrive late, in order). Under gevent and threading (simple-websocket reads ahead in a task
+of its own) the messages over budget are dropped instead, as sleeping would only grow that
+read-ahead.
 
 A connection still over budget after INBOUND_STRIKES messages within STRIKE_WINDOW seconds
 is flooding: its TCP connection is shut down, and its browser (the signed session cookie,

@@ -35,21 +35,23 @@ class BoardIndex:
     def __init__(self, size: int = 16):
         self.size = size
         self._lock = threading.Lock()
-        self._entries: OrderedDict = OrderedDict()  # workshop id -> (key, ideas, vectors, embed)
+        # workshop id -> (version, ideas, vectors, embed)
+        self._entries: OrderedDict = OrderedDict()
 
-    def get(self, workshop_id: int, engine):
+    def get(self, workshop_id: int, engine_for):
+        """(ideas, vectors, embed) at the workshop's current version; the backend
+        (`engine_for()`, which may load a model) is only asked for when there are ideas."""
         version = db.session.scalar(select(Workshop.version).where(Workshop.id == workshop_id))
-        key = (version, engine.name)
         with self._lock:
             entry = self._entries.get(workshop_id)
-            if entry is not None and entry[0] == key:
+            if entry is not None and entry[0] == version:
                 self._entries.move_to_end(workshop_id)
                 return entry[1:]
         ideas = [(i.id, i.text, i.revealed, i.participant_id) for i in _board_ideas(workshop_id)]
-        vectors, embed = engine.index([text for _id, text, _r, _p in ideas]) if ideas \
+        vectors, embed = engine_for().index([text for _id, text, _r, _p in ideas]) if ideas \
             else (np.zeros((0, 1)), None)
         with self._lock:
-            self._entries[workshop_id] = (key, ideas, vectors, embed)
+            self._entries[workshop_id] = (version, ideas, vectors, embed)
             self._entries.move_to_end(workshop_id)
             while len(self._entries) > self.size:
                 self._entries.popitem(last=False)
@@ -63,12 +65,12 @@ def similar_idea(workshop_id: int, text: str, participant_id: int | None = None,
     an attendee is never shown someone else's idea (nor kept from posting by it)."""
     if not text.strip():
         return None
-    engine = backend()
-    ideas, vectors, embed = (index or BoardIndex(1)).get(workshop_id, engine)
+    ideas, vectors, embed = (index or BoardIndex(1)).get(workshop_id, backend)
     rows = [n for n, (_id, _text, revealed, author) in enumerate(ideas)
             if moderator or revealed or author == participant_id]
     if not rows:
         return None
+    engine = backend()
     scores = np.asarray(vectors[rows] @ embed(text)).ravel()
     best = int(np.argmax(scores))
     if scores[best] < SIMILAR[engine.name]:
