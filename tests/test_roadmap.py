@@ -103,6 +103,28 @@ def test_workshop_roadmap_ranks_themes_and_carries_conclusions_actions_and_story
     assert roadmap_of(app, workshop["id"])["draft"] is False
 
 
+def test_a_tie_has_one_answer_a_shared_rank_in_board_order(app, connect):
+    """Two themes with the same votes both rank 1 and keep their board order, whoever backs
+    them, in the roadmap every export is built from (the console and the projector apply the
+    same rule to live tallies: services/ranking.py, realtime.js rankOf)."""
+    from app.export import markdown
+    workshop = make_workshop(app, phase="collecting", vote_cap=2)
+    run_room(app, connect, workshop,
+             {"Energy": ["Hydrogen corridor"], "Skills": ["Skills academy"],
+              "Tourism": ["Slow tourism"]},
+             # Energy: two dots from one person; Skills: one each from two (more backers)
+             [(0, "Hydrogen corridor"), (0, "Hydrogen corridor"), (1, "Skills academy"),
+              (2, "Skills academy")],
+             [("company", "Valencia"), ("cluster", "Navarra"), ("public_authority", "Alentejo")])
+    data = roadmap_of(app, workshop["id"])
+    assert [(t["rank"], t["name"], t["votes"]) for t in data["themes"]] == [
+        (1, "Energy", 2), (1, "Skills", 2), (3, "Tourism", 0)]
+    assert [(i["rank"], i["text"]) for i in data["ideas"]] == [
+        (1, "Hydrogen corridor"), (1, "Skills academy"), (3, "Slow tourism")]
+    text = markdown.build_workshop(data)
+    assert text.index("1. Energy") < text.index("1. Skills") < text.index("3. Tourism")
+
+
 def test_empty_workshop_has_a_roadmap_too(app):
     workshop = make_workshop(app, phase="draft")
     data = roadmap_of(app, workshop["id"])

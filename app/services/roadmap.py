@@ -9,7 +9,7 @@ from ..extensions import db
 from ..models import ActionItem, Conclusion, Event, Idea, Participant, Theme, \
     Vote, Workshop, isoformat, utcnow
 from ..vocabulary import CLOSED, HORIZONS
-from . import board_actions, changes, privacy, support, theme_history
+from . import board_actions, changes, privacy, ranking, support, theme_history
 
 SCHEMA = "plenary.roadmap"
 SCHEMA_VERSION = 2
@@ -70,14 +70,13 @@ def workshop_body(workshop: Workshop, public: bool) -> dict:
             also_said[idea.merged_into_id].append(idea.text)
     live_themes = [t for t in themes if not t.deleted]
     live_ids = {t.id for t in live_themes}
-    on_board = sorted((i for i in ideas if i.merged_into_id is None and not i.deleted
-                       and not i.hidden and i.approved),
-                      key=lambda i: (-counts.get(i.id, 0), i.id))
-    ranked, rank, previous = [], 0, None
-    for position, idea in enumerate(on_board, start=1):
+    on_board = ranking.ranked([i for i in ideas if i.merged_into_id is None and not i.deleted
+                               and not i.hidden and i.approved],
+                              votes=lambda i: counts.get(i.id, 0), board_order=lambda i: i.id)
+    ranked = []
+    for rank, idea in zip(ranking.ranks([counts.get(i.id, 0) for i in on_board]), on_board,
+                          strict=True):
         votes = counts.get(idea.id, 0)
-        if votes != previous:
-            rank, previous = position, votes
         theme_id = idea.theme_id if idea.theme_id in live_ids else None
         ranked.append({
             "rank": rank, "id": idea.id, "text": idea.text, "votes": votes,
@@ -99,12 +98,10 @@ def workshop_body(workshop: Workshop, public: bool) -> dict:
             "conclusion": conclusions.get((theme.id, None), ""),
             "actions": actions.get((theme.id, None), []),
             "idea_ids": [i["id"] for i in members], "history": story.get(theme.id, [])})
-    listed.sort(key=lambda t: (-t["votes"], -t["segments"]["backers"]))
-    rank, previous = 0, None
-    for position, theme in enumerate(listed, start=1):
-        key = (theme["votes"], theme["segments"]["backers"])
-        if key != previous:
-            rank, previous = position, key
+    board_place = {t.id: (t.position, t.id) for t in live_themes}
+    listed = ranking.ranked(listed, votes=lambda t: t["votes"],
+                            board_order=lambda t: board_place[t["id"]])
+    for rank, theme in zip(ranking.ranks([t["votes"] for t in listed]), listed, strict=True):
         theme["rank"] = rank
     # Once erased there are none to list; any stored since (the event then no longer counts
     # as erased: privacy.personal_data_erased) are listed like before an erase.

@@ -202,11 +202,12 @@
       document.querySelector(".console").classList.toggle("is-results", phase === "results" || phase === "closed");
       closed = phase === "closed";
       var targets = R.targets(state, 10);
+      var ranks = P.rankOf(targets);  // ties share a rank, as on the projector and in exports
       var seen = new Set();
       var order = targets.map(function (target, i) {
         var card = cards.get(target.key);
         if (!card) { card = makeCard(target); cards.set(target.key, card); }
-        card.rank = i + 1;
+        card.rank = ranks[i];
         seen.add(target.key);
         drawCard(card, target);
         return card.node;

@@ -360,6 +360,9 @@
     });
   }
 
+  /* The ranking rule (app/services/ranking.py): most votes first, ties share a rank
+   * (1, 2, 2, 4) and keep board order: ideas by age (`ranked`), themes by position
+   * (`byVotes`, Results.targets). */
   function rankOf(list) { // ties share a rank: 1, 2, 2, 4
     var ranks = [], rank = 0;
     list.forEach(function (idea, i) {

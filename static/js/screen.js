@@ -138,10 +138,11 @@
     var groups = P.grouped(state);
     if (withVotes) groups = P.byVotes(groups).filter(function (g) { return g.theme; });
     var max = Math.max.apply(null, [1].concat(groups.map(function (g) { return g.theme ? g.theme.votes || 0 : 0; })));
+    var ranks = withVotes ? P.rankOf(groups.map(function (g) { return { votes: g.theme.votes || 0 }; })) : [];
     groups.forEach(function (group, index) {
       if (!group.theme && !group.ideas.length) return;
       var title = group.theme ? group.theme.name : t("not_placed");
-      if (withVotes) title = (index + 1) + ". " + title + " — " + P.votes(group.theme.votes || 0);
+      if (withVotes) title = ranks[index] + ". " + title + " — " + P.votes(group.theme.votes || 0);
       var head = el("h2", { class: "theme-title", text: title });
       var list = el("ul", { class: "theme-list" });
       var column = el("section", { class: "theme-column" }, [head, list]);
