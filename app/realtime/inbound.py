@@ -102,13 +102,17 @@ class InboundWall:
             if conn is None:
                 conn = self.state[eio_sid] = Connection(self.burst, self.byte_burst, now)
             elapsed, conn.stamp = now - conn.stamp, now
-            conn.messages = min(self.burst, conn.messages + elapsed * self.rate) - 1
-            conn.bytes = min(self.byte_burst, conn.bytes + elapsed * self.byte_rate) \
-                - len(data if isinstance(data, (str, bytes)) else b"")
+            size = len(data if isinstance(data, (str, bytes)) else b"")
+            messages = min(self.burst, conn.messages + elapsed * self.rate) - 1
+            size_left = min(self.byte_burst, conn.bytes + elapsed * self.byte_rate) - size
             # until both are back above zero: the next message may then be read
-            wait = max(-conn.messages / self.rate if conn.messages < 0 else 0.0,
-                       -conn.bytes / self.byte_rate if conn.bytes < 0 else 0.0)
+            wait = max(-messages / self.rate if messages < 0 else 0.0,
+                       -size_left / self.byte_rate if size_left < 0 else 0.0)
             flooding, environ = False, conn.environ
+            if wait and not reads_on_demand(environ):  # dropped: it costs no tokens
+                conn.messages, conn.bytes = messages + 1, size_left + size
+            else:  # passed on now, or after the wait
+                conn.messages, conn.bytes = messages, size_left
             if wait:
                 if now - conn.window > STRIKE_WINDOW:
                     conn.throttled, conn.window = 0, now
@@ -158,9 +162,9 @@ class InboundWall:
         does not say where it is, sleep, so the sender blocks (a tarpit)."""
         with self.lock:
             known = eio_sid in self.closed
-            sock = self.closed.pop(eio_sid, None)
-            if known and sock is None:
-                self.closed[eio_sid] = None
+            sock = self.closed.get(eio_sid)
+            if sock is not None:  # ended once is enough; an unknown one stays a tarpit
+                del self.closed[eio_sid]
         if sock is not None:
             self._end(sock)
         elif known:
