@@ -56,8 +56,8 @@ def create_app(config=None, **overrides) -> Flask:
     app.extensions[broadcast.EXTENSION] = broadcast.Broadcaster(app, joined)
     from .realtime.budgets import Budgets
     app.extensions["plenary_budgets"] = Budgets(app.config["SOCKET_BUDGETS"])
-    from .services.snapshots import SnapshotCache
-    app.extensions["plenary_snapshots"] = SnapshotCache(app.config["SNAPSHOT_CACHE_SIZE"])
+    from .services.changes import VersionCache
+    app.extensions["plenary_snapshots"] = VersionCache(app.config["SNAPSHOT_CACHE_SIZE"])
     from .services.suggestions import BoardIndex
     app.extensions["plenary_board_index"] = BoardIndex()
     handlers.register()

@@ -2,7 +2,7 @@
 API's GET state): where a client stands and how to catch up, for the actor asking.
 
 Deltas since the client's version, or a snapshot (built once per workshop version and role,
-snapshots.SnapshotCache), and for an attendee their own state (votes left, profile).
+changes.VersionCache), and for an attendee their own state (votes left, profile).
 """
 from flask import current_app
 

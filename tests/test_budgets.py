@@ -121,7 +121,7 @@ def test_budgets_refill_at_their_rate():
 
 
 def test_syncs_at_one_version_build_the_snapshot_once(app, workshop):
-    cache = snapshots.SnapshotCache(8)
+    cache = changes.VersionCache(8)
     with app.app_context():
         for n in range(30):
             db.session.add(Idea(workshop_id=workshop["id"], text=f"Idea {n}"))

@@ -1,5 +1,8 @@
 """The versioned change log of a workshop: bumping versions, the deltas since a version,
 the idea dicts that changes carry, and vote tallies. Snapshots are built in snapshots.py."""
+import threading
+from collections import OrderedDict
+
 from sqlalchemy import func, select, update
 
 from ..extensions import db
@@ -33,6 +36,40 @@ def record(workshop_id: int, type_: str, data: dict) -> Change:
     db.session.add(change)
     db.session.flush()
     return change
+
+
+class VersionCache:
+    """What is built from a workshop at one version, keyed (workshop, version, ...): built
+    once per version however often it is asked for (snapshots per role, the similar-idea
+    index). A snapshot read at version v may also hold later changes;
+    those reach the client again as deltas, and every delta is safe to apply twice. Bounded
+    (least recently used out), and a newer version of a workshop drops the older ones."""
+
+    def __init__(self, max_entries: int = 64):
+        self.max_entries = max_entries
+        self._lock = threading.Lock()
+        self._entries: OrderedDict = OrderedDict()
+
+    def get(self, key):
+        with self._lock:
+            value = self._entries.get(key)
+            if value is not None:
+                self._entries.move_to_end(key)
+            return value
+
+    def put(self, key, value):
+        workshop_id, version = key[0], key[1]
+        with self._lock:
+            for old in [k for k in self._entries if k[0] == workshop_id and k[1] < version]:
+                del self._entries[old]
+            self._entries[key] = value
+            self._entries.move_to_end(key)
+            while len(self._entries) > self.max_entries:
+                self._entries.popitem(last=False)
+        return value
+
+    def __len__(self):
+        return len(self._entries)
 
 
 def current_version(workshop_id: int) -> int:

@@ -1,7 +1,5 @@
 """What a client (re)joining a workshop receives: the deltas it missed, or a snapshot of the
-whole board (built once per workshop version and role, `SnapshotCache`)."""
-import threading
-from collections import OrderedDict
+whole board (built once per workshop version and role, in a `changes.VersionCache`)."""
 
 from sqlalchemy import select
 
@@ -12,7 +10,7 @@ from . import changes, clock, outcomes
 
 def sync(workshop_id: int, since: int | None, max_deltas: int,
          moderator: bool = False, participant_id: int | None = None,
-         cache: "SnapshotCache | None" = None) -> tuple[int, dict]:
+         cache: "changes.VersionCache | None" = None) -> tuple[int, dict]:
     """What a client at version `since` needs: the deltas after it, or a snapshot (from
     `cache` when one was built at this version already)."""
     version, personal = db.session.execute(
@@ -29,39 +27,6 @@ def sync(workshop_id: int, since: int | None, max_deltas: int,
     if built is None:
         built = cache.put(key, snapshot(workshop_id, moderator, participant_id))
     return version, {"mode": "snapshot", "snapshot": built}
-
-
-class SnapshotCache:
-    """Snapshots by (workshop, version, moderator): built once per version, however many
-    clients join or resync at it. A snapshot read at version v may also hold later changes;
-    those reach the client again as deltas, and every delta is safe to apply twice. Bounded
-    (least recently used out), and a newer version of a workshop drops the older ones."""
-
-    def __init__(self, max_entries: int = 64):
-        self.max_entries = max_entries
-        self._lock = threading.Lock()
-        self._entries: OrderedDict = OrderedDict()
-
-    def get(self, key):
-        with self._lock:
-            value = self._entries.get(key)
-            if value is not None:
-                self._entries.move_to_end(key)
-            return value
-
-    def put(self, key, value):
-        workshop_id, version = key[0], key[1]
-        with self._lock:
-            for old in [k for k in self._entries if k[0] == workshop_id and k[1] < version]:
-                del self._entries[old]
-            self._entries[key] = value
-            self._entries.move_to_end(key)
-            while len(self._entries) > self.max_entries:
-                self._entries.popitem(last=False)
-        return value
-
-    def __len__(self):
-        return len(self._entries)
 
 
 def snapshot(workshop_id: int, moderator: bool = False,

@@ -2,8 +2,6 @@
 text, and proposals for placing the ideas not yet in a theme. Nothing here changes the
 board; the facilitator accepts a proposal with the ordinary board commands."""
 import math
-import threading
-from collections import OrderedDict
 
 import numpy as np
 from sqlalchemy import select
@@ -11,9 +9,10 @@ from sklearn.cluster import KMeans
 from sklearn.metrics import silhouette_score
 
 from ..extensions import db
-from ..models import Idea, Theme, Workshop
+from ..models import Idea, Theme
 from ..suggest import backend
 from ..suggest.tfidf import TfidfBackend
+from . import changes
 
 # Cosine similarity above which two texts count as "the same idea" / "fits this theme".
 SIMILAR = {"tfidf": 0.45, "embeddings": 0.55}
@@ -28,34 +27,25 @@ def _board_ideas(workshop_id: int) -> list[Idea]:
 
 
 class BoardIndex:
-    """The board's ideas as vectors, built once per workshop version and backend: a
+    """The board's ideas as vectors, built once per workshop version (a VersionCache): a
     similar-idea check then embeds one text instead of the whole board (it was the costliest
     read an attendee could send). A few workshops' latest versions are kept."""
 
     def __init__(self, size: int = 16):
-        self.size = size
-        self._lock = threading.Lock()
-        # workshop id -> (version, ideas, vectors, embed)
-        self._entries: OrderedDict = OrderedDict()
+        self._cache = changes.VersionCache(size)
 
     def get(self, workshop_id: int, engine_for):
         """(ideas, vectors, embed) at the workshop's current version; the backend
         (`engine_for()`, which may load a model) is only asked for when there are ideas."""
-        version = db.session.scalar(select(Workshop.version).where(Workshop.id == workshop_id))
-        with self._lock:
-            entry = self._entries.get(workshop_id)
-            if entry is not None and entry[0] == version:
-                self._entries.move_to_end(workshop_id)
-                return entry[1:]
-        ideas = [(i.id, i.text, i.revealed, i.participant_id) for i in _board_ideas(workshop_id)]
-        vectors, embed = engine_for().index([text for _id, text, _r, _p in ideas]) if ideas \
-            else (np.zeros((0, 1)), None)
-        with self._lock:
-            self._entries[workshop_id] = (version, ideas, vectors, embed)
-            self._entries.move_to_end(workshop_id)
-            while len(self._entries) > self.size:
-                self._entries.popitem(last=False)
-        return ideas, vectors, embed
+        key = (workshop_id, changes.current_version(workshop_id))
+        found = self._cache.get(key)
+        if found is None:
+            ideas = [(i.id, i.text, i.revealed, i.participant_id)
+                     for i in _board_ideas(workshop_id)]
+            vectors, embed = engine_for().index([text for _id, text, _r, _p in ideas]) \
+                if ideas else (np.zeros((0, 1)), None)
+            found = self._cache.put(key, (ideas, vectors, embed))
+        return found
 
 
 def similar_idea(workshop_id: int, text: str, participant_id: int | None = None,
