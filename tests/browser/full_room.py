@@ -79,8 +79,8 @@ def full_room(db_url, phase="grouping", ideas=150, themes=12, people=50, placed=
         workshop = workshops.create_workshop(
             event, "Interregional value chains",
             "How can clusters multiply the connections between regional value chains?",
-            vote_on=vote_on, **settings)
-        workshop.phase = phase
+            **settings)
+        workshop.phase, workshop.vote_on = phase, vote_on
         db.session.flush()
         theme_rows = [Theme(workshop_id=workshop.id, name=THEMES[t % len(THEMES)],
                             colour=["#146c2e", "#1d4ed8", "#9a3412", "#6d28d9"][t % 4],
