@@ -1,7 +1,12 @@
 """The roadmap facts: a workshop's themes ranked by support with conclusions, actions,
 segments and the story of each theme; the event roll-up with its timeline, recurring
 themes (suggested, then confirmed by the organiser) and who took part where."""
+import csv
+import io
+import json
 import re
+import shutil
+import subprocess
 
 import pytest
 
@@ -107,7 +112,7 @@ def test_a_tie_has_one_answer_a_shared_rank_in_board_order(app, connect):
     """Two themes with the same votes both rank 1 and keep their board order, whoever backs
     them, in the roadmap every export is built from (the console and the projector apply the
     same rule to live tallies: services/ranking.py, realtime.js rankOf)."""
-    from app.export import markdown
+    from app.export import csv_export, json_roadmap, markdown, pdf
     workshop = make_workshop(app, phase="collecting", vote_cap=2)
     run_room(app, connect, workshop,
              {"Energy": ["Hydrogen corridor"], "Skills": ["Skills academy"],
@@ -123,6 +128,15 @@ def test_a_tie_has_one_answer_a_shared_rank_in_board_order(app, connect):
         (1, "Hydrogen corridor"), (1, "Skills academy"), (3, "Slow tourism")]
     text = markdown.build_workshop(data)
     assert text.index("1. Energy") < text.index("1. Skills") < text.index("3. Tourism")
+    rows = list(csv.DictReader(io.StringIO(csv_export.build_workshop(data).lstrip("\ufeff"))))
+    assert [(r["rank"], r["text"]) for r in rows if r["record"] == "idea"] == [
+        ("1", "Hydrogen corridor"), ("1", "Skills academy"), ("3", "Slow tourism")]
+    assert json.loads(json_roadmap.build_workshop(data))["themes"][1]["rank"] == 1
+    if shutil.which("pdftotext"):
+        pdf_text = subprocess.run(["pdftotext", "-layout", "-", "-"], check=True,
+                                  input=pdf.build_workshop(data), capture_output=True).stdout
+        pdf_text = pdf_text.decode()
+        assert pdf_text.index("Energy") < pdf_text.index("Skills") < pdf_text.index("Tourism")
 
 
 def test_empty_workshop_has_a_roadmap_too(app):
