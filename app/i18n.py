@@ -60,6 +60,11 @@ def js_strings() -> dict:
         "vote_one": _("{n} vote"), "vote_many": _("{n} votes"),
         "vote_for": _("Vote for: {text}"), "take_back": _("Take back a vote from: {text}"),
         "my_votes": _("Your votes on this idea: {n}"),
+        # why "+" cannot be used (the same words as the server's refusal, services/voting.py)
+        "votes_spent": _("You have used all {n} of your votes. "
+                         "Take one back to vote for another idea."),
+        "cap_one": _("You have already voted for this idea (one vote per idea)."),
+        "cap_many": _("You have already put {n} votes on this idea, the most allowed per idea."),
         "new_ideas": _("{n} new idea(s)"),
         "empty_idea": _("The idea is empty: write something first."),
         "long_idea": _("The idea is too long (at most 500 characters)."),

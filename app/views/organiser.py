@@ -3,10 +3,12 @@ import functools
 import re
 from urllib.parse import urlsplit
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from markupsafe import Markup
 
 from .. import identity
+from ..export import join_poster
 from ..extensions import db
 from ..models import Workshop
 from ..realtime import broadcast
@@ -124,7 +126,11 @@ def event(event_id):
     proposals = [{**p, "themes": [(themes[i], titles[themes[i].workshop_id])
                                   for i in p["theme_ids"]]} for p in recurring.suggest(event_)]
     from ..services import privacy
+    from .pages import join_url
+    joins = {w.id: join_url(w) for w in event_.workshops}
     return render_template("event.html", event=event_, linked=recurring.of_event(event_),
+                           join_urls=joins, qr_svgs={i: Markup(join_poster.qr_svg(url))
+                                                     for i, url in joins.items()},
                            proposals=proposals, team=access.team_of(event_),
                            stored_again=privacy.holders(event_)
                            if event_.personal_data_erased_at else 0,
@@ -183,3 +189,45 @@ def _organised_workshop(workshop_id: int):
         raise NotFound(_("This workshop does not exist."))
     access.event_for(identity.current_organiser(), workshop.event_id)
     return workshop
+
+
+# Printed ways in: a join poster, table cards, all the event's posters (PDF) ----------------
+def _join_sheet(workshop) -> join_poster.JoinSheet:
+    from .pages import join_url
+    return join_poster.JoinSheet(workshop.title, workshop.question or "", join_url(workshop),
+                                 workshop.code, workshop.event.title)
+
+
+def _join_labels() -> dict:
+    return {"scan": _("Scan to join"), "or_go": _("or open {url}"), "code": _("Code: {code}")}
+
+
+def _pdf(data: bytes, name: str) -> Response:
+    return Response(data, mimetype="application/pdf", headers={
+        "Content-Disposition": f'attachment; filename="{name}"', "Cache-Control": "no-store"})
+
+
+@bp.get("/organiser/workshops/<int:workshop_id>/join-poster.pdf")
+@organiser_required
+def join_poster_pdf(workshop_id):
+    workshop = _organised_workshop(workshop_id)
+    return _pdf(join_poster.poster_pdf([_join_sheet(workshop)], _join_labels()),
+                f"plenary-join-poster-{workshop.code}.pdf")
+
+
+@bp.get("/organiser/workshops/<int:workshop_id>/table-cards.pdf")
+@organiser_required
+def table_cards_pdf(workshop_id):
+    workshop = _organised_workshop(workshop_id)
+    return _pdf(join_poster.table_cards_pdf(_join_sheet(workshop), _join_labels()),
+                f"plenary-table-cards-{workshop.code}.pdf")
+
+
+@bp.get("/organiser/events/<int:event_id>/join-posters.pdf")
+@organiser_required
+def event_posters_pdf(event_id):
+    event_ = access.event_for(identity.current_organiser(), event_id)
+    if not event_.workshops:
+        raise NotFound(_("This event has no workshops yet."))
+    return _pdf(join_poster.poster_pdf([_join_sheet(w) for w in event_.workshops],
+                                       _join_labels()), f"plenary-join-posters-{event_.id}.pdf")

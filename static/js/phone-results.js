@@ -29,14 +29,16 @@
       root.textContent = "";
       targets.forEach(function (target) {
         var card = el("article", { class: "card outcome-phone" }, [
-          el("h3", { text: target.name }, [el("span", { class: "muted", text: " · " + P.votes(target.votes) })]),
-          target.conclusion ? el("p", { class: "conclusion", text: target.conclusion }) : null]);
+          el("h3", {}, [el("bdi", { text: target.name }),
+            el("span", { class: "muted", text: " · " + P.votes(target.votes) })]),
+          target.conclusion ? el("p", { class: "conclusion", dir: "auto", text: target.conclusion }) : null]);
         if (target.colour) card.style.borderLeftColor = target.colour;
         R.byHorizon(target.actions).forEach(function (group) {
           card.appendChild(el("h4", { class: "horizon", text: group.label }));
           card.appendChild(el("ul", { class: "horizon-actions" }, group.actions.map(function (a) {
-            return el("li", {}, [el("span", { class: "what", text: a.what }),
-              a.owner ? el("span", { class: "muted", text: " — " + a.owner }) : null]);
+            return el("li", {}, [el("bdi", { class: "what", text: a.what }),
+              a.owner ? el("span", { class: "muted" }, [document.createTextNode(" — "),
+                el("bdi", { text: a.owner })]) : null]);
           })));
         });
         root.appendChild(card);
@@ -46,7 +48,7 @@
     function contactLink(contact) {
       if (EMAIL.test(contact)) return el("a", { href: "mailto:" + contact, text: contact });
       if (/^https?:\/\//i.test(contact)) return el("a", { href: contact, rel: "noopener", target: "_blank", text: contact });
-      return el("span", { text: contact });
+      return el("bdi", { text: contact });
     }
 
     function drawMatches(state) {
@@ -72,11 +74,23 @@
         var who = [m.organisation, m.region].filter(Boolean).join(" · ");
         var link = contactLink(m.contact);
         list.appendChild(el("li", { class: "match" }, [
-          el("strong", { class: "name", text: m.name || m.organisation || m.region }),
-          who ? el("div", { class: "muted", text: who }) : null,
+          el("strong", { class: "name" }, [el("bdi", { text: m.name || m.organisation || m.region })]),
+          who ? el("div", { class: "muted", dir: "auto", text: who }) : null,
           el("div", { class: "contact" }, [link]),
-          el("div", { class: "shared", text: t("shared_themes", { themes: m.shared.join(", ") }) })]));
+          sharedLine(m.shared)]));
       });
+    }
+
+    /* "You both backed: A, B", each theme name isolated in its own direction */
+    function sharedLine(names) {
+      var parts = t("shared_themes", { themes: "\u0000" }).split("\u0000");
+      var line = el("div", { class: "shared" }, [document.createTextNode(parts[0])]);
+      names.forEach(function (name, i) {
+        if (i) line.appendChild(document.createTextNode(", "));
+        line.appendChild(el("bdi", { text: name }));
+      });
+      if (parts[1]) line.appendChild(document.createTextNode(parts[1]));
+      return line;
     }
 
     function ask() {

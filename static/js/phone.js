@@ -25,7 +25,10 @@
         }
         else showError("post-error", ack.error);
       } else if (entry.event === "vote.cast" || entry.event === "vote.retract") {
-        $("vote-msg").textContent = ack.ok ? "" : ack.error;
+        var key = entry.fields.theme_id !== undefined ? "theme" + entry.fields.theme_id
+          : "idea" + entry.fields.idea_id;
+        if (ack.ok) { if (rowNote && rowNote.key === key) rowNote = null; $("vote-msg").textContent = ""; }
+        else refuse(key, ack.error);
       } else if (entry.event === "profile.update") {
         // a refused opt-in is about the contact: say so next to it
         var atContact = !ack.ok && entry.fields.match_opt_in === true;
@@ -39,6 +42,16 @@
   });
 
   var lastPhase = null;
+  var rowNote = null;   // {key, text}: why the last vote on that row was refused
+
+  /* A refused vote: said next to its row (kept in view) and read out by #vote-msg. */
+  function refuse(key, text) {
+    rowNote = { key: key, text: text };
+    $("vote-msg").textContent = text;
+    draw();
+    var note = document.getElementById("row-note");
+    if (note) note.scrollIntoView({ block: "nearest" });
+  }
 
   /* The organiser erased the event's personal data: "About you" says so instead of
      offering a form that would be refused (me.profiles_closed, docs/PROTOCOL.md). */
@@ -74,12 +87,16 @@
     $("profile").hidden = phase === "closed";
     // reopened after the end: the organiser may have erased personal data meanwhile
     if (lastPhase === "closed" && phase !== "closed") refreshMe();
+    var swapped = lastPhase !== null && lastPhase !== phase;
+    if (swapped) rowNote = null;
     lastPhase = phase;
     drawProfileClosed(s);
     drawBudget(s, phase);
     drawIdeas(s, phase);
     results.draw(s);
     if (s.me && !profileFilled) fillProfile(s.me.profile);
+    // a new phase swaps the main view: start it from the top, not mid-list
+    if (swapped) window.scrollTo(0, 0);
   }
 
   function drawBudget(s, phase) {
@@ -93,6 +110,9 @@
     var left = Math.max(0, budget - s.me.votes_used);
     $("budget-text").textContent = t("votes_left", { left: left, budget: budget }) +
       (s.workshop.vote_cap > 1 ? " · " + t("cap_note", { cap: s.workshop.vote_cap }) : "");
+    $("why-spent").textContent = t("votes_spent", { n: budget });
+    $("why-cap").textContent = s.workshop.vote_cap === 1 ? t("cap_one")
+      : t("cap_many", { n: s.workshop.vote_cap });
   }
 
   function pendingVotes(kind, id) {
@@ -118,36 +138,43 @@
       ? document.activeElement.getAttribute("data-key") : null;
     list.textContent = "";
     live.pending().filter(function (e) { return e.event === "idea.post"; }).forEach(function (e) {
-      list.appendChild(el("li", { class: "idea mine" }, [el("div", { class: "idea-text", text: e.fields.text }, [
+      list.appendChild(el("li", { class: "idea mine" }, [el("div", { class: "idea-text" }, [words(e.fields.text),
         el("div", { class: "idea-meta status-pending", text: s.online ? t("sending") : t("waiting") })])]));
     });
     Object.keys(awaiting).forEach(function (id) {
       if (s.ideas.has(Number(id)) && s.ideas.get(Number(id)).approved !== false) {
         delete awaiting[id]; P.save(awaitingKey, awaiting); return;   // approved: shown below
       }
-      list.appendChild(el("li", { class: "idea mine" }, [el("div", { class: "idea-text", text: awaiting[id] }, [
+      list.appendChild(el("li", { class: "idea mine" }, [el("div", { class: "idea-text" }, [words(awaiting[id]),
         el("div", { class: "idea-meta status-pending", text: t("awaiting") })])]));
     });
+    var themeRanks = ranking && onThemes ? themeRanking(s) : null;
     ideas.forEach(function (idea, i) {
       if (heads.has(idea.id)) {
         var theme = heads.get(idea.id);
-        var head = el("li", { class: "group-head" }, [el("span", { class: "name", text: theme ? theme.name : t("not_placed") })]);
+        var head = el("li", { class: "group-head" }, [
+          themeRanks && theme ? el("span", { class: "rank", text: themeRanks.get(theme.id) + "." }) : null,
+          el("bdi", { class: "name", text: theme ? theme.name : t("not_placed") })]);
         if (theme) head.style.borderLeftColor = theme.colour;
         if (theme && onThemes && phase === "voting") head.appendChild(voteControls(s, theme, "theme"));
-        if (theme && onThemes && ranking) head.appendChild(el("strong", { text: P.votes(theme.votes || 0) }));
+        if (theme && onThemes && ranking) head.appendChild(el("strong", { class: "votes", text: P.votes(theme.votes || 0) }));
+        if (theme) addNote(head, "theme" + theme.id);
         list.appendChild(head);
       }
       var meta = el("div", { class: "idea-meta" + (mine.has(idea.id) ? " status-saved" : "") });
       meta.textContent = mine.has(idea.id) ? t("saved_mine") : "";
       var also = P.alsoSaid(s, idea.id);
-      var body = el("div", { class: "idea-text", text: idea.text }, [
-        also ? el("div", { class: "idea-meta", text: t("also_said") + " " + also }) : null, meta]);
+      var body = el("div", { class: "idea-text" }, [words(idea.text),
+        also ? el("div", { class: "idea-meta" }, [document.createTextNode(t("also_said") + " "),
+          el("bdi", { text: also })]) : null, meta]);
       var parts = [];
       if (ranking && !onThemes) parts.push(el("span", { class: "rank", text: ranks[i] + "." }));
       parts.push(body);
       if (phase === "voting" && !onThemes) parts.push(voteControls(s, idea, "idea"));
-      else if (ranking && !onThemes) parts.push(el("strong", { text: P.votes(idea.votes) }));
-      list.appendChild(el("li", { class: "idea" + (mine.has(idea.id) ? " mine" : "") }, parts));
+      else if (ranking && !onThemes) parts.push(el("strong", { class: "votes", text: P.votes(idea.votes) }));
+      var row = el("li", { class: "idea" + (mine.has(idea.id) ? " mine" : "") }, parts);
+      if (!onThemes) addNote(row, "idea" + idea.id);
+      list.appendChild(row);
     });
     if (focused) {  // keep a keyboard or screen-reader user on the button they pressed
       var again = list.querySelector('[data-key="' + focused + '"]');
@@ -158,6 +185,25 @@
     $("idea-count").textContent = "(" + ideas.length + ")";
     if (lastIdeaCount !== null && ideas.length > lastIdeaCount) announce(t("new_ideas", { n: ideas.length - lastIdeaCount }));
     lastIdeaCount = ideas.length;
+  }
+
+  /* An attendee's text as its own paragraph, in its own direction (Arabic stays whole). */
+  function words(text) { return el("p", { class: "words", dir: "auto", text: text }); }
+
+  /* The refusal for this row, if the last vote on it was refused. */
+  function addNote(row, key) {
+    if (rowNote && rowNote.key === key) {
+      row.appendChild(el("p", { id: "row-note", class: "row-note error", text: rowNote.text }));
+    }
+  }
+
+  /* theme id -> rank (ties share one), most votes first, then board order. */
+  function themeRanking(s) {
+    var themes = Array.from(s.themes.values()).sort(function (a, b) {
+      return (b.votes || 0) - (a.votes || 0) || a.position - b.position || a.id - b.id;
+    });
+    var ranks = P.rankOf(themes.map(function (th) { return { votes: th.votes || 0 }; }));
+    return new Map(themes.map(function (th, i) { return [th.id, ranks[i]]; }));
   }
 
   /* + and − for an idea, or for a theme when the workshop votes on themes. */
@@ -171,9 +217,16 @@
     var minus = el("button", { class: "btn", type: "button", "aria-label": t("take_back", { text: idea.text.slice(0, 60) }), text: "−", "data-key": "minus-" + kind + idea.id });
     var plus = el("button", { class: "btn btn-primary", type: "button", "aria-label": t("vote_for", { text: idea.text.slice(0, 60) }), text: "+", "data-key": "plus-" + kind + idea.id });
     minus.disabled = myDots === 0;
+    // no dots left, or this one has all it may get: "+" says why instead of asking
+    var spent = s.me && s.me.votes_used >= s.workshop.vote_budget;
+    var why = spent ? "why-spent" : myDots >= s.workshop.vote_cap ? "why-cap" : null;
+    if (why) { plus.setAttribute("aria-disabled", "true"); plus.setAttribute("aria-describedby", why); }
     if (busy) { minus.setAttribute("aria-busy", "true"); plus.setAttribute("aria-busy", "true"); }
     minus.addEventListener("click", function () { if (!busy) live.send("vote.retract", fields); });
-    plus.addEventListener("click", function () { if (!busy) live.send("vote.cast", fields); });
+    plus.addEventListener("click", function () {
+      if (why) refuse(kind + idea.id, $(why).textContent);
+      else if (!busy) live.send("vote.cast", fields);
+    });
     var count = el("span", { class: "count", text: String(myDots), "aria-label": t("my_votes", { n: myDots }) });
     return el("div", { class: "idea-votes" }, [minus, count, plus]);
   }
@@ -217,7 +270,7 @@
 
   /* "Someone already said: … — keep theirs?" The attendee decides; nothing is posted yet. */
   function offerExisting(value, match) {
-    $("similar-text").textContent = "“" + match.text + "”";
+    $("similar-text").textContent = "“" + match.text + "”";   // a <bdi>
     $("similar").hidden = false;
     $("similar-post").onclick = function () { post(value); };
     $("similar-keep").onclick = function () {
