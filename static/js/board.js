@@ -131,11 +131,7 @@
         body.push(el("span", { class: "also" }, quotes));
       }
       var tools = el("span", { class: "card-tools" }, [moveMenu(idea, themes), moderationMenu(idea)]);
-      if (mergeSource === null) {
-        var merge = el("button", { class: "btn btn-small", type: "button", text: t("merge"), "data-focus-key": "merge-" + idea.id });
-        merge.addEventListener("click", function () { mergeSource = idea.id; draw(live.state); });
-        tools.appendChild(merge);
-      } else if (mergeSource !== idea.id) {
+      if (mergeSource !== null && mergeSource !== idea.id) {  // "Merge…" is in the Moderate menu
         var here = el("button", { class: "btn btn-small btn-primary", type: "button", text: t("merge_here"),
                                   "data-focus-key": "merge-" + idea.id });
         here.addEventListener("click", function () {
@@ -160,12 +156,14 @@
         P.CardMenu.open(button, { kind: "menu", key: key, label: t("moderate_idea", { text: idea.text.slice(0, 40) }),
           items: [{ value: "pin", text: idea.pinned ? t("unpin") : t("pin") },
                   { value: "hide", text: idea.hidden ? t("unhide") : t("hide") },
-                  { value: "edit", text: t("edit") }, { value: "delete", text: t("delete") }],
+                  { value: "merge", text: t("merge") }, { value: "edit", text: t("edit") },
+                  { value: "delete", text: t("delete") }],
           choose: function (v) {
             if (v === "pin") live.send("idea.pin", { idea_id: idea.id, pinned: !idea.pinned });
             if (v === "hide") live.send("idea.hide", { idea_id: idea.id, hidden: !idea.hidden });
             if (v === "delete") live.send("idea.delete", { idea_id: idea.id });
             if (v === "edit") { editing = idea.id; draw(live.state); }
+            if (v === "merge") { mergeSource = idea.id; draw(live.state); }
           } });
       });
       return button;

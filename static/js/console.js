@@ -93,6 +93,7 @@
   document.addEventListener("keydown", function (event) {
     var tag = (event.target.tagName || "").toLowerCase();
     if (tag === "input" || tag === "textarea" || tag === "select" || event.ctrlKey || event.metaKey || event.altKey) return;
+    if (event.target.closest && event.target.closest("[role=listbox], [role=menu]")) return;  // a card's menu
     var index = "123456".indexOf(event.key);
     if (index >= 0) { event.preventDefault(); setPhase(PHASES[index]); }
   });

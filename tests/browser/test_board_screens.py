@@ -8,7 +8,9 @@ from test_screens import IDEAS, post
 
 
 def move_to(page, card, theme):
-    """The keyboard-friendly way: a card's "Move to…" list, then the theme (a click)."""
+    """The keyboard-friendly way: a card's "Move to…" list, then the theme (a click). The list
+    offers the themes there are when it opens: wait for a theme just added."""
+    expect(page.locator(".theme-name", has_text=theme)).to_have_count(1)
     card.locator(".move-menu").click()
     page.locator("#card-popover").get_by_role("option", name=theme, exact=True).click()
 
@@ -37,7 +39,7 @@ def test_facilitator_drags_ideas_into_themes_merges_and_undoes(pages, browser_db
     move_to(console, console.locator('.board-list[data-theme-id="none"] .board-card',
                                      has_text=IDEAS[1]), "Testbeds and pilots")
     expect(theme_list.first.locator(".board-card")).to_have_count(2)
-    console.locator(".board-card", has_text=IDEAS[2]).locator("text=Merge…").click()
+    moderate(console, console.locator(".board-card", has_text=IDEAS[2]), "Merge…")
     console.locator(".board-card", has_text=IDEAS[3]).locator("text=Merge here").click()
     expect(console.locator(".board-card")).to_have_count(3)
     expect(console.locator(".board-card", has_text=IDEAS[3]).locator(".also")) \
@@ -241,7 +243,7 @@ def test_reorder_themes_see_the_history_and_merged_texts_everywhere(pages, brows
     expect(console.locator(".theme-name")).to_have_count(2)
     console.get_by_role("button", name="Move the theme First right").click()
     expect(console.locator(".theme-name").first).to_have_value("Second")
-    console.locator(".board-card", has_text=IDEAS[1]).locator("text=Merge…").click()
+    moderate(console, console.locator(".board-card", has_text=IDEAS[1]), "Merge…")
     console.locator(".board-card", has_text=IDEAS[0]).locator("text=Merge here").click()
     expect(phone.locator("#ideas")).to_contain_text("Also said as: “" + IDEAS[1])
     expect(projector.locator("#wall, #themes").locator(".also").first).to_contain_text(IDEAS[1])

@@ -94,7 +94,7 @@ def test_the_board_fits_a_laptop_and_the_last_box_menus_answer_the_mouse(
     assert all(page.evaluate(TOPMOST, tools.element_handles()))  # nothing lies on them
     card.locator(".moderate-menu").click()                      # the mouse, no force
     items = page.locator("#card-popover [role=menuitem]")
-    expect(items).to_have_count(4)
+    expect(items).to_have_count(5)  # pin, hide, merge, edit, delete
     assert all(page.evaluate(TOPMOST, items.element_handles()))
     screenshot(page, "console-layout/moderate-menu-last-box")
     idea_id = card.get_attribute("data-idea-id")
