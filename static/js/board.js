@@ -1,5 +1,6 @@
-/* Facilitator board on the console: themes as columns, ideas dragged between them
- * (SortableJS: mouse and touch), a "Move to" menu for keyboard users, merge, undo.
+/* Facilitator board on the console: themes as boxes that wrap into rows, ideas dragged
+ * between them (SortableJS: mouse and touch), a "Move to…" list for keyboard users (card-menus.js),
+ * merge, undo. A redraw keeps the keyboard focus where it was.
  * Usage: var drawBoard = Plenary.Board.mount(live, document.getElementById("board"));
  *        drawBoard(live.state) on every change.
  */
@@ -9,6 +10,7 @@
 
   function mount(live, root) {
     var dragging = false, pendingDraw = false, sortables = [], mergeSource = null, editing = null;
+    var pendingFocus = null;  // {key, theme}: the moved card's button, once it is in its new theme
     var columns = root.querySelector(".board-columns");
 
     root.querySelector(".theme-form").addEventListener("submit", function (event) {
@@ -79,7 +81,7 @@
           proposals = proposals.filter(function (x) { return x !== proposal; });
           drawProposals();
         });
-        list.appendChild(el("li", {}, [el("span", { class: "what", text: what }), yes, no]));
+        list.appendChild(el("li", {}, [el("span", { class: "what", dir: "auto", text: what }), yes, no]));
       });
     }
     document.addEventListener("keydown", function (event) {
@@ -95,33 +97,43 @@
       return tag === "input" || tag === "textarea" || tag === "select";
     }
 
+    /* "Move to…": a list of the other themes; arrows only highlight, Enter or a click moves
+       the idea, and the focus follows the card into its new theme. */
     function moveMenu(idea, themes) {
-      var select = el("select", { class: "move-menu", "aria-label": t("move_idea", { text: idea.text.slice(0, 40) }) });
-      select.appendChild(el("option", { value: "", text: t("move_to") }));
-      [{ id: null, name: t("not_placed") }].concat(themes).forEach(function (theme) {
-        if (theme.id === idea.theme_id) return;
-        select.appendChild(el("option", { value: theme.id === null ? "none" : String(theme.id), text: theme.name }));
+      var key = "move-" + idea.id;
+      var button = el("button", { class: "btn btn-small move-menu", type: "button", "aria-haspopup": "listbox",
+        "aria-expanded": String(P.CardMenu.isOpen(key)), "data-focus-key": key,
+        "aria-describedby": "idea-text-" + idea.id, text: t("move_to") });
+      button.addEventListener("click", function () {
+        var items = [{ id: null, name: t("not_placed") }].concat(themes)
+          .filter(function (theme) { return theme.id !== idea.theme_id; })
+          .map(function (theme) { return { value: theme.id === null ? "none" : String(theme.id), text: theme.name }; });
+        P.CardMenu.open(button, { kind: "listbox", key: key, label: t("move_idea", { text: idea.text.slice(0, 40) }),
+          items: items, choose: function (value) {
+            pendingFocus = { key: key, theme: value };
+            live.send("idea.move", { idea_id: idea.id, theme_id: value === "none" ? null : Number(value), position: 1e6 },
+              function (ack) { if (!ack.ok) pendingFocus = null; });
+          } });
       });
-      select.addEventListener("change", function () {
-        if (!select.value) return;
-        live.send("idea.move", { idea_id: idea.id, theme_id: select.value === "none" ? null : Number(select.value), position: 1e6 });
-      });
-      return select;
+      return button;
     }
 
     function card(idea, themes, state) {
       var also = Array.from(state.ideas.values()).filter(function (i) { return i.merged_into === idea.id; });
-      var body = [el("span", { class: "text", text: idea.text }), el("span", { class: "count", text: String(idea.votes) })];
+      var body = [el("bdi", { class: "text", id: "idea-text-" + idea.id, text: idea.text }), el("span", { class: "count", text: String(idea.votes) })];
+      if (idea.hidden) body.push(el("span", { class: "hidden-note", text: t("hidden_note") }));
       if (also.length) {
-        body.push(el("span", { class: "also", text: t("also_said") + " " + also.map(function (i) { return "“" + i.text + "”"; }).join(" · ") }));
+        var quotes = [document.createTextNode(t("also_said") + " ")];
+        also.forEach(function (i, n) {
+          if (n) quotes.push(document.createTextNode(" · "));
+          quotes.push(el("bdi", { text: "“" + i.text + "”" }));
+        });
+        body.push(el("span", { class: "also" }, quotes));
       }
       var tools = el("span", { class: "card-tools" }, [moveMenu(idea, themes), moderationMenu(idea)]);
-      if (mergeSource === null) {
-        var merge = el("button", { class: "btn btn-small", type: "button", text: t("merge") });
-        merge.addEventListener("click", function () { mergeSource = idea.id; draw(live.state); });
-        tools.appendChild(merge);
-      } else if (mergeSource !== idea.id) {
-        var here = el("button", { class: "btn btn-small btn-primary", type: "button", text: t("merge_here") });
+      if (mergeSource !== null && mergeSource !== idea.id) {  // "Merge…" is in the Moderate menu
+        var here = el("button", { class: "btn btn-small btn-primary", type: "button", text: t("merge_here"),
+                                  "data-focus-key": "merge-" + idea.id });
         here.addEventListener("click", function () {
           live.send("idea.merge", { idea_id: mergeSource, into_id: idea.id });
           mergeSource = null;
@@ -136,18 +148,25 @@
     }
 
     function moderationMenu(idea) {
-      var select = el("select", { class: "moderate-menu", "aria-label": t("moderate_idea", { text: idea.text.slice(0, 40) }) });
-      [["", t("moderate")], ["pin", idea.pinned ? t("unpin") : t("pin")],
-       ["hide", idea.hidden ? t("unhide") : t("hide")], ["edit", t("edit")], ["delete", t("delete")]]
-        .forEach(function (o) { select.appendChild(el("option", { value: o[0], text: o[1] })); });
-      select.addEventListener("change", function () {
-        var v = select.value;
-        if (v === "pin") live.send("idea.pin", { idea_id: idea.id, pinned: !idea.pinned });
-        if (v === "hide") live.send("idea.hide", { idea_id: idea.id, hidden: !idea.hidden });
-        if (v === "delete") live.send("idea.delete", { idea_id: idea.id });
-        if (v === "edit") { editing = idea.id; draw(live.state); }
+      var key = "moderate-" + idea.id;
+      var button = el("button", { class: "btn btn-small moderate-menu", type: "button", "aria-haspopup": "menu",
+        "aria-expanded": String(P.CardMenu.isOpen(key)), "data-focus-key": key,
+        "aria-describedby": "idea-text-" + idea.id, text: t("moderate") });
+      button.addEventListener("click", function () {
+        P.CardMenu.open(button, { kind: "menu", key: key, label: t("moderate_idea", { text: idea.text.slice(0, 40) }),
+          items: [{ value: "pin", text: idea.pinned ? t("unpin") : t("pin") },
+                  { value: "hide", text: idea.hidden ? t("unhide") : t("hide") },
+                  { value: "merge", text: t("merge") }, { value: "edit", text: t("edit") },
+                  { value: "delete", text: t("delete") }],
+          choose: function (v) {
+            if (v === "pin") live.send("idea.pin", { idea_id: idea.id, pinned: !idea.pinned });
+            if (v === "hide") live.send("idea.hide", { idea_id: idea.id, hidden: !idea.hidden });
+            if (v === "delete") live.send("idea.delete", { idea_id: idea.id });
+            if (v === "edit") { editing = idea.id; draw(live.state); }
+            if (v === "merge") { mergeSource = idea.id; draw(live.state); }
+          } });
       });
-      return select;
+      return button;
     }
 
     function editor(idea) {
@@ -162,19 +181,36 @@
       return el("span", { class: "editor" }, [area, save]);
     }
 
-    function header(theme) {
-      if (theme.id === null) return el("h3", { text: t("not_placed") });
-      var name = el("input", { class: "theme-name", value: theme.name, maxlength: String(P.vocabulary().limits.theme_name), "aria-label": t("theme_name") });
-      name.addEventListener("change", function () { live.send("theme.rename", { theme_id: theme.id, name: name.value }); });
-      var colour = el("input", { type: "color", value: theme.colour, "aria-label": t("theme_colour", { name: theme.name }) });
+    /* A theme's box head: its full name (a text area that wraps between words and grows),
+       then its colour, its place and delete. */
+    function header(theme, count) {
+      var tally = el("span", { class: "theme-count muted", text: String(count) });
+      if (theme.id === null) return el("div", { class: "theme-head" }, [el("h3", { class: "theme-title", text: t("not_placed") }), tally]);
+      var name = el("textarea", { class: "theme-name", rows: "1", dir: "auto", maxlength: String(P.vocabulary().limits.theme_name),
+                                  "aria-label": t("theme_name"), "data-focus-key": "name-" + theme.id });
+      name.textContent = theme.name;  // also its defaultValue: a redraw waits while it differs
+      function rename() {
+        var value = name.value.replace(/\s+/g, " ").trim();
+        if (!value) { name.value = theme.name; return; }
+        if (value !== theme.name) live.send("theme.rename", { theme_id: theme.id, name: value });
+        name.defaultValue = name.value;
+      }
+      name.addEventListener("change", rename);
+      name.addEventListener("keydown", function (event) {
+        if (event.key === "Enter") { event.preventDefault(); rename(); }
+      });
+      var colour = el("input", { type: "color", value: theme.colour, "aria-label": t("theme_colour", { name: theme.name }),
+                                 "data-focus-key": "colour-" + theme.id });
       colour.addEventListener("change", function () { live.send("theme.recolour", { theme_id: theme.id, colour: colour.value }); });
       var remove = el("button", { class: "btn btn-small btn-danger", type: "button", text: "×", "aria-label": t("delete_theme", { name: theme.name }) });
       remove.addEventListener("click", function () { live.send("theme.delete", { theme_id: theme.id }); });
-      var left = el("button", { class: "btn btn-small", type: "button", text: "◀", "aria-label": t("theme_left", { name: theme.name }) });
-      var right = el("button", { class: "btn btn-small", type: "button", text: "▶", "aria-label": t("theme_right", { name: theme.name }) });
+      var left = el("button", { class: "btn btn-small", type: "button", text: "◀", "aria-label": t("theme_left", { name: theme.name }),
+                                "data-focus-key": "left-" + theme.id });
+      var right = el("button", { class: "btn btn-small", type: "button", text: "▶", "aria-label": t("theme_right", { name: theme.name }),
+                                 "data-focus-key": "right-" + theme.id });
       left.addEventListener("click", function () { shiftTheme(theme.id, -1); });
       right.addEventListener("click", function () { shiftTheme(theme.id, 1); });
-      return el("div", { class: "theme-head" }, [colour, name, left, right, remove]);
+      return el("div", { class: "theme-head" }, [name, el("div", { class: "theme-tools" }, [colour, left, right, tally, remove])]);
     }
 
     /* Reorder themes: one place left or right (keyboard and mouse alike). */
@@ -187,14 +223,42 @@
       live.send("theme.reorder", { order: order });
     }
 
-    function draw(state) {
-      if (dragging || (editing !== null && root.contains(document.activeElement) &&
-                       document.activeElement.classList.contains("edit-text"))) {
-        pendingDraw = true;
-        return;
+    function busy() {
+      var active = document.activeElement;
+      if (!active || !root.contains(active)) return false;
+      if (editing !== null && active.classList.contains("edit-text")) return true;
+      return active.classList.contains("theme-name") && active.value !== active.defaultValue;  // typing a name
+    }
+    root.addEventListener("focusout", function () {
+      setTimeout(function () { if (pendingDraw && !dragging && !busy()) draw(live.state); }, 0);
+    });
+
+    function find(key) { return key ? columns.querySelector('[data-focus-key="' + key + '"]') : null; }
+
+    /* The focus stays on the same control of the same card or theme across a redraw; after
+       "Move to…" it follows the card into its new theme. */
+    function restoreFocus(keep) {
+      if (pendingFocus) {
+        var moved = find(pendingFocus.key);
+        if (moved) {
+          moved.focus();
+          if (moved.closest(".board-list").getAttribute("data-theme-id") === pendingFocus.theme) pendingFocus = null;
+          return;
+        }
       }
+      var node = find(keep);
+      if (node) node.focus({ preventScroll: true });
+    }
+
+    function draw(state) {
+      if (dragging || busy()) { pendingDraw = true; return; }
+      pendingDraw = false;
       if (!state.workshop) return;
       root.querySelector(".merge-hint").hidden = mergeSource === null;
+      var active = document.activeElement;
+      var keep = active && columns.contains(active) ? active.getAttribute("data-focus-key") : null;
+      var scrolled = {};  // each box keeps its own scroll position
+      columns.querySelectorAll(".board-list").forEach(function (l) { scrolled[l.getAttribute("data-theme-id")] = l.scrollTop; });
       sortables.forEach(function (s) { s.destroy(); });
       sortables = [];
       columns.textContent = "";
@@ -203,23 +267,26 @@
       groups.unshift(groups.pop());  // "not placed yet" first on the console: it is the inbox
       groups.forEach(function (group) {
         var theme = group.theme || { id: null };
-        var list = el("ul", { class: "board-list", "data-theme-id": theme.id === null ? "none" : String(theme.id) });
+        var id = theme.id === null ? "none" : String(theme.id);
+        var list = el("ul", { class: "board-list", "data-theme-id": id });
         group.ideas.forEach(function (idea) { list.appendChild(card(idea, themes, state)); });
-        var column = el("section", { class: "board-column" }, [header(theme), list]);
+        var column = el("section", { class: "board-column" + (theme.id === null ? " is-inbox" : "") }, [header(theme, group.ideas.length), list]);
         if (theme.colour) column.style.borderTopColor = theme.colour;
         columns.appendChild(column);
+        if (scrolled[id]) list.scrollTop = scrolled[id];
         if (window.Sortable) sortables.push(window.Sortable.create(list, {
-          group: "board", animation: 150, filter: "select,button,input", preventOnFilter: false,
+          group: "board", animation: 150, filter: "select,button,input,textarea", preventOnFilter: false,
           onStart: function () { dragging = true; },
           onEnd: function (evt) {
             dragging = false;
             var target = evt.to.getAttribute("data-theme-id");
             live.send("idea.move", { idea_id: Number(evt.item.getAttribute("data-idea-id")),
                                      theme_id: target === "none" ? null : Number(target), position: evt.newIndex });
-            if (pendingDraw) { pendingDraw = false; draw(live.state); }
+            if (pendingDraw) draw(live.state);
           }
         }));
       });
+      restoreFocus(keep);
     }
     return draw;
   }

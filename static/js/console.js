@@ -1,4 +1,6 @@
-/* Facilitator console: phases (keys 1-6), vote settings, the live ideas with counts. */
+/* Facilitator console: phases (keys 1-6), vote settings, the live ideas with counts, and the
+ * layout: which part is the main area (follows the phase; the facilitator may switch) and
+ * the side panel, folded away on a laptop screen. */
 (function () {
   "use strict";
   var P = window.Plenary, el = P.el, t = P.t;
@@ -6,7 +8,9 @@
   var $ = function (id) { return document.getElementById(id); };
   var PHASES = P.vocabulary().phases;
   var render = P.scheduler(draw);
-  var lastCount = null;
+  var lastCount = null, lastPhase = null;
+  var VIEWS = { draft: "ideas", collecting: "ideas", grouping: "board", voting: "board",
+                results: "outcomes", closed: "outcomes" };
   var drawBoard = null, outcomes = null;
   var live = P.connect(config, {
     onChange: function (state, reason) { render(); if (outcomes) outcomes.changed(reason); },
@@ -32,6 +36,7 @@
     conn.textContent = s.error ? s.error : t(s.online && s.joined ? "connected" : "reconnecting");
     conn.classList.toggle("is-online", s.online && s.joined);
     if (!s.workshop) return;
+    if (s.workshop.phase !== lastPhase) { lastPhase = s.workshop.phase; showView(VIEWS[lastPhase] || "board"); }
     drawBoard(s);
     outcomes.draw(s);
     document.querySelectorAll("#phase-buttons [data-phase]").forEach(function (b) {
@@ -46,7 +51,7 @@
     ideas.forEach(function (idea) {
       total += idea.votes;
       list.appendChild(el("li", {}, [el("span", { class: "count", text: String(idea.votes) }),
-        el("span", { class: "text", text: idea.text })]));
+        el("bdi", { class: "text", text: idea.text })]));
     });
     $("no-ideas").hidden = ideas.length > 0;
     drawQueue(s);
@@ -78,7 +83,7 @@
       var no = el("button", { class: "btn btn-small btn-danger", type: "button", text: t("delete") });
       ok.addEventListener("click", function () { live.send("idea.approve", { idea_id: idea.id }); });
       no.addEventListener("click", function () { live.send("idea.delete", { idea_id: idea.id }); });
-      list.appendChild(el("li", {}, [el("span", { class: "text", text: idea.text }), ok, no]));
+      list.appendChild(el("li", {}, [el("bdi", { class: "text", text: idea.text }), ok, no]));
     });
   }
 
@@ -88,6 +93,7 @@
   document.addEventListener("keydown", function (event) {
     var tag = (event.target.tagName || "").toLowerCase();
     if (tag === "input" || tag === "textarea" || tag === "select" || event.ctrlKey || event.metaKey || event.altKey) return;
+    if (event.target.closest && event.target.closest("[role=listbox], [role=menu]")) return;  // a card's menu
     var index = "123456".indexOf(event.key);
     if (index >= 0) { event.preventDefault(); setPhase(PHASES[index]); }
   });
@@ -114,6 +120,37 @@
       var action = button.getAttribute("data-clock");
       live.send("clock." + action, action === "extend" ? { seconds: 60 } : {});
     });
+  });
+
+  /* The main area: the ideas, the board or the outcomes first; the ideas list moves into the
+     side panel while it is not the main area. */
+  function showView(view) {
+    var console_ = $("console"), panel = $("ideas-panel");
+    ["ideas", "board", "outcomes"].forEach(function (v) { console_.classList.toggle("view-" + v, v === view); });
+    document.querySelectorAll(".view-switch [data-view]").forEach(function (b) {
+      b.setAttribute("aria-pressed", String(b.dataset.view === view));
+    });
+    var home = view === "ideas" ? $("console-main") : $("console-side");
+    if (panel.parentNode !== home) {
+      if (view === "ideas") home.insertBefore(panel, home.firstChild); else home.appendChild(panel);
+    }
+  }
+  document.querySelectorAll(".view-switch [data-view]").forEach(function (b) {
+    b.addEventListener("click", function () { showView(b.dataset.view); });
+  });
+
+  /* The side panel: open on a wide screen, folded on a laptop; the facilitator's choice is
+     remembered in this browser. */
+  function showPanel(open, remember) {
+    $("console").classList.toggle("side-closed", !open);
+    $("panel-toggle").setAttribute("aria-expanded", String(open));
+    if (remember) { try { localStorage.setItem("plenary.console.panel", open ? "open" : "closed"); } catch (e) { /* private mode */ } }
+  }
+  var remembered = null;
+  try { remembered = localStorage.getItem("plenary.console.panel"); } catch (e) { /* private mode */ }
+  showPanel(remembered ? remembered === "open" : window.innerWidth >= 1400, false);
+  $("panel-toggle").addEventListener("click", function () {
+    showPanel($("console").classList.contains("side-closed"), true);
   });
   drawBoard = P.Board.mount(live, $("board"));
   outcomes = P.Outcomes.mount(live, $("outcomes"));

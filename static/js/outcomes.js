@@ -55,7 +55,7 @@
     function makeCard(target) {
       var base = "o-" + target.kind + "-" + target.id;
       var title = el("h3", { id: base + "-title" });
-      var textarea = el("textarea", { id: base + "-conclusion", rows: "3", maxlength: String(LIMITS.conclusion), class: "conclusion-text",
+      var textarea = el("textarea", { id: base + "-conclusion", rows: "3", maxlength: String(LIMITS.conclusion), class: "conclusion-text", dir: "auto",
         "aria-describedby": base + "-title" });
       var save = el("button", { class: "btn btn-small btn-primary", type: "button", text: t("save_conclusion") });
       var saveStatus = el("span", { class: "status muted", role: "status" });
@@ -111,7 +111,7 @@
     }
 
     function actionRow(card, action) {
-      var what = el("span", { class: "what", text: action.what });
+      var what = el("bdi", { class: "what", text: action.what });
       var meta = el("span", { class: "meta muted", text: (action.owner ? t("owned_by", { owner: action.owner }) + " · " : "") + t("horizon." + action.horizon) });
       var edit = el("button", { class: "btn btn-small", type: "button", text: t("edit_short"), "aria-label": t("edit_action", { what: action.what }) });
       var remove = el("button", { class: "btn btn-small btn-danger", type: "button", text: t("delete"), "aria-label": t("delete_action", { what: action.what }) });
@@ -160,7 +160,8 @@
       var p = card.parts;
       card.target = target;
       var rank = card.rank ? card.rank + ". " : "";
-      p.title.textContent = rank + (target.kind === "idea" ? t("idea_label") + ": " : "") + target.name;
+      p.title.textContent = rank + (target.kind === "idea" ? t("idea_label") + ": " : "");
+      p.title.appendChild(el("bdi", { text: target.name }));  // user text: its own direction
       p.votes.textContent = P.votes(target.votes);
       card.node.style.borderLeftColor = target.colour || "";
       var segments = R.supportOf(live.state, target);

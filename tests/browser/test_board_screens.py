@@ -7,6 +7,20 @@ from browser_support import new_workshop, screenshot
 from test_screens import IDEAS, post
 
 
+def move_to(page, card, theme):
+    """The keyboard-friendly way: a card's "Move to…" list, then the theme (a click). The list
+    offers the themes there are when it opens: wait for a theme just added."""
+    expect(page.locator(".theme-name", has_text=theme)).to_have_count(1)
+    card.locator(".move-menu").click()
+    page.locator("#card-popover").get_by_role("option", name=theme, exact=True).click()
+
+
+def moderate(page, card, action):
+    """A card's "Moderate…" menu, then one of its actions."""
+    card.locator(".moderate-menu").click()
+    page.locator("#card-popover").get_by_role("menuitem", name=action).click()
+
+
 def test_facilitator_drags_ideas_into_themes_merges_and_undoes(pages, browser_db):
     workshop = new_workshop(browser_db, phase="grouping", ideas=IDEAS[:4])
     console = pages("console", f"/f/{workshop['token']}")
@@ -22,11 +36,10 @@ def test_facilitator_drags_ideas_into_themes_merges_and_undoes(pages, browser_db
     expect(theme_list.first.locator(".board-card")).to_have_count(1)
     expect(other.locator('.board-list:not([data-theme-id="none"]) .board-card')) \
         .to_contain_text(IDEAS[0])                       # the other console follows live
-    menu = console.locator('.board-list[data-theme-id="none"] .board-card', has_text=IDEAS[1]) \
-        .locator(".move-menu")
-    menu.select_option(label="Testbeds and pilots")      # the keyboard way
+    move_to(console, console.locator('.board-list[data-theme-id="none"] .board-card',
+                                     has_text=IDEAS[1]), "Testbeds and pilots")
     expect(theme_list.first.locator(".board-card")).to_have_count(2)
-    console.locator(".board-card", has_text=IDEAS[2]).locator("text=Merge…").click()
+    moderate(console, console.locator(".board-card", has_text=IDEAS[2]), "Merge…")
     console.locator(".board-card", has_text=IDEAS[3]).locator("text=Merge here").click()
     expect(console.locator(".board-card")).to_have_count(3)
     expect(console.locator(".board-card", has_text=IDEAS[3]).locator(".also")) \
@@ -45,7 +58,7 @@ def test_projector_and_phones_show_the_themes_live(pages, browser_db):
     console.fill("#theme-new", "Cross-border cooperation")
     console.click("text=Add theme")
     card = console.locator('.board-list[data-theme-id="none"] .board-card', has_text=IDEAS[1])
-    card.locator(".move-menu").select_option(label="Cross-border cooperation")
+    move_to(console, card, "Cross-border cooperation")
     column = projector.locator(".theme-column", has_text="Cross-border cooperation")
     expect(column.locator(".card-idea")).to_have_text([IDEAS[1]])
     expect(projector.locator(".theme-column", has_text="Not placed yet").locator(".card-idea")) \
@@ -65,12 +78,12 @@ def test_facilitator_hides_and_edits_an_idea_and_every_screen_follows(pages, bro
     phone = pages("phone", f"/j/{workshop['code']}")
     expect(phone.locator("#ideas .idea")).to_have_count(3)
     rude = console.locator(".board-card", has_text="Something rude")
-    rude.locator(".moderate-menu").select_option("hide")
+    moderate(console, rude, "Hide from the room")
     expect(phone.locator("#ideas .idea")).to_have_count(2)
     expect(projector.locator(".card-idea", has_text="Something rude")).to_have_count(0)
     expect(rude).to_have_class(re.compile("is-hidden"))   # the facilitator still sees it
     typo = console.locator(".board-card", has_text="Vouchrs")
-    typo.locator(".moderate-menu").select_option("edit")
+    moderate(console, typo, "Edit the text")
     console.locator(".edit-text").fill("Cross-border vouchers")
     console.locator(".editor >> text=Save").click()
     expect(phone.locator("#ideas")).to_contain_text("Cross-border vouchers")
@@ -202,8 +215,7 @@ def test_the_room_votes_on_themes_and_the_projector_ranks_them(pages, browser_db
     for name, idea in (("Testbeds", IDEAS[0]), ("Vouchers", IDEAS[1])):
         console.fill("#theme-new", name)
         console.click("text=Add theme")
-        console.locator(".board-card", has_text=idea).locator(".move-menu") \
-            .select_option(label=name)
+        move_to(console, console.locator(".board-card", has_text=idea), name)
     expect(console.locator('.board-list[data-theme-id="none"] .board-card')).to_have_count(0)
     console.select_option("#vote-on", "themes")
     console.click("#settings button[type=submit]")
@@ -231,7 +243,7 @@ def test_reorder_themes_see_the_history_and_merged_texts_everywhere(pages, brows
     expect(console.locator(".theme-name")).to_have_count(2)
     console.get_by_role("button", name="Move the theme First right").click()
     expect(console.locator(".theme-name").first).to_have_value("Second")
-    console.locator(".board-card", has_text=IDEAS[1]).locator("text=Merge…").click()
+    moderate(console, console.locator(".board-card", has_text=IDEAS[1]), "Merge…")
     console.locator(".board-card", has_text=IDEAS[0]).locator("text=Merge here").click()
     expect(phone.locator("#ideas")).to_contain_text("Also said as: “" + IDEAS[1])
     expect(projector.locator("#wall, #themes").locator(".also").first).to_contain_text(IDEAS[1])
