@@ -180,7 +180,7 @@
       P.Results.byHorizon(target.actions).forEach(function (group) {
         entries.push({ group: info, node: text("h3", "horizon", group.label) });
         group.actions.forEach(function (action) {
-          var item = el("p", { class: "action-item fit", dir: "auto" }, [el("span", { class: "what", text: action.what }),
+          var item = el("p", { class: "outcome-action fit", dir: "auto" }, [el("span", { class: "what", text: action.what }),
             action.owner ? el("span", { class: "owner", text: " — " + action.owner }) : null]);
           entries.push({ group: info, node: item });
         });
