@@ -17,6 +17,8 @@
     var part = function (name) { return root.querySelector('[data-projector="' + name + '"]'); };
     var listed = "";
 
+    function isTurn(entry) { return entry.event === "projector.set" && "page" in entry.fields; }
+
     function view() {
       return (live.state.workshop && live.state.workshop.projector) || { page: 0 };
     }
@@ -27,7 +29,12 @@
       });
     }
 
-    function turn(by) { set({ page: Math.max(0, Math.min(999, view().page + by)) }); }
+    // pages asked for but not yet confirmed count, so two quick presses turn two pages
+    var asked = null, seen = null;
+    function turn(by) {
+      asked = Math.max(0, Math.min(999, (asked === null ? view().page : asked) + by));
+      set({ page: asked });
+    }
 
     root.querySelectorAll("[data-projector-page]").forEach(function (button) {
       button.addEventListener("click", function () { turn(Number(button.dataset.projectorPage)); });
@@ -74,6 +81,7 @@
     function draw(state) {
       if (!state.workshop) return;
       var v = view();
+      if (v.page !== seen) { seen = v.page; if (!live.pending().some(isTurn)) asked = null; }
       part("page").textContent = t("projector_page", { page: v.page + 1 });
       part("spotlight-off").disabled = !v.spotlight_idea_id;
       part("hide-tallies").checked = !!v.hide_tallies;

@@ -74,8 +74,9 @@
     if (!s.workshop) return;
     var phase = s.workshop.phase;
     $("phase").textContent = t("phase." + phase);
+    var order = P.vocabulary().phases;  // past collecting, the room has joined
     $("screen").classList.toggle("is-small-join", v.small_join ||
-      ["draft", "collecting"].indexOf(phase) < 0);
+      order.indexOf(phase) > order.indexOf(P.vocabulary().posting_phase));
     Fit.grow($("screen-title"), $("screen-title"), Fit.floor(),
       Math.max(Fit.floor(), Math.round(window.innerHeight * 0.05)));
     var ideas = P.visible(s.ideas);
