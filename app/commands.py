@@ -13,7 +13,7 @@ from .extensions import db
 from .models import Participant, ProcessedWrite
 from .realtime import broadcast
 from .services import board, changes, clock, ideas, moderation, outcomes, participants, \
-    privacy, tallies, voting, workshops
+    privacy, projector, tallies, voting, workshops
 from .services.errors import InvalidInput, NotAllowed, NotFound
 from .services.validation import MAX_ID, Id, expect_object, is_id, shown
 from .services.validation import client_id as valid_client_id
@@ -274,3 +274,22 @@ command("action.update", "facilitator", {"action_id": Id},
                                              p.get("horizon")))))
 command("action.delete", "facilitator", {"action_id": Id})(_outcome(
     lambda w, p: ({}, outcomes.delete_action(w, p["action_id"]))))
+
+
+# --- what the projectors show (app/services/projector.py) -----------------------------
+
+@command("projector.set", "facilitator", {},
+         {"page": int, "spotlight_idea_id": Id, "hide_tallies": bool, "auto_advance": int,
+          "small_join": bool})
+def _set_projector(actor, payload):
+    workshop = workshops.get_workshop(actor.workshop_id)
+    change = projector.set_view(
+        workshop, page=payload.get("page"),
+        # null clears the spotlight; leaving the field out keeps it
+        spotlight_idea_id=payload["spotlight_idea_id"] if "spotlight_idea_id" in payload
+        else projector.UNCHANGED,
+        hide_tallies=payload.get("hide_tallies"), auto_advance=payload.get("auto_advance"),
+        small_join=payload.get("small_join"))
+    version = change.version if change else changes.current_version(workshop.id)
+    return ({"ok": True, "projector": projector.view(workshop), "version": version},
+            [change.envelope()] if change else [], [])

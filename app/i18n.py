@@ -135,4 +135,10 @@ def js_strings() -> dict:
         "open_profile": _("Open “About you”"),
         "opt_in_first": _("Opt in under “About you” to be introduced to people from other "
                           "regions who backed the same themes."),
+        # the projector's pages and the console's Projector card (screen.js,
+        # projector-controls.js)
+        "page_of": _("Page {page} of {pages}"), "continued": _("{name} (continued)"),
+        "projector_page": _("Projector page: {page}"),
+        "spotlight_idea": _("Idea number to spotlight"),
+        "no_idea_number": _("No idea has that number."),
     }

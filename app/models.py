@@ -98,6 +98,14 @@ class Workshop(db.Model):
     vote_on: Mapped[str] = mapped_column(String(8), default="ideas", server_default="ideas")
     # Support by stakeholder kind and region, frozen when personal data was erased.
     segments_frozen: Mapped[dict | None] = mapped_column(JSON)
+    # What the projectors show (services/projector.py): the facilitator's page (each
+    # projector wraps it to the pages it has), one idea in the spotlight, vote counts hidden
+    # until results, seconds between automatic pages (0: off), the join panel in a corner.
+    projector_page: Mapped[int] = mapped_column(default=0, server_default="0")
+    projector_spotlight_id: Mapped[int | None]
+    projector_hide_tallies: Mapped[bool] = mapped_column(default=False, server_default=false())
+    projector_auto_advance: Mapped[int] = mapped_column(default=0, server_default="0")
+    projector_small_join: Mapped[bool] = mapped_column(default=False, server_default=false())
     event: Mapped[Event] = relationship(back_populates="workshops")
 
     def settings(self) -> dict:

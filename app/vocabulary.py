@@ -76,6 +76,7 @@ CHANGE_TYPES = (
     "phase.changed", "settings.changed", "clock.changed", "votes.tallied",
     "theme.created", "theme.updated", "theme.deleted", "themes.reordered",
     "conclusion.changed", "action.added", "action.updated", "action.deleted",
+    "projector.changed",
 )
 
 

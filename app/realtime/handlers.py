@@ -12,7 +12,7 @@ Contract in short:
 - `workshop.sync {workshop_id, since}` answers the same for a client that saw a gap.
 - Writes: every command in app/commands.py (`idea.post`, `vote.cast`, the board's
   `theme.*`/`idea.*`/`board.undo`, `phase.set`, `clock.*`, `conclusion.set`, `action.*`,
-  `profile.update`, ...; the full list with payloads is docs/PROTOCOL.md) carry
+  `profile.update`, `projector.set`, ...; the full list with payloads is docs/PROTOCOL.md) carry
   `workshop_id` and `client_id`, and are accepted only for a workshop this connection
   joined, in a role allowed to make them. Reads: `board.history`, `board.suggest`,
   `idea.similar`, `results.support`, `matches.mine`.

@@ -5,7 +5,7 @@ from sqlalchemy import select
 
 from ..extensions import db
 from ..models import Idea, Theme, Workshop
-from . import changes, clock, outcomes
+from . import changes, clock, outcomes, projector
 
 
 def sync(workshop_id: int, since: int | None, max_deltas: int,
@@ -48,7 +48,7 @@ def snapshot(workshop_id: int, moderator: bool = False,
             "id": workshop.id, "code": workshop.code, "title": workshop.title,
             "question": workshop.question, "event_title": workshop.event.title,
             "phase": workshop.phase, **workshop.settings(), "version": version,
-            "clock": clock.state(workshop),
+            "clock": clock.state(workshop), "projector": projector.view(workshop),
         },
         "ideas": [changes.idea_dict(idea, counts.get(idea.id, 0)) for idea in ideas],
         "themes": [{**theme.as_dict(), "votes": theme_counts.get(theme.id, 0)}

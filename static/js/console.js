@@ -154,5 +154,6 @@
   });
   drawBoard = P.Board.mount(live, $("board"));
   outcomes = P.Outcomes.mount(live, $("outcomes"));
+  P.ProjectorControls.mount(live, $("projector-controls"));
   render();
 })();

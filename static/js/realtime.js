@@ -100,6 +100,8 @@
         });
       } else if (env.type === "clock.changed") {
         state.workshop.clock = data;
+      } else if (env.type === "projector.changed") {
+        state.workshop.projector = data;
       } else if (env.type === "idea.updated") {
         if (data.idea) state.ideas.set(data.idea.id, Object.assign(state.ideas.get(data.idea.id) || {}, data.idea));
         var changedIdea = state.ideas.get(data.id);

@@ -183,10 +183,10 @@ def test_projector_stays_readable_with_300_ideas(pages, browser_db):
     many = [f"Idea {n}: {IDEAS[n % len(IDEAS)]}" for n in range(300)]
     workshop = new_workshop(browser_db, ideas=many)
     projector = pages("projector", f"/p/{workshop['screen_token']}")
-    expect(projector.locator("#more")).to_be_visible()
+    # what does not fit is paged (tests/browser/test_projector_layout.py), never cut
+    expect(projector.locator("#more")).to_have_text(re.compile(r"^Page 1 of \d+$"))
     shown = projector.locator(".card-idea").count()
     assert 4 <= shown < 300
-    expect(projector.locator("#more")).to_have_text(f"+ {300 - shown} more ideas on your phones")
     assert projector.evaluate("document.documentElement.scrollHeight") <= 1080
     expect(projector.locator(".qr svg")).to_be_in_viewport()
     expect(projector.locator(".card-idea").first).to_contain_text("Idea 299")  # newest first
