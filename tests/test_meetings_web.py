@@ -96,3 +96,23 @@ def test_the_event_roadmap_counts_the_collaborations_started_without_names(app, 
     page = organiser.get(f"/organiser/events/{event_id}/roadmap").get_data(as_text=True)
     assert "Collaborations started" in page and "Navarra + Valencia" in page
     assert "P0" not in page.split("Collaborations started")[1].split("</section>")[0]
+
+
+def test_erasing_personal_data_erases_the_meetings_and_keeps_their_counts(app, room, workshop,  # noqa: F811,E501
+                                                                          connect):
+    booked(room)
+    (ana, _ben, _cai, _dee), _ids = room
+    event_id = event_id_of(app, workshop)
+    organiser = organiser_client(app)
+    assert connect("facilitator").write("phase.set", phase="closed")["ok"]
+    response = organiser.post(f"/organiser/events/{event_id}/erase-personal-data",
+                              json={"confirm": True}, headers={"Accept": "application/json"})
+    assert response.get_json()["ok"] is True
+    from app.models import MeetingBlock, MeetingPerson, MeetingSeat
+    with app.app_context():
+        for model in (MeetingRequest, MeetingSeat, MeetingBlock, MeetingPerson):
+            assert db.session.query(model).count() == 0, model
+    data = organiser.get(f"/organiser/events/{event_id}/export.json").get_json()
+    assert data["collaborations"]["accepted"] == 1 and data["personal_data_erased"] is True
+    agenda = ana.call("meetings.mine", {"workshop_id": workshop["id"]})
+    assert agenda["meetings"] == [] and agenda["opted_in"] is False
