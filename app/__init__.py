@@ -48,7 +48,7 @@ def create_app(config=None, **overrides) -> Flask:
         configure_engine(db.engine, app.config["SQLITE_BUSY_TIMEOUT_MS"])
 
     from . import cli
-    from .realtime import broadcast, connections, handlers
+    from .realtime import broadcast, connections, handlers, meeting_handlers
     from .views import register_blueprints
 
     # the realtime layer's state is the app's own: another app in the process shares none
@@ -61,6 +61,7 @@ def create_app(config=None, **overrides) -> Flask:
     from .services.suggestions import BoardIndex
     app.extensions["plenary_board_index"] = BoardIndex()
     handlers.register()
+    meeting_handlers.register()
     register_blueprints(app)
     from . import limits
     limits.init_app(app)  # after the blueprints: it wraps their views

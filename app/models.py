@@ -106,6 +106,9 @@ class Workshop(db.Model):
     projector_hide_tallies: Mapped[bool] = mapped_column(default=False, server_default=false())
     projector_auto_advance: Mapped[int] = mapped_column(default=0, server_default="0")
     projector_small_join: Mapped[bool] = mapped_column(default=False, server_default=false())
+    # When it runs (venue time, naive): its attendees get no bilateral meeting then.
+    starts_at: Mapped[datetime | None]
+    ends_at: Mapped[datetime | None]
     event: Mapped[Event] = relationship(back_populates="workshops")
 
     def settings(self) -> dict:
@@ -275,4 +278,75 @@ class ProcessedWrite(db.Model):
     actor: Mapped[str] = mapped_column(String(80))
     client_id: Mapped[str] = mapped_column(String(64))
     response: Mapped[dict] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+# --- bilateral meetings (app/services/meetings.py, meeting_slots.py) ---------------------
+
+class MeetingPlan(db.Model):
+    """When and where an event's bilateral meetings happen: days, a daily window cut into
+    slots of `slot_minutes`, breaks, and the tables (or rooms), in the venue's time zone."""
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("event.id"), unique=True)
+    days: Mapped[list] = mapped_column(JSON)            # ["2026-05-12", ...]
+    day_start: Mapped[str] = mapped_column(String(5))   # "09:00"
+    day_end: Mapped[str] = mapped_column(String(5))     # "18:00"
+    slot_minutes: Mapped[int] = mapped_column(default=20)
+    breaks: Mapped[list] = mapped_column(JSON)          # [["12:30", "13:30"], ...]
+    tables: Mapped[list] = mapped_column(JSON)          # ["Table 1", ...]
+    timezone: Mapped[str] = mapped_column(String(64), default="UTC")
+    max_meetings: Mapped[int] = mapped_column(default=12)  # per person
+    # Counts of "Collaborations started", kept when the meetings themselves are erased.
+    frozen_summary: Mapped[dict | None] = mapped_column(JSON)
+
+
+class MeetingPerson(db.Model):
+    """One attendee of an event for meetings: their browser token (a secret, never sent)
+    across the event's workshops. `version` counts changes of their agenda."""
+    __table_args__ = (UniqueConstraint("event_id", "token"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("event.id"), index=True)
+    token: Mapped[str] = mapped_column(String(64))
+    version: Mapped[int] = mapped_column(default=0)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class MeetingRequest(db.Model):
+    """A request from one person to another, then (accepted) a meeting at a slot and table.
+    `open_pair` is the pair's key while the request is pending or accepted, else NULL: one
+    open request per pair, whoever asked. A table is used once per slot."""
+    __table_args__ = (UniqueConstraint("event_id", "open_pair"),
+                      UniqueConstraint("event_id", "slot_start", "table_name"))
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("event.id"), index=True)
+    requester_id: Mapped[int] = mapped_column(ForeignKey("meeting_person.id"), index=True)
+    invitee_id: Mapped[int] = mapped_column(ForeignKey("meeting_person.id"), index=True)
+    open_pair: Mapped[str | None] = mapped_column(String(40))
+    message: Mapped[str] = mapped_column(Text, default="")
+    status: Mapped[str] = mapped_column(String(12), default="pending")
+    slot_start: Mapped[datetime | None]
+    table_name: Mapped[str | None] = mapped_column(String(80))
+    shared: Mapped[list | None] = mapped_column(JSON)   # theme names both backed
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    answered_at: Mapped[datetime | None]
+
+
+class MeetingSeat(db.Model):
+    """A person taken at a slot by a meeting: nobody is in two meetings at once."""
+    __table_args__ = (UniqueConstraint("person_id", "slot_start"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("meeting_person.id"))
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meeting_request.id"), index=True)
+    slot_start: Mapped[datetime]
+
+
+class MeetingBlock(db.Model):
+    """A person who takes no more requests from another; `reported`: shown to the
+    organiser as abuse."""
+    __table_args__ = (UniqueConstraint("blocker_id", "blocked_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("event.id"), index=True)
+    blocker_id: Mapped[int] = mapped_column(ForeignKey("meeting_person.id"))
+    blocked_id: Mapped[int] = mapped_column(ForeignKey("meeting_person.id"), index=True)
+    reported: Mapped[bool] = mapped_column(default=False, server_default=false())
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -66,7 +66,14 @@ LIMITS = {
     "profile_field": 80,
     "profile_contact": 200,
     "email": 254,
+    "meeting_message": 300,
 }
+
+# Bilateral meetings: what a person's agenda records (each also the Socket.IO event sent to
+# the two people concerned, with their agenda version; docs/PROTOCOL.md), and the limits.
+MEETING_CHANGE_TYPES = ("meeting.requested", "meeting.accepted", "meeting.declined",
+                        "meeting.cancelled", "meeting.removed")
+MEETING_LIMITS = {"open_requests": 20, "request_burst": 5, "request_every_s": 10}
 
 # What a workshop's change log records; each is also the Socket.IO event that carries it
 # (docs/PROTOCOL.md). Clients listen for exactly these.
@@ -85,4 +92,5 @@ def for_clients() -> dict:
     return {"phases": list(PHASE_ORDER), "posting_phase": POSTING_PHASE,
             "grouping_phase": GROUPING_PHASE, "ranking_phases": list(RANKING_PHASES),
             "kinds": list(STAKEHOLDER_KINDS), "horizons": list(HORIZONS),
-            "limits": dict(LIMITS), "change_types": list(CHANGE_TYPES)}
+            "limits": dict(LIMITS), "change_types": list(CHANGE_TYPES),
+            "meeting_change_types": list(MEETING_CHANGE_TYPES)}

@@ -52,6 +52,7 @@ def build_event(d: dict) -> str:
     lines += _by_horizon(d.get("timeline") or {}, "###", with_workshop=True)
     lines += ["## Recurring themes", ""]
     lines += _recurring(d.get("recurring_themes") or [])
+    lines += _collaborations(d.get("collaborations"))
     for n, w in enumerate(d.get("workshops") or [], start=1):
         info = w["workshop"]
         lines += [f"## Workshop {n}: {_escape(info['title'])}", "",
@@ -140,6 +141,23 @@ def _by_horizon(groups: dict, h: str, with_workshop: bool) -> list[str]:
         lines += [f"{h} {t.horizon_label(code)}", ""]
         lines += [_action(a, with_workshop) for a in items] or ["_None._"]
         lines.append("")
+    return lines
+
+
+def _collaborations(c: dict | None) -> list[str]:
+    """Bilateral meetings booked (counts only)."""
+    if not c or not c.get("requested"):
+        return []
+    lines = ["## Collaborations started", "",
+             f"{t.plural(c.get('accepted', 0), 'bilateral meeting', 'bilateral meetings')} "
+             f"booked ({c.get('held', 0)} held) out of "
+             f"{t.plural(c.get('requested', 0), 'request', 'requests')}.", ""]
+    for title, counts in (("Between kinds of organisation", c.get("kinds")),
+                          ("Between regions", c.get("regions")),
+                          ("Around themes", c.get("themes"))):
+        if counts:
+            lines += [f"**{title}:** " + "; ".join(f"{_escape(k)}: {v}"
+                                                    for k, v in counts.items()), ""]
     return lines
 
 

@@ -127,6 +127,11 @@ class Broadcaster:
         self._emit("access.revoked", {"error": message}, room_name)
         self.server.close_room(room_name, namespace="/")
 
+    def send(self, room_name: str, event: str, data: dict) -> None:
+        """One message to one room, e.g. a person's meeting change to their phones
+        (realtime/meeting_handlers.py), on every worker."""
+        self._emit(event, data, room_name)
+
     def _emit(self, event: str, data: dict, to: str) -> None:
         self.server.emit(event, data, to=to, namespace="/")
 

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from ..extensions import db
 from ..models import Event, Idea, Participant, RecurringTheme, Theme, Vote, isoformat, utcnow
 from ..vocabulary import CLOSED, HORIZONS, STAKEHOLDER_KINDS
-from . import privacy, roadmap, support
+from . import meeting_reports, privacy, roadmap, support
 
 
 def event_roadmap(event: Event, public: bool = False) -> dict:
@@ -31,8 +31,23 @@ def event_roadmap(event: Event, public: bool = False) -> dict:
                    "regions": b["participation"]["regions"]} for b in bodies],
         "timeline": timeline,
         "recurring_themes": _recurring(event, bodies),
+        "collaborations": collaborations(event),
         "workshops": bodies,
     }
+
+
+def collaborations(event: Event) -> dict:
+    """"Collaborations started": bilateral meetings booked between which kinds of
+    organisation and which regions, around which themes. Counts only, no names."""
+    counts = meeting_reports.summary(event)
+
+    def kinds(pair: str) -> str:
+        return " + ".join(STAKEHOLDER_KINDS.get(k, k) for k in pair.split(" + "))
+    return {"requested": counts.get("requested", 0), "accepted": counts.get("accepted", 0),
+            "held": counts.get("held", 0),
+            "kinds": {kinds(k): v for k, v in (counts.get("kinds") or {}).items()},
+            "regions": dict(counts.get("regions") or {}),
+            "themes": dict(counts.get("themes") or {})}
 
 
 def _participation(event: Event, bodies: list[dict], anonymous: bool) -> dict:

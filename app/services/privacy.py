@@ -25,9 +25,10 @@ from sqlalchemy import delete, exists, func, or_, select, update
 from sqlalchemy.exc import SQLAlchemyError
 
 from ..extensions import db
-from ..models import Change, Event, Participant, ProcessedWrite, Workshop, utcnow
+from ..models import Change, Event, MeetingPerson, MeetingRequest, Participant, \
+    ProcessedWrite, Workshop, utcnow
 from ..vocabulary import CLOSED
-from . import support, workshops
+from . import meeting_reports, meetings, support, workshops
 from .errors import Conflict, InvalidInput
 
 log = logging.getLogger(__name__)
@@ -118,6 +119,9 @@ def _erase(event: Event) -> int:
     for start in range(0, len(keys), 500):
         db.session.execute(delete(ProcessedWrite).where(
             ProcessedWrite.actor.in_(keys[start:start + 500])))
+    # Bilateral meetings are personal data: their anonymous counts stay, the rest goes.
+    meeting_reports.freeze(event)
+    meetings.erase(event.id)
     event.personal_data_erased_at = utcnow()
     db.session.flush()
     return had_data
@@ -221,7 +225,8 @@ def _checkpoint(engine) -> bool:
 
 def _vacuum(engine) -> bool:
     quote = engine.dialect.identifier_preparer.format_table
-    tables = ", ".join(quote(model.__table__) for model in (Participant, ProcessedWrite))
+    tables = ", ".join(quote(model.__table__) for model in (Participant, ProcessedWrite,
+                                                             MeetingRequest, MeetingPerson))
     try:
         with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
             connection.exec_driver_sql(f"VACUUM {tables}")

@@ -40,7 +40,7 @@ def json_body():
 
 
 def register_blueprints(app) -> None:
-    from . import api, event_admin, exports, health, organiser, pages
+    from . import api, event_admin, exports, health, meetings, organiser, pages
 
     app.url_map.converters["int"] = IdConverter  # before any rule is added
     app.register_blueprint(pages.bp)
@@ -49,6 +49,7 @@ def register_blueprints(app) -> None:
     app.register_blueprint(exports.bp)
     app.register_blueprint(event_admin.bp)
     app.register_blueprint(health.bp)
+    app.register_blueprint(meetings.bp)
 
     @app.errorhandler(DomainError)
     def domain_error(error):

@@ -1,0 +1,128 @@
+"""What the organiser sees of an event's meetings: the grid (tables × slots), the counts,
+the rows of the CSV export, and the event roadmap's "Collaborations started" (counts only:
+meetings between which kinds and regions, around which themes; no names)."""
+from collections import Counter
+
+from sqlalchemy import select
+
+from ..extensions import db
+from ..models import Event, MeetingBlock, MeetingPerson, MeetingRequest
+from ..vocabulary import STAKEHOLDER_KINDS
+from . import meeting_people, meeting_slots
+from .support import RegionNames
+
+STATUSES = ("pending", "accepted", "declined", "cancelled", "removed")
+
+
+def _meetings(event: Event) -> list[MeetingRequest]:
+    return list(db.session.scalars(select(MeetingRequest).where(
+        MeetingRequest.event_id == event.id).order_by(MeetingRequest.id)))
+
+
+def _people(event: Event) -> tuple[dict, dict]:
+    """person id -> profile (None if not opted in any more)."""
+    profiles = meeting_people.profiles(event.id)
+    tokens = dict(db.session.execute(select(MeetingPerson.id, MeetingPerson.token).where(
+        MeetingPerson.event_id == event.id)).all())
+    return {pid: profiles.get(token) for pid, token in tokens.items()}, profiles
+
+
+def summary(event: Event, now=None) -> dict:
+    """Counts: requested (every request ever), pending, accepted (booked now), held (booked
+    and its slot over), declined, cancelled, removed; accepted meetings by pair of kinds,
+    pair of regions and shared theme. Once the event's personal data was erased, the
+    counts frozen at that moment."""
+    plan = meeting_slots.plan_of(event.id)
+    rows = _meetings(event)
+    if not rows and plan is not None and plan.frozen_summary:
+        return plan.frozen_summary
+    now = now or (meeting_slots.venue_now(plan) if plan else None)
+    by_status = Counter(r.status for r in rows)
+    people, _profiles = _people(event)
+    booked = [r for r in rows if r.status == "accepted"]
+    names = RegionNames(p.region for p in people.values() if p)
+    kinds, regions, themes = Counter(), Counter(), Counter()
+    for r in booked:
+        a, b = people.get(r.requester_id), people.get(r.invitee_id)
+        pair = sorted(p.kind if p and p.kind in STAKEHOLDER_KINDS else "" for p in (a, b))
+        if all(pair):
+            kinds[" + ".join(pair)] += 1
+        places = sorted(names(p.region) if p and p.region.strip() else "" for p in (a, b))
+        if all(places):
+            regions[" + ".join(places)] += 1
+        themes.update(r.shared or [])
+    held = sum(1 for r in booked if now and plan and
+               meeting_slots.slot_end(plan, r.slot_start) <= now)
+    return {"requested": len(rows), **{s: by_status.get(s, 0) for s in STATUSES},
+            "held": held,
+            "kinds": dict(kinds.most_common()), "regions": dict(regions.most_common()),
+            "themes": dict(themes.most_common())}
+
+
+def freeze(event: Event) -> None:
+    """Before the meetings are erased: keep their counts (anonymous) on the plan."""
+    plan = meeting_slots.plan_of(event.id)
+    if plan is not None and db.session.scalar(select(MeetingRequest.id).where(
+            MeetingRequest.event_id == event.id).limit(1)):
+        plan.frozen_summary = summary(event)
+
+
+def _label(p) -> str:
+    if p is None:
+        return "—"
+    return " · ".join(x for x in (p.display_name, p.organisation) if x) or p.region
+
+
+def grid(event: Event) -> dict:
+    """The plan's slots as rows, its tables as columns, each cell the meeting there."""
+    plan = meeting_slots.plan_of(event.id)
+    if plan is None:
+        return {"plan": None, "rows": [], "tables": [], "elsewhere": []}
+    people, _profiles = _people(event)
+    at = {}
+    for r in _meetings(event):
+        if r.status == "accepted" and r.slot_start is not None:
+            at[(r.slot_start, r.table_name)] = {
+                "id": r.id, "a": _label(people.get(r.requester_id)),
+                "b": _label(people.get(r.invitee_id)), "shared": r.shared or []}
+    rows = [{"start": s, "end": meeting_slots.slot_end(plan, s),
+             "cells": [at.pop((s, t), None) for t in plan.tables]}
+            for s in meeting_slots.slots(plan)]
+    # booked before the plan changed: still shown, so nobody is lost
+    elsewhere = [{"start": s, "table": t, **cell} for (s, t), cell in sorted(at.items())]
+    return {"plan": plan, "rows": rows, "tables": plan.tables, "elsewhere": elsewhere}
+
+
+def rows_for_export(event: Event) -> list[dict]:
+    """One row per request, for the organiser's CSV (names, organisations, kinds, regions;
+    no contacts, no messages)."""
+    plan = meeting_slots.plan_of(event.id)
+    people, _profiles = _people(event)
+    found = []
+    for r in _meetings(event):
+        a, b = people.get(r.requester_id), people.get(r.invitee_id)
+        found.append({
+            "id": r.id, "status": r.status,
+            "start": r.slot_start.isoformat(timespec="minutes") if r.slot_start else "",
+            "end": meeting_slots.slot_end(plan, r.slot_start).isoformat(timespec="minutes")
+            if r.slot_start and plan else "",
+            "table": r.table_name or "",
+            **{f"{side}_{k}": v for side, p in (("requester", a), ("invitee", b))
+               for k, v in meeting_people.card(p).items()},
+            "shared_themes": "; ".join(r.shared or [])})
+    return found
+
+
+def reports(event: Event) -> list[dict]:
+    """Blocks that were reported as abuse, with the requests between the two people."""
+    people, _profiles = _people(event)
+    found = []
+    for block in db.session.scalars(select(MeetingBlock).where(
+            MeetingBlock.event_id == event.id, MeetingBlock.reported.is_(True))
+            .order_by(MeetingBlock.id)):
+        found.append({"by": _label(people.get(block.blocker_id)),
+                      "about": _label(people.get(block.blocked_id)),
+                      "requests": [r.id for r in db.session.scalars(select(MeetingRequest).where(
+                          MeetingRequest.requester_id == block.blocked_id,
+                          MeetingRequest.invitee_id == block.blocker_id))]})
+    return found

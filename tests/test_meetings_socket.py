@@ -1,0 +1,133 @@
+"""Bilateral meetings over Socket.IO: requests and answers reach exactly the two people,
+live, versioned; every refusal is an error ack with nothing changed."""
+import pytest
+from sqlalchemy import func, select
+
+from app.extensions import db
+from app.models import MeetingRequest, Workshop
+from app.services import meeting_slots
+from helpers import new_client_id
+
+
+def meeting_events(client):
+    return [m for m in client.received() if m["name"].startswith("meeting.")]
+
+
+@pytest.fixture
+def room(app, connect, workshop):
+    """Three opted-in attendees (Valencia, Navarra, Bavaria) and one who did not opt in;
+    the event's meeting plan far in the future."""
+    phones = [connect() for _ in range(4)]
+    regions = ("Valencia", "Navarra", "Bavaria", "Lazio")
+    for i, (phone, region) in enumerate(zip(phones, regions, strict=True)):
+        fields = {"display_name": f"P{i}", "organisation": f"Org {i}", "region": region,
+                  "kind": "company"}
+        if i < 3:
+            fields.update(contact=f"p{i}@example.org", match_opt_in=True)
+        assert phone.write("profile.update", **fields)["ok"]
+    with app.app_context():
+        event = db.session.get(Workshop, workshop["id"]).event
+        meeting_slots.set_plan(event, days=["2030-05-12"], day_start="09:00", day_end="10:00",
+                               slot_minutes=20, breaks=[], tables=["T1"],
+                               timezone="Europe/Madrid")
+        db.session.commit()
+    agendas = [p.call("meetings.mine", {"workshop_id": workshop["id"]}) for p in phones]
+    assert all(a["ok"] for a in agendas) and [a["opted_in"] for a in agendas] == \
+        [True, True, True, False]
+    for phone in phones:
+        phone.received()
+    return phones, [a["person_id"] for a in agendas]
+
+
+def count_requests(app):
+    with app.app_context():
+        return db.session.scalar(select(func.count()).select_from(MeetingRequest))
+
+
+def test_a_request_and_its_acceptance_reach_both_phones_live_and_nobody_else(app, room):
+    (ana, ben, cai, _dee), ids = room
+    people = ana.call("meetings.people", {"workshop_id": ana.workshop["id"]})["people"]
+    assert sorted(p["person_id"] for p in people) == sorted(ids[1:3])
+    assert all("contact" not in p for p in people)
+    assert ana.call("meetings.people", {"workshop_id": ana.workshop["id"],
+                                        "query": "navarra"})["people"][0]["name"] == "P1"
+    sent = ana.write("meeting.request", person_id=ids[1], message="Hydrogen?")
+    assert sent["ok"] and sent["version"] == 1
+    [asked] = meeting_events(ben)
+    assert asked["name"] == "meeting.requested"
+    envelope = asked["args"][0]
+    assert envelope["version"] == 1 and envelope["data"]["meeting"]["message"] == "Hydrogen?"
+    assert envelope["data"]["meeting"]["direction"] == "in"
+    assert meeting_events(cai) == [] and len(meeting_events(ana)) == 1
+    accepted = ben.write("meeting.accept", request_id=sent["id"])
+    assert accepted["ok"]
+    [mine] = meeting_events(ana)
+    [theirs] = meeting_events(ben)
+    a, b = mine["args"][0]["data"]["meeting"], theirs["args"][0]["data"]["meeting"]
+    assert (a["start"], a["table"]) == (b["start"], b["table"]) == ("2030-05-12T09:00", "T1")
+    assert a["other"]["contact"] == "p1@example.org" and b["other"]["contact"] == "p0@example.org"
+    assert meeting_events(cai) == []
+    agenda = ana.call("meetings.mine", {"workshop_id": ana.workshop["id"], "since": 0})
+    assert agenda["version"] == 2 and agenda["meetings"][0]["status"] == "accepted"
+
+
+def test_a_resent_request_is_applied_once(app, room):
+    (ana, _ben, _cai, _dee), ids = room
+    client_id = new_client_id()
+    first = ana.write("meeting.request", client_id=client_id, person_id=ids[1])
+    again = ana.write("meeting.request", client_id=client_id, person_id=ids[1])
+    assert first == again and count_requests(app) == 1
+
+
+@pytest.mark.parametrize("event, fields, error", [
+    ("meeting.request", {}, "Missing field 'person_id'."),
+    ("meeting.request", {"person_id": "2"}, "Field 'person_id' must be"),
+    ("meeting.request", {"person_id": "self"}, "You cannot request a meeting with yourself."),
+    ("meeting.request", {"person_id": "dee"}, "This attendee is not taking meeting requests."),
+    ("meeting.request", {"person_id": 99999}, "This attendee is not taking meeting requests."),
+    ("meeting.request", {"person_id": "ben", "message": 7}, "The message must be text."),
+    ("meeting.accept", {"request_id": 99999}, "This meeting request does not exist."),
+    ("meeting.accept", {"request_id": 1, "slot": "tomorrow"}, "The slot must look like"),
+    ("meeting.block", {"person_id": 99999}, "This attendee does not exist."),
+])
+def test_bad_input_is_refused_with_a_clear_ack_and_nothing_changed(app, room, event, fields,
+                                                                    error):
+    (ana, _ben, _cai, _dee), ids = room
+    names = {"self": ids[0], "ben": ids[1], "dee": ids[3]}
+    fields = {k: names.get(v, v) if isinstance(v, str) else v for k, v in fields.items()}
+    ack = ana.write(event, **fields)
+    assert ack["ok"] is False and ack["error"].startswith(error), ack
+    assert count_requests(app) == 0 and meeting_events(ana) == []
+
+
+def test_only_attendees_of_the_workshop_may_use_meetings(app, room, connect):
+    (ana, _ben, _cai, _dee), ids = room
+    console = connect("facilitator")
+    refused = console.write("meeting.request", person_id=ids[1])
+    assert refused == {"ok": False, "error": "Only attendees can do this (open the workshop's "
+                                             "join link on your phone)."}
+    stranger = connect(join=False)
+    assert stranger.call("meetings.mine", {"workshop_id": ana.workshop["id"]}) == {
+        "ok": False, "error": "You have not joined this workshop."}
+    assert count_requests(app) == 0
+
+
+def test_requests_are_paced_per_person(app, room):
+    (ana, _ben, _cai, _dee), _ids = room
+    answers = [ana.write("meeting.request", person_id=99999)["error"] for _ in range(6)]
+    assert answers[:5] == ["This attendee is not taking meeting requests."] * 5
+    assert answers[5].startswith("You are sending requests too fast")
+
+
+def test_a_phone_that_missed_changes_gets_the_whole_agenda(app, room):
+    (ana, ben, _cai, _dee), ids = room
+    ben.sio.disconnect()
+    sent = ana.write("meeting.request", person_id=ids[1])
+    ana.write("meeting.cancel", request_id=sent["id"])
+    again = ana.write("meeting.request", person_id=ids[1])
+    ben.sio.connect()
+    ben.join()
+    agenda = ben.call("meetings.mine", {"workshop_id": ben.workshop["id"], "since": 0})
+    assert agenda["version"] == 3
+    assert [(m["id"], m["status"]) for m in agenda["meetings"]] == \
+        [(again["id"], "pending"), (sent["id"], "cancelled")]
