@@ -242,3 +242,22 @@ def test_nothing_to_redo_is_a_clear_error_and_changes_nothing(app, board):
     assert first.write("board.redo") == {"ok": False, "error": "There is nothing to redo."}
     assert (state(app, workshop["id"]), count_rows(app, BoardAction)) == before
     assert first.join()["version"] == version
+
+
+def test_an_approval_undone_and_redone_reaches_the_room_again(app, board, connect):
+    workshop, ids, themes, phone, first, second, screen = board
+    assert first.write("settings.update", premoderation=True)["premoderation"] is True
+    first.write("phase.set", phase="collecting")
+    queued = phone.write("idea.post", text="A queued idea")["idea"]["id"]
+    other = connect(target=workshop)
+    assert queued not in [i["id"] for i in seen(other)["ideas"]]
+    before = state(app, workshop["id"])
+    assert first.write("idea.approve", idea_id=queued)["ok"]
+    approved = state(app, workshop["id"])
+    assert first.write("board.undo")["ok"]
+    assert state(app, workshop["id"]) == before
+    other.received()
+    assert first.write("board.redo")["ok"]
+    assert state(app, workshop["id"]) == approved
+    told = [p["args"][0] for p in other.received() if p["name"] == "idea.posted"]
+    assert [e["data"]["idea"]["text"] for e in told] == ["A queued idea"]
