@@ -12,8 +12,8 @@ from .actors import Actor, require_role
 from .extensions import db
 from .models import Participant, ProcessedWrite
 from .realtime import broadcast
-from .services import board, changes, clock, ideas, moderation, outcomes, participants, \
-    privacy, projector, tallies, voting, workshops
+from .services import board, board_actions, changes, clock, ideas, moderation, outcomes, \
+    participants, privacy, projector, tallies, voting, workshops
 from .services.errors import InvalidInput, NotAllowed, NotFound
 from .services.validation import MAX_ID, Id, expect_object, is_id, shown
 from .services.validation import client_id as valid_client_id
@@ -203,7 +203,22 @@ def _merge(actor, payload):
 def _undo(actor, payload):
     workshop = workshops.get_workshop(actor.workshop_id)
     made, voted = board.undo(workshop, actor=actor.key)
-    return _board_answer(workshop.id, made, voted)
+    return _stepped(workshop.id, made, voted, "next_redo")
+
+
+@command("board.redo", "facilitator", {})
+def _redo(actor, payload):
+    workshop = workshops.get_workshop(actor.workshop_id)
+    made, voted = board.redo(workshop, actor=actor.key)
+    return _stepped(workshop.id, made, voted, "next_undo")
+
+
+def _stepped(workshop_id: int, made: list, voted: list, now_next: str) -> tuple:
+    """An undo's or redo's answer also says what Undo and Redo would do next, and `done`:
+    the sentence of the action just undone (now the next redo) or redone (the next undo)."""
+    answer, envelopes, voted = _board_answer(workshop_id, made, voted)
+    steps = board_actions.next_steps(workshop_id)
+    return {**answer, **steps, "done": steps[now_next]}, envelopes, voted
 
 
 command("idea.hide", "facilitator", {"idea_id": Id, "hidden": bool})(_board(

@@ -235,7 +235,7 @@ FRESH = "<fresh client id>"  # replaced by a new client_id at each send
 READS = {
     "workshop.join": ({"workshop_id": Id, "role": str}, {"since": int}),
     "workshop.sync": ({"workshop_id": Id}, {"since": int}),
-    "board.history": ({"workshop_id": Id}, {}),
+    "board.history": ({"workshop_id": Id}, {"summary": bool}),
     "idea.similar": ({"workshop_id": Id, "text": str}, {}),
     "board.suggest": ({"workshop_id": Id}, {}),
     "results.support": ({"workshop_id": Id}, {}),
@@ -313,6 +313,7 @@ def socket_cases(w):
         "idea.move": {"idea_id": i1, "theme_id": t1, "position": 0},
         "idea.merge": {"idea_id": i2, "into_id": i1},
         "board.undo": {},
+        "board.redo": {},
         "idea.hide": {"idea_id": i1, "hidden": True},
         "idea.pin": {"idea_id": i1, "pinned": True},
         "idea.delete": {"idea_id": i1},
@@ -447,7 +448,7 @@ def errors_logged(caplog):
 
 
 # Accepted, these mark vote totals, recorded as votes.tallied by a background task.
-TALLIED = {"vote.cast", "vote.retract", "idea.merge", "board.undo"}
+TALLIED = {"vote.cast", "vote.retract", "idea.merge", "board.undo", "board.redo"}
 
 
 class Judge:

@@ -11,11 +11,11 @@ Contract in short:
   on every worker.
 - `workshop.sync {workshop_id, since}` answers the same for a client that saw a gap.
 - Writes: every command in app/commands.py (`idea.post`, `vote.cast`, the board's
-  `theme.*`/`idea.*`/`board.undo`, `phase.set`, `clock.*`, `conclusion.set`, `action.*`,
-  `profile.update`, `projector.set`, ...; the full list with payloads is docs/PROTOCOL.md) carry
-  `workshop_id` and `client_id`, and are accepted only for a workshop this connection
-  joined, in a role allowed to make them. Reads: `board.history`, `board.suggest`,
-  `idea.similar`, `results.support`, `matches.mine`.
+  `theme.*`/`idea.*`/`board.undo`/`board.redo`, `phase.set`, `clock.*`, `conclusion.set`,
+  `action.*`, `profile.update`, `projector.set`, ...; the full list with payloads is
+  docs/PROTOCOL.md) carry `workshop_id` and `client_id`, and are accepted only for a
+  workshop this connection joined, in a role allowed to make them. Reads: `board.history`,
+  `board.suggest`, `idea.similar`, `results.support`, `matches.mine`.
 - Before any of that, each event spends its budget (budgets.py) and each raw message the
   connection's inbound rate (inbound.py).
 - `workshop.join` is the one handler that commits (an attendee's first join makes their
@@ -139,10 +139,15 @@ def sync(payload):
 
 
 def board_history(payload):
+    """Every board action as a sentence, and what Undo and Redo would do next; with
+    `summary: true` only the latter (the console asks it after every board change)."""
     workshop_id = commands.workshop_id_of(payload)
-    expect_object(payload, {"workshop_id": int})
+    expect_object(payload, {"workshop_id": int}, {"summary": bool})
     require_role(_member(workshop_id), "facilitator")
-    return {"ok": True, "actions": board_actions.described_history(workshop_id)}
+    answer = {"ok": True, **board_actions.next_steps(workshop_id)}
+    if not payload.get("summary"):
+        answer["actions"] = board_actions.described_history(workshop_id)
+    return answer
 
 
 def similar_idea(payload):

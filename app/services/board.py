@@ -6,11 +6,9 @@ board_actions.py), and returns the versioned Changes that clients apply. Placeme
 as `[idea_id, theme_id or None, position]` (placements.py).
 """
 from flask_babel import gettext as _
-from sqlalchemy import select
-
 from ..extensions import db
-from ..models import THEME_COLOURS, Change, Idea, Participant, Theme, Vote, Workshop, utcnow
-from . import board_actions, changes, fields, workshops
+from ..models import THEME_COLOURS, Change, Idea, Theme, Workshop, utcnow
+from . import board_actions, changes, fields, merges, workshops
 from .board_actions import record_board_action
 from .errors import InvalidInput, NotFound
 from .placements import apply_order, ideas_in, placements, renumber, themes_of
@@ -102,24 +100,7 @@ def merge_ideas(workshop: Workshop, idea_id, into_id, *, actor: str) -> list[Cha
     if idea_id == into_id:
         raise InvalidInput(_("An idea cannot be merged into itself."))
     merged, into = find_idea(workshop, idea_id), find_idea(workshop, into_id)
-    moved_votes = []
-    for vote in db.session.scalars(select(Vote).where(Vote.idea_id == merged.id)).all():
-        target = db.session.scalar(select(Vote).where(
-            Vote.idea_id == into.id, Vote.participant_id == vote.participant_id))
-        if target is None:
-            target = Vote(workshop_id=workshop.id, participant_id=vote.participant_id,
-                          idea_id=into.id, dots=0)
-            db.session.add(target)
-        moved = min(workshop.vote_cap - target.dots, vote.dots)
-        moved = max(moved, 0)
-        refund = vote.dots - moved
-        target.dots += moved
-        moved_votes.append([vote.participant_id, vote.dots, moved, refund])
-        if refund:
-            db.session.get(Participant, vote.participant_id).votes_used -= refund
-        db.session.delete(vote)
-    merged.merged_into_id = into.id
-    db.session.flush()
+    moved_votes = merges.move_votes(workshop, merged, into)
     record_board_action(workshop, actor, "idea.merged",
                         {"idea": merged.id, "into": into.id, "votes": moved_votes},
                         {"idea": merged.id, "into": into.id})
@@ -129,7 +110,7 @@ def merge_ideas(workshop: Workshop, idea_id, into_id, *, actor: str) -> list[Cha
 def undo(workshop: Workshop, *, actor: str) -> tuple[list[Change], list[int]]:
     """Undo the latest board action not yet undone (an undo itself is not undone: undoing
     again goes one action further back). Returns the changes and the ideas whose vote
-    totals changed (a merge undone gives votes back)."""
+    totals changed (a merge undone gives votes back). Redo puts it back (`redo`)."""
     require_editable(workshop)
     action = board_actions.latest_undoable(workshop.id)
     if action is None:
@@ -138,6 +119,22 @@ def undo(workshop: Workshop, *, actor: str) -> tuple[list[Change], list[int]]:
     out, voted = board_actions.kind_of(action).undo(workshop, action)
     db.session.flush()
     record_board_action(workshop, actor, "board.undone", {"action": action.id},
+                        {"kind": action.kind})
+    return out, voted
+
+
+def redo(workshop: Workshop, *, actor: str) -> tuple[list[Change], list[int]]:
+    """Do again the action undone most recently, as long as no new board action came since
+    that undo (a new action clears what could be redone, as in every editor); redoing again
+    walks forward. The action redone can be undone again. Returns what `undo` returns."""
+    require_editable(workshop)
+    action = board_actions.latest_redoable(workshop.id)
+    if action is None:
+        raise InvalidInput(_("There is nothing to redo."))
+    out, voted = board_actions.kind_of(action).redo(workshop, action)
+    action.undone_at = None
+    db.session.flush()
+    record_board_action(workshop, actor, "board.redone", {"action": action.id},
                         {"kind": action.kind})
     return out, voted
 

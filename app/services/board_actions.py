@@ -1,29 +1,33 @@
-"""Every kind of board action in one table, `KINDS`: how it is undone, how it reads in the
-facilitator's History panel (a sentence in the reader's language) and how it reads in a
-theme's story in the roadmap exports (English, like the rest of those documents).
+"""Every kind of board action in one table, `KINDS`: how it is undone and redone (the pair
+of each kind: board_undo.py), how it reads in the facilitator's History panel (a sentence
+in the reader's language) and how it reads in a theme's story in the roadmap exports
+(English, like the rest of those documents).
 
 A BoardAction row keeps the kind, who, when, and what was before and after; board.py and
 moderation.py record them with `record_board_action`, `board.undo` undoes the latest one
-that can be undone. A new kind of board action is one new row here."""
+that can be undone and `board.redo` does again the one undone most recently, until a new
+action is recorded (`latest_redoable`). A new kind of board action is one new row here."""
 from dataclasses import dataclass
 from typing import Callable
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import func, select
+from sqlalchemy.orm import aliased
 
 from ..extensions import db
-from ..models import BoardAction, Change, Idea, Participant, Theme, Vote, Workshop
-from . import changes
+from ..models import BoardAction, Workshop
+from . import board_undo as undo
 from .board_names import BoardNames, quote, short
-from .placements import apply_order, restore, themes_of
+from .board_undo import Undone
 
-Undone = tuple[list[Change], list[int]]  # the changes, the ideas whose vote totals changed
 StoryLines = list[tuple[int | None, str]]  # (theme id, English line) for each theme concerned
+STEPS = ("board.undone", "board.redone")  # an undo or a redo: not a new action
 
 
 @dataclass(frozen=True)
 class BoardActionKind:
     undo: Callable[[Workshop, BoardAction], Undone] | None  # None: cannot be undone
+    redo: Callable[[Workshop, BoardAction], Undone] | None  # back to `after` once undone
     describe: Callable[[BoardAction, BoardNames], str]    # the History panel's sentence
     story: Callable[[BoardAction, BoardNames], StoryLines]  # lines of themes' stories
 
@@ -66,6 +70,31 @@ def latest_undoable(workshop_id: int) -> BoardAction | None:
         BoardAction.kind.in_(UNDOABLE)).order_by(BoardAction.id.desc()).limit(1))
 
 
+def latest_redoable(workshop_id: int) -> BoardAction | None:
+    """The action undone most recently and not redone since, if that undo came after the
+    latest new action (one not an undo or redo): a new action clears what could be redone.
+    One query: the undos since the latest new action, latest first, whose action is still
+    undone."""
+    newest = select(func.coalesce(func.max(BoardAction.id), 0)).where(
+        BoardAction.workshop_id == workshop_id, BoardAction.kind.not_in(STEPS)).scalar_subquery()
+    step = aliased(BoardAction)
+    return db.session.scalar(select(BoardAction).join(
+        step, step.before["action"].as_integer() == BoardAction.id).where(
+        step.workshop_id == workshop_id, step.kind == "board.undone", step.id > newest,
+        BoardAction.workshop_id == workshop_id, BoardAction.undone_at.is_not(None))
+        .order_by(step.id.desc()).limit(1))
+
+
+def next_steps(workshop_id: int) -> dict:
+    """What Undo and Redo would do now, as sentences (None: nothing), for the console's
+    buttons; names as they are now."""
+    undoable, redoable = latest_undoable(workshop_id), latest_redoable(workshop_id)
+    names = BoardNames(workshop_id, []) if undoable or redoable else None
+    return {"can_undo": undoable is not None, "can_redo": redoable is not None,
+            "next_undo": describe(undoable, names) if undoable else None,
+            "next_redo": describe(redoable, names) if redoable else None}
+
+
 def kind_of(action: BoardAction) -> BoardActionKind:
     return KINDS.get(action.kind, UNKNOWN)
 
@@ -75,12 +104,6 @@ def describe(action: BoardAction, names: BoardNames) -> str:
 
 
 # theme.created: before {}, after {"theme"}
-
-def _undo_theme_created(workshop, action) -> Undone:
-    theme = db.session.get(Theme, action.after["theme"]["id"])
-    theme.deleted = True
-    return [changes.record(workshop.id, "theme.deleted", {"id": theme.id})], []
-
 
 def _describe_theme_created(action, names) -> str:
     return _("Created the theme %(name)s", name=action.after["theme"]["name"])
@@ -92,13 +115,6 @@ def _story_theme_created(action, names) -> StoryLines:
 
 
 # theme.updated (renamed or recoloured): before {"theme"}, after {"theme"}
-
-def _undo_theme_updated(workshop, action) -> Undone:
-    was = action.before["theme"]
-    theme = db.session.get(Theme, was["id"])
-    theme.name, theme.colour = was["name"], was["colour"]
-    return [changes.record(workshop.id, "theme.updated", {"theme": theme.as_dict()})], []
-
 
 def _describe_theme_updated(action, names) -> str:
     old, new = action.before["theme"], action.after["theme"]
@@ -116,22 +132,7 @@ def _story_theme_updated(action, names) -> StoryLines:
 
 # themes.reordered: before {"order"}, after {"order"} (theme ids)
 
-def _undo_themes_reordered(workshop, action) -> Undone:
-    order = action.before["order"]
-    apply_order(themes_of(workshop.id), order)
-    return [changes.record(workshop.id, "themes.reordered", {"order": order})], []
-
-
 # theme.deleted: before {"theme", "placements"}, after {"placements"}
-
-def _undo_theme_deleted(workshop, action) -> Undone:
-    theme = db.session.get(Theme, action.before["theme"]["id"])
-    theme.deleted = False
-    placed = action.before["placements"]
-    restore(placed)
-    return [changes.record(workshop.id, "theme.created", {"theme": theme.as_dict()}),
-            changes.record(workshop.id, "ideas.placed", {"placements": placed})], []
-
 
 def _describe_theme_deleted(action, names) -> str:
     return _("Deleted the theme %(name)s; its ideas are back among those not placed yet",
@@ -145,14 +146,6 @@ def _story_theme_deleted(action, names) -> StoryLines:
 
 # idea.updated (moderation): before {"id", "fields"}, after {"id", "fields"}; one field of
 # text, hidden, pinned, deleted, approved
-
-def _undo_idea_updated(workshop, action) -> Undone:
-    idea = db.session.get(Idea, action.before["id"])
-    fields = action.before["fields"]
-    for field, value in fields.items():
-        setattr(idea, field, value)
-    return [changes.record(workshop.id, "idea.updated", changes.idea_update(idea, fields))], []
-
 
 def _describe_idea_updated(action, names) -> str:
     old, new = action.before.get("fields", {}), action.after.get("fields", {})
@@ -187,12 +180,6 @@ def _story_idea_updated(action, names) -> StoryLines:
 
 # idea.moved: before {"placements"}, after {"placements", "idea"} (placements of the groups
 # it touched; "idea", the one moved, is missing from actions recorded before it was kept)
-
-def _undo_idea_moved(workshop, action) -> Undone:
-    placed = action.before["placements"]
-    restore(placed)
-    return [changes.record(workshop.id, "ideas.placed", {"placements": placed})], []
-
 
 def _moved(action) -> tuple[int | None, int | None, int | None]:
     """(the idea moved, its theme before, its theme after)."""
@@ -239,25 +226,6 @@ def _story_idea_moved(action, names) -> StoryLines:
 # idea.merged: before {"idea", "into", "votes": [[participant, dots, moved, refund]]},
 # after {"idea", "into"}
 
-def _undo_idea_merged(workshop, action) -> Undone:
-    before = action.before
-    merged = db.session.get(Idea, before["idea"])
-    merged.merged_into_id = None
-    for participant_id, dots, moved, refund in before["votes"]:
-        target = db.session.scalar(select(Vote).where(
-            Vote.idea_id == before["into"], Vote.participant_id == participant_id))
-        if target is not None:
-            target.dots = max(0, target.dots - moved)
-            if target.dots == 0:
-                db.session.delete(target)
-        db.session.add(Vote(workshop_id=workshop.id, participant_id=participant_id,
-                            idea_id=merged.id, dots=dots))
-        db.session.get(Participant, participant_id).votes_used += refund
-    return ([changes.record(workshop.id, "idea.unmerged", {"id": merged.id,
-                                                          "into": before["into"]})],
-            [before["idea"], before["into"]])
-
-
 def _describe_idea_merged(action, names) -> str:
     return _("Merged “%(idea)s” into “%(into)s” as a duplicate",
              idea=names.idea(action.before["idea"]), into=names.idea(action.before["into"]))
@@ -269,14 +237,25 @@ def _story_idea_merged(action, names) -> StoryLines:
                                         f"{quote(names.texts.get(into, '?'))} as a duplicate")]
 
 
-# board.undone: before {"action": id}, after {"kind"}; not undoable itself
+# board.undone, board.redone: before {"action": id}, after {"kind"}; not undoable
+# themselves (Undo after a redo undoes the action redone)
+
+def _lower_first(text: str) -> str:
+    return text[:1].lower() + text[1:]
+
 
 def _describe_board_undone(action, names) -> str:
     undone = names.actions.get(action.before.get("action"))
-    if undone is None or undone.kind == "board.undone":
+    if undone is None or undone.kind in STEPS:
         return _("Undid a change")
-    what = describe(undone, names)
-    return _("Undid: %(action)s", action=what[:1].lower() + what[1:])
+    return _("Undid: %(action)s", action=_lower_first(describe(undone, names)))
+
+
+def _describe_board_redone(action, names) -> str:
+    redone = names.actions.get(action.before.get("action"))
+    if redone is None or redone.kind in STEPS:
+        return _("Redid a change")
+    return _("Redid: %(action)s", action=_lower_first(describe(redone, names)))
 
 
 def _no_story(action, names) -> StoryLines:
@@ -284,22 +263,24 @@ def _no_story(action, names) -> StoryLines:
 
 
 KINDS: dict[str, BoardActionKind] = {
-    "theme.created": BoardActionKind(_undo_theme_created, _describe_theme_created,
-                                     _story_theme_created),
-    "theme.updated": BoardActionKind(_undo_theme_updated, _describe_theme_updated,
-                                     _story_theme_updated),
-    "themes.reordered": BoardActionKind(_undo_themes_reordered,
+    "theme.created": BoardActionKind(undo.undo_theme_created, undo.redo_theme_created,
+                                     _describe_theme_created, _story_theme_created),
+    "theme.updated": BoardActionKind(undo.undo_theme_updated, undo.redo_theme_updated,
+                                     _describe_theme_updated, _story_theme_updated),
+    "themes.reordered": BoardActionKind(undo.undo_themes_reordered, undo.redo_themes_reordered,
                                         lambda action, names: _("Reordered the themes"),
                                         _no_story),
-    "theme.deleted": BoardActionKind(_undo_theme_deleted, _describe_theme_deleted,
-                                     _story_theme_deleted),
-    "idea.updated": BoardActionKind(_undo_idea_updated, _describe_idea_updated,
-                                    _story_idea_updated),
-    "idea.moved": BoardActionKind(_undo_idea_moved, _describe_idea_moved, _story_idea_moved),
-    "idea.merged": BoardActionKind(_undo_idea_merged, _describe_idea_merged,
-                                   _story_idea_merged),
-    "board.undone": BoardActionKind(None, _describe_board_undone, _no_story),
+    "theme.deleted": BoardActionKind(undo.undo_theme_deleted, undo.redo_theme_deleted,
+                                     _describe_theme_deleted, _story_theme_deleted),
+    "idea.updated": BoardActionKind(undo.undo_idea_updated, undo.redo_idea_updated,
+                                    _describe_idea_updated, _story_idea_updated),
+    "idea.moved": BoardActionKind(undo.undo_idea_moved, undo.redo_idea_moved,
+                                  _describe_idea_moved, _story_idea_moved),
+    "idea.merged": BoardActionKind(undo.undo_idea_merged, undo.redo_idea_merged,
+                                   _describe_idea_merged, _story_idea_merged),
+    "board.undone": BoardActionKind(None, None, _describe_board_undone, _no_story),
+    "board.redone": BoardActionKind(None, None, _describe_board_redone, _no_story),
 }
 UNDOABLE = [kind for kind, row in KINDS.items() if row.undo is not None]
 # A kind this code does not know (a newer version's, in a shared database): shown as is.
-UNKNOWN = BoardActionKind(None, lambda action, names: action.kind, _no_story)
+UNKNOWN = BoardActionKind(None, None, lambda action, names: action.kind, _no_story)

@@ -45,9 +45,10 @@ class BoardNames:
                 self.texts[action.before["id"]] = action.before["fields"]["text"]
 
     def follow(self, action: BoardAction) -> None:
-        """The names as they are after `action` (theme renames, text edits, their undos)."""
+        """The names as they are after `action` (theme renames, text edits, their undos and
+        redos)."""
         undo = action.kind == "board.undone"
-        if undo:
+        if undo or action.kind == "board.redone":
             action = self.actions.get(action.before.get("action"))
             if action is None:
                 return

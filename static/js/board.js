@@ -20,20 +20,73 @@
       live.send("theme.create", { name: input.value });
       input.value = "";
     });
-    root.querySelector(".undo").addEventListener("click", function () { live.send("board.undo", {}); });
+    /* Undo and Redo (buttons, Ctrl+Z, Ctrl+Shift+Z / Ctrl+Y) and the History panel: newest
+     * first, time and the server's sentence, undone ones struck through. The buttons say
+     * what they would do (title) and are disabled when there is nothing; both follow every
+     * board change, from this console or another. */
+    var undoButton = root.querySelector(".undo"), redoButton = root.querySelector(".redo");
+    var historyList = root.querySelector(".history"), showHistory = root.querySelector(".show-history");
     var panel = root.querySelector(".suggestions"), proposals = [];
-    var historyList = root.querySelector(".history");
-    root.querySelector(".show-history").addEventListener("click", function () {
-      if (!historyList.hidden) { historyList.hidden = true; return; }
-      live.ask("board.history", {}, function (answer) {
-        if (!answer) return;
-        historyList.textContent = "";
-        answer.actions.slice().reverse().forEach(function (a) {  // a.text: the server's sentence
-          historyList.appendChild(el("li", { class: a.undone ? "is-undone" : "",
-            text: a.at.slice(11, 16) + " · " + a.text + (a.undone ? " (" + t("undone") + ")" : "") }));
-        });
-        historyList.hidden = false;
+    var askTimer = null, lastAsk = 0, wasJoined = false;
+    function step(which) {
+      live.send("board." + which, {}, function (ack) {
+        var announcer = document.getElementById("announcer");
+        if (ack.ok && ack.done && announcer) announcer.textContent = t(which === "undo" ? "undone_action" : "redone_action", { action: ack.done });
+        if (ack.ok) showSteps(ack);
       });
+    }
+    function showSteps(answer) {
+      [[undoButton, answer.can_undo, answer.next_undo, "undo_next", "nothing_to_undo"],
+       [redoButton, answer.can_redo, answer.next_redo, "redo_next", "nothing_to_redo"]].forEach(function (b) {
+        if (!b[0] || b[1] === undefined) return;
+        b[0].disabled = !b[1];
+        b[0].title = b[1] ? t(b[3], { action: b[2] }) : t(b[4]);
+      });
+    }
+    function drawHistory(actions) {
+      historyList.textContent = "";
+      actions.slice().reverse().forEach(function (a) {  // a.text: the server's sentence, with the idea's text
+        var time = new Date(a.at).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
+        historyList.appendChild(el("li", { class: a.undone ? "is-undone" : "" }, [
+          el("time", { datetime: a.at, text: time }), el("bdi", { text: a.text }),
+          a.undone ? el("span", { class: "visually-hidden", text: " (" + t("undone") + ")" }) : null]));
+      });
+    }
+    function refresh() {  // the whole history only while the panel is open
+      live.ask("board.history", historyList.hidden ? { summary: true } : {}, function (answer) {
+        if (!answer) return;
+        showSteps(answer);
+        if (answer.actions && !historyList.hidden) drawHistory(answer.actions);
+      });
+    }
+    function refreshSoon() {  // at most about one question a second (the "read" budget)
+      if (askTimer) return;
+      askTimer = setTimeout(function () { askTimer = null; lastAsk = Date.now(); refresh(); },
+                            Math.max(100, 1100 - (Date.now() - lastAsk)));
+    }
+    P.vocabulary().change_types.forEach(function (type) {
+      if (/^(theme|themes|idea|ideas)\./.test(type)) live.socket.on(type, refreshSoon);
+    });
+    setInterval(function () {  // (re)joined: ask again
+      if (live.state.joined && !wasJoined) refreshSoon();
+      wasJoined = !!live.state.joined;
+    }, 500);
+    undoButton.addEventListener("click", function () { step("undo"); });
+    if (redoButton) redoButton.addEventListener("click", function () { step("redo"); });
+    document.addEventListener("keydown", function (event) {
+      var key = (event.key || "").toLowerCase();
+      if (!(event.ctrlKey || event.metaKey) || isTyping(event.target)) return;
+      if ((key === "z" && event.shiftKey) || (key === "y" && !event.shiftKey)) {
+        event.preventDefault();
+        step("redo");
+      }
+    });
+    historyList.reversed = true;  // newest first, numbered from the oldest (1)
+    showHistory.setAttribute("aria-expanded", "false");
+    showHistory.addEventListener("click", function () {
+      historyList.hidden = !historyList.hidden;
+      showHistory.setAttribute("aria-expanded", String(!historyList.hidden));
+      if (!historyList.hidden) { historyList.textContent = ""; lastAsk = Date.now(); refresh(); }
     });
 
     root.querySelector(".suggest").addEventListener("click", function () {
@@ -85,9 +138,9 @@
       });
     }
     document.addEventListener("keydown", function (event) {
-      if ((event.ctrlKey || event.metaKey) && event.key === "z" && !isTyping(event.target)) {
+      if ((event.ctrlKey || event.metaKey) && event.key === "z" && !event.shiftKey && !isTyping(event.target)) {
         event.preventDefault();
-        live.send("board.undo", {});
+        step("undo");
       }
       if (event.key === "Escape" && mergeSource !== null) { mergeSource = null; draw(live.state); }
     });
