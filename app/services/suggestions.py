@@ -6,6 +6,7 @@ from sqlalchemy import select
 from sklearn.cluster import KMeans
 from sklearn.decomposition import TruncatedSVD
 from sklearn.metrics import silhouette_score
+from threadpoolctl import threadpool_limits
 
 from ..extensions import db
 from ..models import Idea, Theme
@@ -13,10 +14,12 @@ from ..suggest import backend
 from ..suggest.naming import names
 from . import changes
 
-# Cosine similarity above which two texts count as "the same idea", chosen on the
-# calibration half of tests/data/paraphrases.csv (bench/suggestions_eval.py prints the
-# choice and both halves' precision and recall), and "fits this theme".
-SIMILAR = {"tfidf": 0.45, "embeddings": 0.55}
+# Cosine similarity above which two texts count as "the same idea": chosen by
+# bench/suggestions_eval.py on the calibration half of tests/data/paraphrases.csv, capped
+# so that at most one real statement in five is prompted (docs/SUGGESTIONS.md: paraphrases
+# that share few words score like different ideas on one topic, so recall stays low);
+# and the similarity to a theme's centroid above which an idea "fits this theme".
+SIMILAR = {"tfidf": 0.35, "embeddings": 0.64}
 FITS_THEME = {"tfidf": 0.2, "embeddings": 0.45}
 # Grouping: the number of themes is chosen between these, and a proposed theme has at
 # least MIN_GROUP ideas (or 2% of them): smaller groups stay unproposed.
@@ -102,13 +105,15 @@ def choose_groups(points) -> list[int]:
     distances = np.clip(1 - points @ points.T, 0, 2)
     np.fill_diagonal(distances, 0)
     best, best_score = [0] * n, -2.0
-    for k in range(MIN_THEMES, min(MAX_THEMES, n // 2) + 1):
-        labels = KMeans(n_clusters=k, n_init=4, random_state=0).fit_predict(points)
-        if len(set(labels)) < 2:
-            continue
-        score = silhouette_score(distances, labels, metric="precomputed")
-        if score > best_score:
-            best, best_score = labels.tolist(), score
+    # one thread: on 2 busy cores, OpenMP threads made the 11 fits 25 times slower
+    with threadpool_limits(1):
+        for k in range(MIN_THEMES, min(MAX_THEMES, n // 2) + 1):
+            labels = KMeans(n_clusters=k, n_init=4, random_state=0).fit_predict(points)
+            if len(set(labels)) < 2:
+                continue
+            score = silhouette_score(distances, labels, metric="precomputed")
+            if score > best_score:
+                best, best_score = labels.tolist(), score
     return best
 
 
