@@ -1,22 +1,29 @@
 """Suggestions that never overwrite the facilitator: the closest existing idea to a new
 text, and proposals for placing the ideas not yet in a theme. Nothing here changes the
 board; the facilitator accepts a proposal with the ordinary board commands."""
-import math
-
 import numpy as np
 from sqlalchemy import select
 from sklearn.cluster import KMeans
+from sklearn.decomposition import TruncatedSVD
 from sklearn.metrics import silhouette_score
+from threadpoolctl import threadpool_limits
 
 from ..extensions import db
 from ..models import Idea, Theme
 from ..suggest import backend
-from ..suggest.tfidf import TfidfBackend
+from ..suggest.naming import names
 from . import changes
 
-# Cosine similarity above which two texts count as "the same idea" / "fits this theme".
-SIMILAR = {"tfidf": 0.45, "embeddings": 0.55}
+# Cosine similarity above which two texts count as "the same idea": chosen by
+# bench/suggestions_eval.py on the calibration half of tests/data/paraphrases.csv, capped
+# so that at most one real statement in five is prompted (docs/SUGGESTIONS.md: paraphrases
+# that share few words score like different ideas on one topic, so recall stays low);
+# and the similarity to a theme's centroid above which an idea "fits this theme".
+SIMILAR = {"tfidf": 0.35, "embeddings": 0.64}
 FITS_THEME = {"tfidf": 0.2, "embeddings": 0.45}
+# Grouping: the number of themes is chosen between these, and a proposed theme has at
+# least MIN_GROUP ideas (or 2% of them): smaller groups stay unproposed.
+MIN_THEMES, MAX_THEMES, MIN_GROUP = 2, 12, 3
 
 
 def _board_ideas(workshop_id: int) -> list[Idea]:
@@ -69,10 +76,45 @@ def similar_idea(workshop_id: int, text: str, participant_id: int | None = None,
     return {"id": idea_id, "text": idea_text, "score": round(float(scores[best]), 3)}
 
 
-def group_labels(texts: list[str], groups: int, engine=None) -> list[int]:
-    """k-means over the backend's vectors: which group each text falls in."""
-    vectors = (engine or backend()).vectors(texts)
-    return KMeans(n_clusters=groups, n_init=10, random_state=0).fit_predict(vectors).tolist()
+def group_labels(texts: list[str], groups: int | None = None, engine=None) -> list[int]:
+    """Which group each text falls in: k-means over the backend's vectors, with `groups`
+    groups, or the number chosen by choose_groups() when None."""
+    engine = engine or backend()
+    points = _grouping_points(engine, engine.vectors(texts))
+    if groups is not None:
+        return KMeans(n_clusters=groups, n_init=4, random_state=0).fit_predict(points).tolist()
+    return choose_groups(points)
+
+
+def _grouping_points(engine, vectors):
+    """TF-IDF rows reduced to 50 topics (LSA) first: k-means on thousands of sparse word
+    columns finds shared rare words, not themes."""
+    if getattr(engine, "reduce_for_grouping", False) and min(vectors.shape) > 60:
+        vectors = TruncatedSVD(50, random_state=0).fit_transform(vectors)
+        vectors /= np.linalg.norm(vectors, axis=1, keepdims=True) + 1e-12
+    return vectors
+
+
+def choose_groups(points) -> list[int]:
+    """k-means for every k from MIN_THEMES to MAX_THEMES (capped by the number of points),
+    keeping the k whose groups separate best: the highest mean silhouette on cosine
+    distance. Deterministic (fixed seeds)."""
+    n = len(points)
+    if n < 4:
+        return [0] * n
+    distances = np.clip(1 - points @ points.T, 0, 2)
+    np.fill_diagonal(distances, 0)
+    best, best_score = [0] * n, -2.0
+    # one thread: on 2 busy cores, OpenMP threads made the 11 fits 25 times slower
+    with threadpool_limits(1):
+        for k in range(MIN_THEMES, min(MAX_THEMES, n // 2) + 1):
+            labels = KMeans(n_clusters=k, n_init=4, random_state=0).fit_predict(points)
+            if len(set(labels)) < 2:
+                continue
+            score = silhouette_score(distances, labels, metric="precomputed")
+            if score > best_score:
+                best, best_score = labels.tolist(), score
+    return best
 
 
 def propose_themes(workshop_id: int) -> dict:
@@ -105,34 +147,17 @@ def propose_themes(workshop_id: int) -> dict:
     return {"backend": engine.name, "existing": existing, "new": _new_groups(rest, vectors, row)}
 
 
-def _best_grouping(points) -> list[int]:
-    """k-means with the k (2 to 8 groups) whose groups separate best (silhouette), for a
-    board-sized handful of ideas; √(n/2) groups for larger sets, where trying every k
-    would cost seconds."""
-    n = len(points)
-    if n > 60:
-        k = round(math.sqrt(n / 2))
-        return KMeans(n_clusters=k, n_init=10, random_state=0).fit_predict(points).tolist()
-    best, best_score = [0] * n, -1.0
-    for k in range(2, min(8, n - 1) + 1):
-        labels = KMeans(n_clusters=k, n_init=10, random_state=0).fit_predict(points)
-        score = silhouette_score(points, labels, metric="cosine")
-        if score > best_score:
-            best, best_score = labels.tolist(), score
-    return best
-
-
 def _new_groups(rest: list[Idea], vectors, row) -> list[dict]:
     if len(rest) < 2:
         return []
-    labels = _best_grouping(vectors[[row[i.id] for i in rest]])
-    namer = TfidfBackend()
-    namer.vectors([i.text for i in rest])
-    groups = []
+    engine = backend()
+    labels = choose_groups(_grouping_points(engine, vectors[[row[i.id] for i in rest]]))
+    smallest = max(MIN_GROUP if len(rest) >= 3 * MIN_GROUP else 2, round(0.02 * len(rest)))
+    kept = []
     for label in sorted(set(labels)):
         members = [n for n, value in enumerate(labels) if value == label]
-        if len(members) < 2:
-            continue
-        name = " · ".join(namer.top_terms(members, 3)) or "…"
-        groups.append({"name": name[:80], "idea_ids": [rest[n].id for n in members]})
-    return groups
+        if len(members) >= smallest:
+            kept.append(members)
+    titles = names([[rest[n].text for n in members] for members in kept])
+    return [{"name": (title or "…")[:80], "idea_ids": [rest[n].id for n in members]}
+            for title, members in zip(titles, kept, strict=True)]

