@@ -10,13 +10,6 @@ FLASK  := ASYNC_MODE=threading $(BIN)/flask --app "app:create_app()"
 HOST   ?= 127.0.0.1
 PORT   ?= 5000
 
-# ML=1 also installs requirements-ml.txt: sentence embeddings for suggestions (CPU torch).
-ML        ?= 0
-ML_STAMP  := $(VENV)/.installed-ml-$(shell cat requirements-ml.txt | cksum | cut -d' ' -f1)
-ifeq ($(ML),1)
-INSTALL_ML := $(ML_STAMP)
-endif
-
 CATALOGUES := $(wildcard app/translations/*/LC_MESSAGES/messages.po)
 COMPILED   := $(CATALOGUES:.po=.mo)
 
@@ -40,12 +33,7 @@ $(DEV_STAMP): requirements-dev.txt $(STAMP)
 %.mo: %.po $(STAMP)
 	$(BIN)/pybabel compile --use-fuzzy -i $< -o $@
 
-$(ML_STAMP): requirements-ml.txt $(STAMP)
-	$(BIN)/python -m pip install --quiet torch==2.13.0
-	$(BIN)/python -m pip install --quiet -r requirements-ml.txt
-	touch $@
-
-install: $(STAMP) $(INSTALL_ML) $(COMPILED)
+install: $(STAMP) $(COMPILED)
 
 install-dev: install $(DEV_STAMP)
 

@@ -66,9 +66,8 @@ def reset_postgres() -> None:
 
 
 def plenary_env(mode: str, database_url: str, **extra) -> dict:
-    # The default install (requirements.txt) suggests with TF-IDF; a venv that also has the
-    # optional ML extra (make ... ML=1) would load a sentence-embedding model into every
-    # worker, which is not what the targets are about: measure the default unless told.
+    # TF-IDF unless told: the fan-out targets are about serving, not about the sentence
+    # encoder every worker loads at start-up (SUGGEST_BACKEND=embeddings measures with it).
     backend = os.environ.get("SUGGEST_BACKEND", "tfidf")
     return {"ASYNC_MODE": mode, "DATABASE_URL": database_url, "SECRET_KEY": "bench-secret",
             "PLENARY_CONFIG": "development", "SUGGEST_BACKEND": backend, **extra}
