@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import segno
 
 from .pdf_document import BRAND, INK, SOFT, Document
+from .qr import qr_svg  # noqa: F401  (the event page's QR, re-exported)
 
 A4_W, A4_H = 210.0, 297.0
 LABELS = {"scan": "Scan to join", "or_go": "or open {url}", "code": "Code: {code}"}
@@ -24,12 +25,6 @@ class JoinSheet:
     join_url: str
     code: str
     event_title: str = ""
-
-
-def qr_svg(url: str) -> str:
-    """The join QR as inline SVG (no size: CSS sizes it)."""
-    return segno.make(url, error="m").svg_inline(omitsize=True, border=2, dark="#000",
-                                                 light="#fff")
 
 
 class _Sheet(Document):

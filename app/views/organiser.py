@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from markupsafe import Markup
 
 from .. import identity
-from ..export import join_poster
+from ..export.qr import qr_svg
 from ..extensions import db
 from ..models import Workshop
 from ..realtime import broadcast
@@ -129,7 +129,7 @@ def event(event_id):
     from .pages import join_url
     joins = {w.id: join_url(w) for w in event_.workshops}
     return render_template("event.html", event=event_, linked=recurring.of_event(event_),
-                           join_urls=joins, qr_svgs={i: Markup(join_poster.qr_svg(url))
+                           join_urls=joins, qr_svgs={i: Markup(qr_svg(url))
                                                      for i, url in joins.items()},
                            proposals=proposals, team=access.team_of(event_),
                            stored_again=privacy.holders(event_)
@@ -192,10 +192,17 @@ def _organised_workshop(workshop_id: int):
 
 
 # Printed ways in: a join poster, table cards, all the event's posters (PDF) ----------------
-def _join_sheet(workshop) -> join_poster.JoinSheet:
+# The PDF library (fpdf2, ~25 MB) loads with the first printout, not in every serving process.
+def _join_sheet(workshop):
+    from ..export.join_poster import JoinSheet
     from .pages import join_url
-    return join_poster.JoinSheet(workshop.title, workshop.question or "", join_url(workshop),
+    return JoinSheet(workshop.title, workshop.question or "", join_url(workshop),
                                  workshop.code, workshop.event.title)
+
+
+def _printouts():
+    from ..export import join_poster
+    return join_poster
 
 
 def _join_labels() -> dict:
@@ -211,7 +218,7 @@ def _pdf(data: bytes, name: str) -> Response:
 @organiser_required
 def join_poster_pdf(workshop_id):
     workshop = _organised_workshop(workshop_id)
-    return _pdf(join_poster.poster_pdf([_join_sheet(workshop)], _join_labels()),
+    return _pdf(_printouts().poster_pdf([_join_sheet(workshop)], _join_labels()),
                 f"plenary-join-poster-{workshop.code}.pdf")
 
 
@@ -219,7 +226,7 @@ def join_poster_pdf(workshop_id):
 @organiser_required
 def table_cards_pdf(workshop_id):
     workshop = _organised_workshop(workshop_id)
-    return _pdf(join_poster.table_cards_pdf(_join_sheet(workshop), _join_labels()),
+    return _pdf(_printouts().table_cards_pdf(_join_sheet(workshop), _join_labels()),
                 f"plenary-table-cards-{workshop.code}.pdf")
 
 
@@ -229,5 +236,5 @@ def event_posters_pdf(event_id):
     event_ = access.event_for(identity.current_organiser(), event_id)
     if not event_.workshops:
         raise NotFound(_("This event has no workshops yet."))
-    return _pdf(join_poster.poster_pdf([_join_sheet(w) for w in event_.workshops],
+    return _pdf(_printouts().poster_pdf([_join_sheet(w) for w in event_.workshops],
                                        _join_labels()), f"plenary-join-posters-{event_.id}.pdf")

@@ -1,5 +1,4 @@
 """Pages for attendees, the projector and the facilitator."""
-import segno
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
@@ -7,6 +6,7 @@ from .. import identity, vocabulary
 from ..extensions import db
 from ..i18n import js_strings
 from ..realtime import broadcast
+from ..export.qr import qr_svg
 from ..services import workshops
 
 bp = Blueprint("pages", __name__)
@@ -92,11 +92,9 @@ def screen(code):
             message=_("Open the projector from the facilitator's console, or with the "
                       "projector link the facilitator or organiser gave you.")), 403
     url = join_url(workshop)
-    qr_svg = segno.make(url, error="m").svg_inline(omitsize=True, border=2, dark="#000",
-                                                    light="#fff")
     from markupsafe import Markup
     return render_template("screen.html", workshop=workshop, join_url=url,
-                           qr_svg=Markup(qr_svg), config=page_config(workshop, "screen"))
+                           qr_svg=Markup(qr_svg(url)), config=page_config(workshop, "screen"))
 
 
 @bp.get("/w/<code>/console")
