@@ -16,6 +16,11 @@ elif ASYNC_MODE == "gevent":
 
     monkey.patch_all()
 
+# The sentence encoder and the grouping run in a suggestion worker process, not here: a
+# serving process stays lean and its sockets never wait for the CPU-bound encoding
+# (app/suggest/remote.py). SUGGEST_PROCESS=inline keeps them in this process.
+os.environ.setdefault("SUGGEST_PROCESS", "worker")
+
 from app import create_app  # noqa: E402
 from app.extensions import socketio  # noqa: E402
 
@@ -43,8 +48,12 @@ def main() -> None:
     if ASYNC_MODE == "threading":
         options["allow_unsafe_werkzeug"] = True
     if os.environ.get("SUGGEST_WARMUP", "1") == "1":
+        from app.services.errors import Unavailable
         from app.suggest import warm_up
-        print(f"Suggestions: {warm_up()} backend", flush=True)
+        try:
+            print(f"Suggestions: {warm_up()} backend", flush=True)
+        except Unavailable as error:  # served all the same; suggestions retry on first use
+            print(f"Suggestions: not ready ({error.message})", flush=True)
     from app.realtime import broadcast
     # tallies a crash left pending reach clients at once
     app.extensions[broadcast.EXTENSION].start_tally_sweeper()

@@ -29,3 +29,8 @@ class Conflict(DomainError):
 
 class Gone(DomainError):
     status = 410
+
+
+class Unavailable(DomainError):
+    """A helper the request needs (the suggestion worker) is not answering right now."""
+    status = 503

@@ -3,14 +3,11 @@ text, and proposals for placing the ideas not yet in a theme. Nothing here chang
 board; the facilitator accepts a proposal with the ordinary board commands."""
 import numpy as np
 from sqlalchemy import select
-from sklearn.cluster import KMeans
-from sklearn.decomposition import TruncatedSVD
-from sklearn.metrics import silhouette_score
-from threadpoolctl import threadpool_limits
 
 from ..extensions import db
 from ..models import Idea, Theme
-from ..suggest import backend
+from ..suggest import backend, grouping
+from ..suggest.grouping import MAX_THEMES, MIN_THEMES  # noqa: F401  (the range, for readers)
 from ..suggest.naming import names
 from . import changes
 
@@ -21,9 +18,10 @@ from . import changes
 # and the similarity to a theme's centroid above which an idea "fits this theme".
 SIMILAR = {"tfidf": 0.35, "embeddings": 0.64}
 FITS_THEME = {"tfidf": 0.2, "embeddings": 0.45}
-# Grouping: the number of themes is chosen between these, and a proposed theme has at
-# least MIN_GROUP ideas (or 2% of them): smaller groups stay unproposed.
-MIN_THEMES, MAX_THEMES, MIN_GROUP = 2, 12, 3
+# Grouping: the number of themes is chosen between MIN_THEMES and MAX_THEMES
+# (app/suggest/grouping.py), and a proposed theme has at least MIN_GROUP ideas (or 2% of
+# them): smaller groups stay unproposed.
+MIN_GROUP = 3
 
 
 def _board_ideas(workshop_id: int) -> list[Idea]:
@@ -82,39 +80,25 @@ def group_labels(texts: list[str], groups: int | None = None, engine=None) -> li
     engine = engine or backend()
     points = _grouping_points(engine, engine.vectors(texts))
     if groups is not None:
-        return KMeans(n_clusters=groups, n_init=4, random_state=0).fit_predict(points).tolist()
-    return choose_groups(points)
+        return grouping.k_groups(points, groups)
+    return choose_groups(points, engine)
 
 
 def _grouping_points(engine, vectors):
     """TF-IDF rows reduced to 50 topics (LSA) first: k-means on thousands of sparse word
     columns finds shared rare words, not themes."""
     if getattr(engine, "reduce_for_grouping", False) and min(vectors.shape) > 60:
+        from sklearn.decomposition import TruncatedSVD
         vectors = TruncatedSVD(50, random_state=0).fit_transform(vectors)
         vectors /= np.linalg.norm(vectors, axis=1, keepdims=True) + 1e-12
     return vectors
 
 
-def choose_groups(points) -> list[int]:
-    """k-means for every k from MIN_THEMES to MAX_THEMES (capped by the number of points),
-    keeping the k whose groups separate best: the highest mean silhouette on cosine
-    distance. Deterministic (fixed seeds)."""
-    n = len(points)
-    if n < 4:
-        return [0] * n
-    distances = np.clip(1 - points @ points.T, 0, 2)
-    np.fill_diagonal(distances, 0)
-    best, best_score = [0] * n, -2.0
-    # one thread: on 2 busy cores, OpenMP threads made the 11 fits 25 times slower
-    with threadpool_limits(1):
-        for k in range(MIN_THEMES, min(MAX_THEMES, n // 2) + 1):
-            labels = KMeans(n_clusters=k, n_init=4, random_state=0).fit_predict(points)
-            if len(set(labels)) < 2:
-                continue
-            score = silhouette_score(distances, labels, metric="precomputed")
-            if score > best_score:
-                best, best_score = labels.tolist(), score
-    return best
+def choose_groups(points, engine=None) -> list[int]:
+    """grouping.choose_groups, where the backend runs it: in the suggestion worker process
+    for the sentence encoder (so scikit-learn never loads in a serving process), else here."""
+    run = getattr(engine, "choose_groups", None)
+    return run(points) if run else grouping.choose_groups(points)
 
 
 def propose_themes(workshop_id: int) -> dict:
@@ -151,7 +135,8 @@ def _new_groups(rest: list[Idea], vectors, row) -> list[dict]:
     if len(rest) < 2:
         return []
     engine = backend()
-    labels = choose_groups(_grouping_points(engine, vectors[[row[i.id] for i in rest]]))
+    labels = choose_groups(_grouping_points(engine, vectors[[row[i.id] for i in rest]]),
+                           engine)
     smallest = max(MIN_GROUP if len(rest) >= 3 * MIN_GROUP else 2, round(0.02 * len(rest)))
     kept = []
     for label in sorted(set(labels)):

@@ -6,7 +6,10 @@ theme". One small interface (texts in, unit-length vectors out) with two backend
   package, nothing downloaded). In requirements.txt, so it is the default.
 - `tfidf`: word-level TF-IDF with es/ca/en stop words (scikit-learn). The fallback when the
   package is missing, or with SUGGEST_BACKEND=tfidf.
-Loaded once per process; warm_up() loads it at start-up.
+Loaded once per process; warm_up() loads it at start-up. With SUGGEST_PROCESS=worker (what
+wsgi.py sets for a serving process) the encoder and the grouping run in a separate
+suggestion worker process instead (remote.py, worker.py): the serving process then loads
+neither the model nor scikit-learn.
 """
 import os
 
@@ -23,7 +26,10 @@ def backend():
         _backend = TfidfBackend()
         if wanted in ("auto", "embeddings"):
             from .embeddings import EmbeddingBackend, available
-            if available():
+            if available() and os.environ.get("SUGGEST_PROCESS", "inline") == "worker":
+                from .remote import RemoteBackend
+                _backend = RemoteBackend()
+            elif available():
                 _backend = EmbeddingBackend()
             elif wanted == "embeddings":
                 raise RuntimeError("SUGGEST_BACKEND=embeddings but fast-universal-sentence-"
@@ -35,4 +41,4 @@ def warm_up() -> str:
     """Load the backend (and its model) now, before the first attendee waits for it."""
     engine = backend()
     engine.vectors(["Plenary is ready", "Plenary está lista", "Plenary està llesta"])
-    return engine.name
+    return engine.name + (" (worker process)" if hasattr(engine, "start") else "")

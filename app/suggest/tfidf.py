@@ -4,7 +4,6 @@ Catalan/Valencian and English stop words removed, accents folded, light stemming
 import re
 
 import numpy as np
-from sklearn.feature_extraction.text import TfidfVectorizer
 
 from .stopwords import STOP_WORDS, fold
 
@@ -27,7 +26,9 @@ def terms(text: str) -> list[str]:
     return [stem(w) for w in words(text)]
 
 
-def _vectorizer() -> TfidfVectorizer:
+def _vectorizer():
+    # scikit-learn (~90 MB) loads with the first TF-IDF suggestion, not in every process
+    from sklearn.feature_extraction.text import TfidfVectorizer
     return TfidfVectorizer(analyzer=terms, sublinear_tf=True)
 
 
