@@ -298,6 +298,8 @@ def test_html_page_escapes_attendee_text_and_marks_drafts():
     # Styled by a stylesheet of its own (A4 print rules too): the CSP refuses inline ones
     assert '<link rel="stylesheet" href="/static/css/roadmap.css">' in page
     assert "<style" not in page and " style=" not in page and " onclick=" not in page
+    # no /favicon.ico request (a 404 in every log): an empty icon, as base.html has
+    assert '<link rel="icon" href="data:,">' in page
     assert "@page" in ROADMAP_CSS.read_text(encoding="utf-8")
 
 
