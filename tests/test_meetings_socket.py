@@ -146,3 +146,33 @@ def test_a_phone_that_missed_changes_gets_the_whole_agenda(app, room):
     assert agenda["version"] == 3
     assert [(m["id"], m["status"]) for m in agenda["meetings"]] == \
         [(again["id"], "pending"), (sent["id"], "cancelled")]
+
+
+def test_opting_out_cancels_the_pending_requests_either_way_and_both_sides_are_told(app, room):
+    (ana, ben, cai, _dee), ids = room
+    booked = ana.write("meeting.request", person_id=ids[1])
+    assert ben.write("meeting.accept", request_id=booked["id"])["ok"]
+    asked = cai.write("meeting.request", person_id=ids[0])
+    for phone in (ana, ben, cai):
+        phone.received()
+    assert ana.write("profile.update", match_opt_in=False)["ok"]
+    [told_cai] = meeting_events(cai)
+    assert told_cai["name"] == "meeting.cancelled"
+    assert told_cai["args"][0]["data"]["meeting"]["id"] == asked["id"]
+    assert [(m["name"], m["args"][0]["data"]["meeting"]["id"]) for m in meeting_events(ana)] \
+        == [("meeting.cancelled", asked["id"])]
+    assert meeting_events(ben) == []  # the booked meeting stays until someone cancels it
+    statuses = {m["id"]: m["status"] for m in ana.call(
+        "meetings.mine", {"workshop_id": ana.workshop["id"]})["meetings"]}
+    assert statuses == {booked["id"]: "accepted", asked["id"]: "cancelled"}
+    assert cai.write("meeting.request", person_id=ids[0])["error"] == \
+        "This attendee is not taking meeting requests."
+    # opted in again: requests are welcome again, and a profile edit that keeps the
+    # opt-in cancels nothing
+    assert ana.write("profile.update", match_opt_in=True, contact="ana@example.org")["ok"]
+    again = cai.write("meeting.request", person_id=ids[0])
+    assert again["ok"]
+    assert ana.write("profile.update", organisation="Org Zero")["ok"]
+    assert {m["id"]: m["status"] for m in cai.call(
+        "meetings.mine", {"workshop_id": cai.workshop["id"]})["meetings"]}[again["id"]] == \
+        "pending"

@@ -28,10 +28,7 @@ from ..services.errors import InvalidInput
 from ..services.validation import Id, expect_object
 from ..services.validation import client_id as valid_client_id
 from . import broadcast, handlers
-
-
-def person_room(person_id: int) -> str:
-    return f"m:{person_id}"
+from .broadcast import person_room
 
 
 def _caller(payload, required: dict, optional: dict | None = None):

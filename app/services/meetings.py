@@ -249,6 +249,27 @@ def block(event: Event, me: MeetingPerson, person_id, report: bool = False):
     return found, envelopes
 
 
+def opted_out(event: Event, token: str) -> list:
+    """After a profile change: someone no longer opted in anywhere in the event takes no
+    requests and waits for no answer, so their pending requests, either way, are
+    cancelled (both sides told). Booked meetings stay until either side cancels them."""
+    if meeting_people.profile(event.id, token) is not None:
+        return []
+    me = db.session.scalar(select(MeetingPerson).where(
+        MeetingPerson.event_id == event.id, MeetingPerson.token == token))
+    if me is None:
+        return []
+    envelopes = []
+    for meeting in db.session.scalars(select(MeetingRequest).where(
+            MeetingRequest.event_id == event.id, MeetingRequest.status == "pending",
+            (MeetingRequest.requester_id == me.id) | (MeetingRequest.invitee_id == me.id))
+            .order_by(MeetingRequest.id)).all():
+        meeting = _meeting(event, me, meeting.id)
+        if meeting.status == "pending":
+            envelopes += _close(event, meeting, "cancelled", "meeting.cancelled")[1]
+    return envelopes
+
+
 # --- what each side sees --------------------------------------------------------------
 
 def _bump(person_id: int) -> int:
