@@ -14,6 +14,14 @@ from .support import RegionNames
 STATUSES = ("pending", "accepted", "declined", "cancelled", "removed")
 
 
+def is_held(plan, meeting: MeetingRequest, now) -> bool:
+    """Held: accepted (never cancelled or removed: neither is allowed once a meeting has
+    started) and its slot has ended by the venue's clock. Plenary does not record who
+    turned up; a meeting the two people skipped without cancelling counts as held."""
+    return bool(plan and now and meeting.status == "accepted" and meeting.slot_start
+                and meeting_slots.slot_end(plan, meeting.slot_start) <= now)
+
+
 def _meetings(event: Event) -> list[MeetingRequest]:
     return list(db.session.scalars(select(MeetingRequest).where(
         MeetingRequest.event_id == event.id).order_by(MeetingRequest.id)))
@@ -28,9 +36,9 @@ def _people(event: Event) -> tuple[dict, dict]:
 
 
 def summary(event: Event, now=None) -> dict:
-    """Counts: requested (every request ever), pending, accepted (booked now), held (booked
-    and its slot over), declined, cancelled, removed; accepted meetings by pair of kinds,
-    pair of regions and shared theme. Once the event's personal data was erased, the
+    """Counts: requested (every request ever), pending, accepted (booked now), held (see
+    is_held; included in accepted), declined, cancelled, removed; accepted meetings by pair
+    of kinds, pair of regions and shared theme. Once the event's personal data was erased, the
     counts frozen at that moment."""
     plan = meeting_slots.plan_of(event.id)
     rows = _meetings(event)
@@ -51,8 +59,7 @@ def summary(event: Event, now=None) -> dict:
         if all(places):
             regions[" + ".join(places)] += 1
         themes.update(r.shared or [])
-    held = sum(1 for r in booked if now and plan and
-               meeting_slots.slot_end(plan, r.slot_start) <= now)
+    held = sum(1 for r in booked if is_held(plan, r, now))
     return {"requested": len(rows), **{s: by_status.get(s, 0) for s in STATUSES},
             "held": held,
             "kinds": dict(kinds.most_common()), "regions": dict(regions.most_common()),
@@ -73,18 +80,21 @@ def _label(p) -> str:
     return " · ".join(x for x in (p.display_name, p.organisation) if x) or p.region
 
 
-def grid(event: Event) -> dict:
-    """The plan's slots as rows, its tables as columns, each cell the meeting there."""
+def grid(event: Event, now=None) -> dict:
+    """The plan's slots as rows, its tables as columns, each cell the meeting there (and
+    whether it was held)."""
     plan = meeting_slots.plan_of(event.id)
     if plan is None:
         return {"plan": None, "rows": [], "tables": [], "elsewhere": []}
+    now = now or meeting_slots.venue_now(plan)
     people, _profiles = _people(event)
     at = {}
     for r in _meetings(event):
         if r.status == "accepted" and r.slot_start is not None:
             at[(r.slot_start, r.table_name)] = {
                 "id": r.id, "a": _label(people.get(r.requester_id)),
-                "b": _label(people.get(r.invitee_id)), "shared": r.shared or []}
+                "b": _label(people.get(r.invitee_id)), "shared": r.shared or [],
+                "held": is_held(plan, r, now)}
     rows = [{"start": s, "end": meeting_slots.slot_end(plan, s),
              "cells": [at.pop((s, t), None) for t in plan.tables]}
             for s in meeting_slots.slots(plan)]
