@@ -176,3 +176,29 @@ def test_opting_out_cancels_the_pending_requests_either_way_and_both_sides_are_t
     assert {m["id"]: m["status"] for m in cai.call(
         "meetings.mine", {"workshop_id": cai.workshop["id"]})["meetings"]}[again["id"]] == \
         "pending"
+
+
+def test_a_meeting_is_listed_in_the_roadmap_only_when_both_sides_agreed(app, room):
+    (ana, ben, _cai, _dee), ids = room
+    sent = ana.write("meeting.request", person_id=ids[1])
+    assert ana.write("meeting.list", request_id=sent["id"], listed=True)["error"] == \
+        "Only a booked meeting can be listed."
+    assert ben.write("meeting.accept", request_id=sent["id"])["ok"]
+    ben.received()
+
+    def listed():
+        from app.services import event_roadmap
+        with app.app_context():
+            event = db.session.get(Workshop, ana.workshop["id"]).event
+            return event_roadmap.collaborations(event)["listed"]
+
+    assert ana.write("meeting.list", request_id=sent["id"], listed=True)["ok"]
+    [told] = meeting_events(ben)
+    assert told["name"] == "meeting.listed"
+    assert (told["args"][0]["data"]["meeting"]["listed"],
+            told["args"][0]["data"]["meeting"]["other_listed"]) == (False, True)
+    assert listed() == []  # one side only: counts, no names
+    assert ben.write("meeting.list", request_id=sent["id"], listed=True)["ok"]
+    assert listed() == [{"a": "Org 0", "b": "Org 1", "themes": []}]
+    assert ana.write("meeting.list", request_id=sent["id"], listed=False)["ok"]
+    assert listed() == []

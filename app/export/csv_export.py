@@ -54,6 +54,9 @@ def _collaborations(c: dict | None) -> list[dict]:
         rows += [{"record": "collaboration", "about": key, "text": name, "meetings": n,
                   "theme": name if key == "themes" else ""}
                  for name, n in (c.get(key) or {}).items()]
+    rows += [{"record": "collaboration", "about": "listed", "meetings": 1,
+              "text": f"{m.get('a')} + {m.get('b')}", "theme": "; ".join(m.get("themes") or [])}
+             for m in c.get("listed") or []]
     return rows
 
 

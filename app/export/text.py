@@ -35,9 +35,13 @@ def collaborations_parts(c: dict | None) -> tuple[str, list[tuple[str, dict]]] |
     sentence = (f"{plural(c.get('accepted', 0), 'bilateral meeting', 'bilateral meetings')} "
                 f"booked ({c.get('held', 0)} held) out of "
                 f"{plural(c.get('requested', 0), 'request', 'requests')}.")
+    listed = {f"{m.get('a')} + {m.get('b')}" + (f" ({', '.join(m['themes'])})"
+                                                  if m.get("themes") else ""): 1
+              for m in c.get("listed") or []}
     return sentence, [(title, counts) for title, counts in (
         ("Between kinds of organisation", c.get("kinds")), ("Between regions", c.get("regions")),
-        ("Around themes", c.get("themes"))) if counts]
+        ("Around themes", c.get("themes")),
+        ("Listed with both sides' agreement", listed)) if counts]
 
 
 def plural(n: int, singular: str, many: str) -> str:

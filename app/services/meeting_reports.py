@@ -49,9 +49,12 @@ def summary(event: Event, now=None) -> dict:
     people, _profiles = _people(event)
     booked = [r for r in rows if r.status == "accepted"]
     names = RegionNames(p.region for p in people.values() if p)
-    kinds, regions, themes = Counter(), Counter(), Counter()
+    kinds, regions, themes, listed = Counter(), Counter(), Counter(), []
     for r in booked:
         a, b = people.get(r.requester_id), people.get(r.invitee_id)
+        if r.requester_listed and r.invitee_listed and a and b:  # both agreed (opted in)
+            listed.append({"a": _organisation(a), "b": _organisation(b),
+                           "themes": list(r.shared or [])})
         pair = sorted(p.kind if p and p.kind in STAKEHOLDER_KINDS else "" for p in (a, b))
         if all(pair):
             kinds[" + ".join(pair)] += 1
@@ -63,7 +66,11 @@ def summary(event: Event, now=None) -> dict:
     return {"requested": len(rows), **{s: by_status.get(s, 0) for s in STATUSES},
             "held": held,
             "kinds": dict(kinds.most_common()), "regions": dict(regions.most_common()),
-            "themes": dict(themes.most_common())}
+            "themes": dict(themes.most_common()), "listed": listed}
+
+
+def _organisation(p) -> str:
+    return (p.organisation or p.display_name or "—") if p else "—"
 
 
 def freeze(event: Event) -> None:
@@ -71,7 +78,7 @@ def freeze(event: Event) -> None:
     plan = meeting_slots.plan_of(event.id)
     if plan is not None and db.session.scalar(select(MeetingRequest.id).where(
             MeetingRequest.event_id == event.id).limit(1)):
-        plan.frozen_summary = summary(event)
+        plan.frozen_summary = {**summary(event), "listed": []}  # no names once erased
 
 
 def _label(p) -> str:

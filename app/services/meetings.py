@@ -219,6 +219,21 @@ def remove(event: Event, request_id):
     return _close(event, meeting, "removed", "meeting.removed")
 
 
+def set_listed(event: Event, me: MeetingPerson, request_id, listed: bool):
+    """My side's "list our meeting in the public roadmap": the roadmap names the two
+    organisations of an accepted meeting only when both sides said yes; either may take it
+    back."""
+    meeting = _meeting(event, me, request_id)
+    if meeting.status != "accepted":
+        raise Conflict(_("Only a booked meeting can be listed."))
+    if meeting.requester_id == me.id:
+        meeting.requester_listed = bool(listed)
+    else:
+        meeting.invitee_listed = bool(listed)
+    db.session.flush()
+    return meeting, notify(event, meeting, "meeting.listed")
+
+
 def _close(event, meeting, status: str, change: str):
     meeting_slots.unbook(meeting)
     meeting.status, meeting.open_pair, meeting.answered_at = status, None, utcnow()
@@ -291,6 +306,8 @@ def view(meeting: MeetingRequest, person_id: int, plan, profiles: dict, tokens: 
             "end": meeting_slots.slot_end(plan, start).isoformat(timespec="minutes")
             if start and plan else None,
             "table": meeting.table_name, "shared": meeting.shared or [],
+            "listed": meeting.requester_listed if outgoing else meeting.invitee_listed,
+            "other_listed": meeting.invitee_listed if outgoing else meeting.requester_listed,
             "requested_at": isoformat(meeting.created_at)}
 
 
