@@ -12,8 +12,8 @@ from .actors import Actor, require_role
 from .extensions import db
 from .models import Participant, ProcessedWrite
 from .realtime import broadcast
-from .services import board, board_actions, changes, clock, ideas, moderation, outcomes, \
-    participants, privacy, projector, tallies, voting, workshops
+from .services import board, board_actions, changes, clock, ideas, meetings, moderation, \
+    outcomes, participants, privacy, projector, tallies, voting, workshops
 from .services.errors import InvalidInput, NotAllowed, NotFound
 from .services.validation import MAX_ID, Id, expect_object, is_id, shown
 from .services.validation import client_id as valid_client_id
@@ -134,7 +134,9 @@ def _update_profile(actor, payload):
     workshops.require_open(workshop)
     privacy.refuse_new_profiles(workshop)  # the event's personal data was erased
     participant = participants.update_profile(_participant(actor), **fields)
-    return {"ok": True, "profile": participant.profile()}, [], []
+    told = meetings.opted_out(workshop.event, participant.token)  # pending requests closed
+    return {"ok": True, "profile": participant.profile()}, [
+        broadcast.to_person(pid, envelope) for pid, envelope in told], []
 
 
 @command("phase.set", "facilitator", {"phase": str})

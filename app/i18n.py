@@ -169,4 +169,7 @@ def js_strings() -> dict:
         "mt.closed": _("Meetings are closed: the event's meeting slots are over."),
         "mt.not_open": _("The organiser has not opened meetings yet."),
         "mt.slots_left": _("Meetings are {minutes} minutes long, at a table the app assigns."),
+        "mt.list": _("List our meeting in the public roadmap (both must agree)"),
+        "mt.other_listed": _("{name} agreed to list it."),
+        "mt.other_not_listed": _("{name} has not agreed to list it: only counted."),
     }

@@ -329,6 +329,9 @@ class MeetingRequest(db.Model):
     shared: Mapped[list | None] = mapped_column(JSON)   # theme names both backed
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     answered_at: Mapped[datetime | None]
+    # each side's "list our meeting in the public roadmap" (listed only when both agreed)
+    requester_listed: Mapped[bool] = mapped_column(default=False, server_default=false())
+    invitee_listed: Mapped[bool] = mapped_column(default=False, server_default=false())
 
 
 class MeetingSeat(db.Model):

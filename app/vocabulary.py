@@ -71,8 +71,8 @@ LIMITS = {
 
 # Bilateral meetings: what a person's agenda records (each also the Socket.IO event sent to
 # the two people concerned, with their agenda version; docs/PROTOCOL.md), and the limits.
-MEETING_CHANGE_TYPES = ("meeting.requested", "meeting.accepted", "meeting.declined",
-                        "meeting.cancelled", "meeting.removed")
+MEETING_CHANGE_TYPES = ("meeting.requested", "meeting.accepted", "meeting.listed",
+                        "meeting.declined", "meeting.cancelled", "meeting.removed")
 MEETING_LIMITS = {"open_requests": 20, "request_burst": 5, "request_every_s": 10}
 
 # What a workshop's change log records; each is also the Socket.IO event that carries it

@@ -298,6 +298,8 @@ def test_html_page_escapes_attendee_text_and_marks_drafts():
     # Styled by a stylesheet of its own (A4 print rules too): the CSP refuses inline ones
     assert '<link rel="stylesheet" href="/static/css/roadmap.css">' in page
     assert "<style" not in page and " style=" not in page and " onclick=" not in page
+    # no /favicon.ico request (a 404 in every log): an empty icon, as base.html has
+    assert '<link rel="icon" href="data:,">' in page
     assert "@page" in ROADMAP_CSS.read_text(encoding="utf-8")
 
 
@@ -372,3 +374,49 @@ def test_every_builder_copes_with_any_text(seed, validator):
             assert "\x00" not in out
     assert pdf.build_event(d).startswith(b"%PDF")
     assert validator.is_valid(json.loads(json.dumps(d)))
+
+
+# Collaborations started (bilateral meetings, counts only) -----------------------------------
+COLLABORATIONS = {"requested": 7, "accepted": 4, "held": 1,
+                  "kinds": {"Company + Cluster organisation": 3, "Company + Company": 1},
+                  "regions": {"Navarra + Valencia": 4}, "themes": {"Hydrogen valleys": 2},
+                  "listed": []}
+
+
+def with_collaborations(**changes):
+    d = factory.event(workshops=2, ideas=4, awkward=False)
+    d["collaborations"] = {**COLLABORATIONS, **changes}
+    return d
+
+
+@needs_poppler
+def test_pdf_event_counts_the_collaborations_started(tmp_path):
+    flat = re.sub(r"\s+", " ", pdf_text(pdf.build_event(with_collaborations()), tmp_path))
+    assert "Collaborations started 4 bilateral meetings booked (1 held) out of 7 requests." \
+        in flat
+    for words in ("Between kinds of organisation", "3 Company + Cluster organisation",
+                  "Between regions", "4 Navarra + Valencia", "Around themes",
+                  "2 Hydrogen valleys"):
+        assert words in flat
+    none = factory.event(workshops=2, ideas=4, awkward=False)
+    none["collaborations"] = {**COLLABORATIONS, "requested": 0}
+    assert "Collaborations started" not in pdf_text(pdf.build_event(none), tmp_path)
+
+
+def test_csv_event_counts_the_collaborations_started():
+    rows = [r for r in parse(csv_export.build_event(with_collaborations()))
+            if r["record"] == "collaboration"]
+    assert [(r["about"], r["text"], r["meetings"]) for r in rows] == [
+        ("requested", "", "7"), ("booked", "", "4"), ("held", "", "1"),
+        ("kinds", "Company + Cluster organisation", "3"), ("kinds", "Company + Company", "1"),
+        ("regions", "Navarra + Valencia", "4"), ("themes", "Hydrogen valleys", "2")]
+    assert rows[-1]["theme"] == "Hydrogen valleys"
+    assert parse(csv_export.build_event(factory.event(workshops=1, ideas=2)))[0]["meetings"] == ""
+
+
+def test_json_collaborations_match_the_schema(validator):
+    document = json.loads(json_roadmap.dumps(with_collaborations(
+        listed=[{"a": "Org 0", "b": "Org 1", "themes": ["Hydrogen valleys"]}])))
+    assert [e.message for e in validator.iter_errors(document)] == []
+    bad = json.loads(json_roadmap.dumps(with_collaborations(held=-1)))
+    assert list(validator.iter_errors(bad))

@@ -258,8 +258,13 @@ def test_the_organiser_counts_requested_accepted_and_held(ctx):
     assert during["kinds"] == {"cluster + company": 1}
     assert during["regions"] == {"Navarra + Valencia": 1}
     assert during["themes"] == {"Hydrogen valleys": 1}
-    grid = meeting_reports.grid(event)
+    grid = meeting_reports.grid(event, now=BEFORE)
     assert grid["rows"][0]["cells"][0]["a"] == "Person 0 · Org 0" and grid["tables"] == ["T1", "T2"]
+    assert grid["rows"][0]["cells"][0]["held"] is False
+    # held: accepted and its slot over (09:00–09:20), by the venue's clock
+    for now, held in ((datetime(2030, 5, 12, 9, 19), False), (datetime(2030, 5, 12, 9, 20), True)):
+        assert meeting_reports.grid(event, now=now)["rows"][0]["cells"][0]["held"] is held
+        assert meeting_reports.summary(event, now=now)["held"] == int(held)
 
 
 @pytest.mark.parametrize("change, error", [

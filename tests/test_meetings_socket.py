@@ -1,7 +1,9 @@
 """Bilateral meetings over Socket.IO: requests and answers reach exactly the two people,
 live, versioned; every refusal is an error ack with nothing changed."""
+from datetime import timedelta
+
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from app.extensions import db
 from app.models import MeetingRequest, Workshop
@@ -112,11 +114,24 @@ def test_only_attendees_of_the_workshop_may_use_meetings(app, room, connect):
     assert count_requests(app) == 0
 
 
-def test_requests_are_paced_per_person(app, room):
-    (ana, _ben, _cai, _dee), _ids = room
-    answers = [ana.write("meeting.request", person_id=99999)["error"] for _ in range(6)]
-    assert answers[:5] == ["This attendee is not taking meeting requests."] * 5
-    assert answers[5].startswith("You are sending requests too fast")
+def test_requests_are_paced_per_person_in_the_database(app, room):
+    """Counted from the requests stored (withdrawn ones too), so every worker agrees; a
+    refused attempt changes nothing and costs nothing."""
+    (ana, _ben, _cai, _dee), ids = room
+    assert ana.write("meeting.request", person_id=99999)["error"] == \
+        "This attendee is not taking meeting requests."
+    for n in range(5):
+        sent = ana.write("meeting.request", person_id=ids[1 + n % 2])
+        assert sent["ok"], (n, sent)
+        assert ana.write("meeting.cancel", request_id=sent["id"])["ok"]
+    refused = ana.write("meeting.request", person_id=ids[1])
+    assert refused["error"].startswith("You are sending requests too fast: wait ")
+    assert count_requests(app) == 5
+    with app.app_context():  # the window passes: the next request goes through
+        db.session.execute(update(MeetingRequest).values(
+            created_at=MeetingRequest.created_at - timedelta(seconds=60)))
+        db.session.commit()
+    assert ana.write("meeting.request", person_id=ids[1])["ok"]
 
 
 def test_a_phone_that_missed_changes_gets_the_whole_agenda(app, room):
@@ -131,3 +146,59 @@ def test_a_phone_that_missed_changes_gets_the_whole_agenda(app, room):
     assert agenda["version"] == 3
     assert [(m["id"], m["status"]) for m in agenda["meetings"]] == \
         [(again["id"], "pending"), (sent["id"], "cancelled")]
+
+
+def test_opting_out_cancels_the_pending_requests_either_way_and_both_sides_are_told(app, room):
+    (ana, ben, cai, _dee), ids = room
+    booked = ana.write("meeting.request", person_id=ids[1])
+    assert ben.write("meeting.accept", request_id=booked["id"])["ok"]
+    asked = cai.write("meeting.request", person_id=ids[0])
+    for phone in (ana, ben, cai):
+        phone.received()
+    assert ana.write("profile.update", match_opt_in=False)["ok"]
+    [told_cai] = meeting_events(cai)
+    assert told_cai["name"] == "meeting.cancelled"
+    assert told_cai["args"][0]["data"]["meeting"]["id"] == asked["id"]
+    assert [(m["name"], m["args"][0]["data"]["meeting"]["id"]) for m in meeting_events(ana)] \
+        == [("meeting.cancelled", asked["id"])]
+    assert meeting_events(ben) == []  # the booked meeting stays until someone cancels it
+    statuses = {m["id"]: m["status"] for m in ana.call(
+        "meetings.mine", {"workshop_id": ana.workshop["id"]})["meetings"]}
+    assert statuses == {booked["id"]: "accepted", asked["id"]: "cancelled"}
+    assert cai.write("meeting.request", person_id=ids[0])["error"] == \
+        "This attendee is not taking meeting requests."
+    # opted in again: requests are welcome again, and a profile edit that keeps the
+    # opt-in cancels nothing
+    assert ana.write("profile.update", match_opt_in=True, contact="ana@example.org")["ok"]
+    again = cai.write("meeting.request", person_id=ids[0])
+    assert again["ok"]
+    assert ana.write("profile.update", organisation="Org Zero")["ok"]
+    assert {m["id"]: m["status"] for m in cai.call(
+        "meetings.mine", {"workshop_id": cai.workshop["id"]})["meetings"]}[again["id"]] == \
+        "pending"
+
+
+def test_a_meeting_is_listed_in_the_roadmap_only_when_both_sides_agreed(app, room):
+    (ana, ben, _cai, _dee), ids = room
+    sent = ana.write("meeting.request", person_id=ids[1])
+    assert ana.write("meeting.list", request_id=sent["id"], listed=True)["error"] == \
+        "Only a booked meeting can be listed."
+    assert ben.write("meeting.accept", request_id=sent["id"])["ok"]
+    ben.received()
+
+    def listed():
+        from app.services import event_roadmap
+        with app.app_context():
+            event = db.session.get(Workshop, ana.workshop["id"]).event
+            return event_roadmap.collaborations(event)["listed"]
+
+    assert ana.write("meeting.list", request_id=sent["id"], listed=True)["ok"]
+    [told] = meeting_events(ben)
+    assert told["name"] == "meeting.listed"
+    assert (told["args"][0]["data"]["meeting"]["listed"],
+            told["args"][0]["data"]["meeting"]["other_listed"]) == (False, True)
+    assert listed() == []  # one side only: counts, no names
+    assert ben.write("meeting.list", request_id=sent["id"], listed=True)["ok"]
+    assert listed() == [{"a": "Org 0", "b": "Org 1", "themes": []}]
+    assert ana.write("meeting.list", request_id=sent["id"], listed=False)["ok"]
+    assert listed() == []

@@ -90,7 +90,8 @@ def test_the_event_roadmap_counts_the_collaborations_started_without_names(app, 
     data = organiser.get(f"/organiser/events/{event_id}/export.json").get_json()
     assert data["collaborations"] == {"requested": 1, "accepted": 1, "held": 0,
                                       "kinds": {"Company + Company": 1},
-                                      "regions": {"Navarra + Valencia": 1}, "themes": {}}
+                                      "regions": {"Navarra + Valencia": 1}, "themes": {},
+                                      "listed": []}
     markdown = organiser.get(f"/organiser/events/{event_id}/export.md").get_data(as_text=True)
     assert "## Collaborations started" in markdown and "1 bilateral meeting booked" in markdown
     page = organiser.get(f"/organiser/events/{event_id}/roadmap").get_data(as_text=True)

@@ -10,7 +10,7 @@ from ..vocabulary import STAKEHOLDER_KINDS
 BOM = "\ufeff"
 KIND_COLUMNS = [f"backers_{code}" for code in STAKEHOLDER_KINDS]
 COLUMNS = ["record", "workshop", "theme", "rank", "votes", "backers", *KIND_COLUMNS,
-           "regions", "region_list", "text", "owner", "horizon", "about"]
+           "regions", "region_list", "text", "owner", "horizon", "about", "meetings"]
 MATCH_COLUMNS = ["score", "shared_themes"] + [
     f"{side}_{field}" for side in "ab"
     for field in ("name", "organisation", "kind", "region", "contact")]
@@ -38,7 +38,26 @@ def build_event(d: dict) -> str:
     rows = []
     for workshop in d.get("workshops") or []:
         rows += _rows(workshop, workshop["workshop"]["title"])
-    return _write(COLUMNS, rows)
+    return _write(COLUMNS, rows + _collaborations(d.get("collaborations")))
+
+
+def _collaborations(c: dict | None) -> list[dict]:
+    """"Collaborations started" (counts only): rows `collaboration`, `about` says what is
+    counted (requested, booked, held; then kinds, regions, themes with the pair or theme in
+    `text`), `meetings` how many."""
+    if not c or not c.get("requested"):
+        return []
+    rows = [{"record": "collaboration", "about": key, "meetings": c.get(field, 0)}
+            for key, field in (("requested", "requested"), ("booked", "accepted"),
+                               ("held", "held"))]
+    for key in ("kinds", "regions", "themes"):
+        rows += [{"record": "collaboration", "about": key, "text": name, "meetings": n,
+                  "theme": name if key == "themes" else ""}
+                 for name, n in (c.get(key) or {}).items()]
+    rows += [{"record": "collaboration", "about": "listed", "meetings": 1,
+              "text": f"{m.get('a')} + {m.get('b')}", "theme": "; ".join(m.get("themes") or [])}
+             for m in c.get("listed") or []]
+    return rows
 
 
 def build_matches(matches: list[dict]) -> str:

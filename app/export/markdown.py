@@ -146,18 +146,14 @@ def _by_horizon(groups: dict, h: str, with_workshop: bool) -> list[str]:
 
 def _collaborations(c: dict | None) -> list[str]:
     """Bilateral meetings booked (counts only)."""
-    if not c or not c.get("requested"):
+    parts = t.collaborations_parts(c)
+    if parts is None:
         return []
-    lines = ["## Collaborations started", "",
-             f"{t.plural(c.get('accepted', 0), 'bilateral meeting', 'bilateral meetings')} "
-             f"booked ({c.get('held', 0)} held) out of "
-             f"{t.plural(c.get('requested', 0), 'request', 'requests')}.", ""]
-    for title, counts in (("Between kinds of organisation", c.get("kinds")),
-                          ("Between regions", c.get("regions")),
-                          ("Around themes", c.get("themes"))):
-        if counts:
-            lines += [f"**{title}:** " + "; ".join(f"{_escape(k)}: {v}"
-                                                    for k, v in counts.items()), ""]
+    sentence, tables = parts
+    lines = ["## Collaborations started", "", sentence, ""]
+    for title, counts in tables:
+        lines += [f"**{title}:** " + "; ".join(f"{_escape(k)}: {v}"
+                                                for k, v in counts.items()), ""]
     return lines
 
 

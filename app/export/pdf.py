@@ -38,6 +38,7 @@ def build_event(d: dict) -> bytes:
     doc.heading("Timeline of action items", 1)
     _horizons(doc, d.get("timeline") or {}, with_workshop=True)
     _recurring(doc, d.get("recurring_themes") or [])
+    _collaborations(doc, d.get("collaborations"))
     for n, workshop in enumerate(workshops, start=1):
         info = workshop["workshop"]
         doc.add_page()
@@ -218,6 +219,21 @@ def _recurring(doc: Document, groups: list[dict]):
             if m.get("conclusion"):
                 doc.para(m["conclusion"], 9, colour=SOFT, indent=16)
         doc.ln(2)
+
+
+def _collaborations(doc: Document, c: dict | None):
+    """Bilateral meetings booked (counts only)."""
+    parts = t.collaborations_parts(c)
+    if parts is None:
+        return
+    sentence, tables = parts
+    doc.heading("Collaborations started", 1)
+    doc.para(sentence, after=2)
+    for title, counts in tables:
+        doc.heading(title, 2)
+        for name, n in counts.items():
+            doc.numbered(n, name)
+        doc.ln(1.5)
 
 
 def _appendix(doc: Document, workshops: list[tuple[str | None, dict]]):

@@ -27,6 +27,23 @@ def clean(text, keep_newlines: bool = False) -> str:
     return _SPACES.sub(" ", text).strip()
 
 
+def collaborations_parts(c: dict | None) -> tuple[str, list[tuple[str, dict]]] | None:
+    """"Collaborations started" in words, the same in every format: the summary sentence
+    and the (title, counts) tables; None when no meeting was ever requested."""
+    if not c or not c.get("requested"):
+        return None
+    sentence = (f"{plural(c.get('accepted', 0), 'bilateral meeting', 'bilateral meetings')} "
+                f"booked ({c.get('held', 0)} held) out of "
+                f"{plural(c.get('requested', 0), 'request', 'requests')}.")
+    listed = {f"{m.get('a')} + {m.get('b')}" + (f" ({', '.join(m['themes'])})"
+                                                  if m.get("themes") else ""): 1
+              for m in c.get("listed") or []}
+    return sentence, [(title, counts) for title, counts in (
+        ("Between kinds of organisation", c.get("kinds")), ("Between regions", c.get("regions")),
+        ("Around themes", c.get("themes")),
+        ("Listed with both sides' agreement", listed)) if counts]
+
+
 def plural(n: int, singular: str, many: str) -> str:
     return f"{n} {singular if n == 1 else many}"
 

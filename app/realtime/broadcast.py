@@ -59,6 +59,17 @@ def event_room(event_id: int) -> str:
     return f"{REVOKE_PREFIX}event:{event_id}"
 
 
+def person_room(person_id: int) -> str:
+    """One attendee's phones, for their meeting changes (realtime/meeting_handlers.py)."""
+    return f"m:{person_id}"
+
+
+def to_person(person_id: int, envelope: dict) -> dict:
+    """A meeting change among a command's envelopes: `publish` sends it to that person's
+    room only, not to the workshop."""
+    return {"person_id": person_id, "envelope": envelope}
+
+
 def _grant_room(workshop, actor) -> str | None:
     kind, value = actor.grant or (None, None)
     if kind == "link":
@@ -114,6 +125,10 @@ class Broadcaster:
 
     def publish(self, workshop_id: int, envelopes: list[dict]) -> None:
         for envelope in envelopes:
+            if "person_id" in envelope:  # to_person
+                inner = envelope["envelope"]
+                self._emit(inner["type"], inner, person_room(envelope["person_id"]))
+                continue
             if envelope["type"] in changes.FACILITATORS_ONLY:
                 # facilitators first: the placeholder with the same version then reaches
                 # them as an old version and is ignored

@@ -14,7 +14,6 @@ browser's token across that workshop's event, checked in the database on every c
 """
 from datetime import datetime
 
-from flask import current_app
 from flask_babel import gettext as _
 from flask_socketio import join_room
 from sqlalchemy import select
@@ -28,15 +27,8 @@ from ..services import meeting_people, meetings, workshops
 from ..services.errors import InvalidInput
 from ..services.validation import Id, expect_object
 from ..services.validation import client_id as valid_client_id
-from ..vocabulary import MEETING_LIMITS
 from . import broadcast, handlers
-from .budgets import Budgets
-
-BUDGET = "plenary_meeting_budgets"
-
-
-def person_room(person_id: int) -> str:
-    return f"m:{person_id}"
+from .broadcast import person_room
 
 
 def _caller(payload, required: dict, optional: dict | None = None):
@@ -81,16 +73,6 @@ def _slot(value) -> datetime | None:
         raise InvalidInput(_("The slot must look like 2026-05-12T09:20.")) from None
 
 
-def _paced(me) -> None:
-    """Requests: a burst of a few, then one every few seconds per person (this worker)."""
-    budgets = current_app.extensions.setdefault(BUDGET, Budgets(
-        {"request": (MEETING_LIMITS["request_burst"], 1 / MEETING_LIMITS["request_every_s"])}))
-    wait = budgets.wait(("person", me.id), "request")
-    if wait:
-        raise InvalidInput(_("You are sending requests too fast: wait %(s)d seconds.",
-                             s=int(wait) + 1))
-
-
 ACTIONS = {
     "meeting.request": ({"person_id": Id}, {"message": object},
                         lambda e, me, p: meetings.request_meeting(
@@ -98,6 +80,9 @@ ACTIONS = {
     "meeting.accept": ({"request_id": Id}, {"slot": str},
                        lambda e, me, p: meetings.accept(e, me, p["request_id"],
                                                         at=_slot(p.get("slot")))),
+    "meeting.list": ({"request_id": Id, "listed": bool}, {},
+                     lambda e, me, p: meetings.set_listed(e, me, p["request_id"],
+                                                          p["listed"])),
     "meeting.decline": ({"request_id": Id}, {},
                         lambda e, me, p: meetings.decline(e, me, p["request_id"])),
     "meeting.cancel": ({"request_id": Id}, {},
@@ -115,8 +100,6 @@ def write(name: str, payload):
     answered = _answer_given(actor.key, client_id)
     if answered is not None:
         return answered
-    if name == "meeting.request":
-        _paced(me)
     try:
         thing, envelopes = action(event, me, payload)
         response = {"ok": True, "id": thing.id,

@@ -38,7 +38,8 @@ def event_roadmap(event: Event, public: bool = False) -> dict:
 
 def collaborations(event: Event) -> dict:
     """"Collaborations started": bilateral meetings booked between which kinds of
-    organisation and which regions, around which themes. Counts only, no names."""
+    organisation and which regions, around which themes. Counts only, no names, except
+    the meetings whose two people both agreed to be listed (`listed`, by organisation)."""
     counts = meeting_reports.summary(event)
 
     def kinds(pair: str) -> str:
@@ -47,7 +48,8 @@ def collaborations(event: Event) -> dict:
             "held": counts.get("held", 0),
             "kinds": {kinds(k): v for k, v in (counts.get("kinds") or {}).items()},
             "regions": dict(counts.get("regions") or {}),
-            "themes": dict(counts.get("themes") or {})}
+            "themes": dict(counts.get("themes") or {}),
+            "listed": list(counts.get("listed") or [])}
 
 
 def _participation(event: Event, bodies: list[dict], anonymous: bool) -> dict:

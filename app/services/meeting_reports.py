@@ -14,6 +14,14 @@ from .support import RegionNames
 STATUSES = ("pending", "accepted", "declined", "cancelled", "removed")
 
 
+def is_held(plan, meeting: MeetingRequest, now) -> bool:
+    """Held: accepted (never cancelled or removed: neither is allowed once a meeting has
+    started) and its slot has ended by the venue's clock. Plenary does not record who
+    turned up; a meeting the two people skipped without cancelling counts as held."""
+    return bool(plan and now and meeting.status == "accepted" and meeting.slot_start
+                and meeting_slots.slot_end(plan, meeting.slot_start) <= now)
+
+
 def _meetings(event: Event) -> list[MeetingRequest]:
     return list(db.session.scalars(select(MeetingRequest).where(
         MeetingRequest.event_id == event.id).order_by(MeetingRequest.id)))
@@ -28,9 +36,9 @@ def _people(event: Event) -> tuple[dict, dict]:
 
 
 def summary(event: Event, now=None) -> dict:
-    """Counts: requested (every request ever), pending, accepted (booked now), held (booked
-    and its slot over), declined, cancelled, removed; accepted meetings by pair of kinds,
-    pair of regions and shared theme. Once the event's personal data was erased, the
+    """Counts: requested (every request ever), pending, accepted (booked now), held (see
+    is_held; included in accepted), declined, cancelled, removed; accepted meetings by pair
+    of kinds, pair of regions and shared theme. Once the event's personal data was erased, the
     counts frozen at that moment."""
     plan = meeting_slots.plan_of(event.id)
     rows = _meetings(event)
@@ -41,9 +49,12 @@ def summary(event: Event, now=None) -> dict:
     people, _profiles = _people(event)
     booked = [r for r in rows if r.status == "accepted"]
     names = RegionNames(p.region for p in people.values() if p)
-    kinds, regions, themes = Counter(), Counter(), Counter()
+    kinds, regions, themes, listed = Counter(), Counter(), Counter(), []
     for r in booked:
         a, b = people.get(r.requester_id), people.get(r.invitee_id)
+        if r.requester_listed and r.invitee_listed and a and b:  # both agreed (opted in)
+            listed.append({"a": _organisation(a), "b": _organisation(b),
+                           "themes": list(r.shared or [])})
         pair = sorted(p.kind if p and p.kind in STAKEHOLDER_KINDS else "" for p in (a, b))
         if all(pair):
             kinds[" + ".join(pair)] += 1
@@ -51,12 +62,15 @@ def summary(event: Event, now=None) -> dict:
         if all(places):
             regions[" + ".join(places)] += 1
         themes.update(r.shared or [])
-    held = sum(1 for r in booked if now and plan and
-               meeting_slots.slot_end(plan, r.slot_start) <= now)
+    held = sum(1 for r in booked if is_held(plan, r, now))
     return {"requested": len(rows), **{s: by_status.get(s, 0) for s in STATUSES},
             "held": held,
             "kinds": dict(kinds.most_common()), "regions": dict(regions.most_common()),
-            "themes": dict(themes.most_common())}
+            "themes": dict(themes.most_common()), "listed": listed}
+
+
+def _organisation(p) -> str:
+    return (p.organisation or p.display_name or "—") if p else "—"
 
 
 def freeze(event: Event) -> None:
@@ -64,7 +78,7 @@ def freeze(event: Event) -> None:
     plan = meeting_slots.plan_of(event.id)
     if plan is not None and db.session.scalar(select(MeetingRequest.id).where(
             MeetingRequest.event_id == event.id).limit(1)):
-        plan.frozen_summary = summary(event)
+        plan.frozen_summary = {**summary(event), "listed": []}  # no names once erased
 
 
 def _label(p) -> str:
@@ -73,18 +87,21 @@ def _label(p) -> str:
     return " · ".join(x for x in (p.display_name, p.organisation) if x) or p.region
 
 
-def grid(event: Event) -> dict:
-    """The plan's slots as rows, its tables as columns, each cell the meeting there."""
+def grid(event: Event, now=None) -> dict:
+    """The plan's slots as rows, its tables as columns, each cell the meeting there (and
+    whether it was held)."""
     plan = meeting_slots.plan_of(event.id)
     if plan is None:
         return {"plan": None, "rows": [], "tables": [], "elsewhere": []}
+    now = now or meeting_slots.venue_now(plan)
     people, _profiles = _people(event)
     at = {}
     for r in _meetings(event):
         if r.status == "accepted" and r.slot_start is not None:
             at[(r.slot_start, r.table_name)] = {
                 "id": r.id, "a": _label(people.get(r.requester_id)),
-                "b": _label(people.get(r.invitee_id)), "shared": r.shared or []}
+                "b": _label(people.get(r.invitee_id)), "shared": r.shared or [],
+                "held": is_held(plan, r, now)}
     rows = [{"start": s, "end": meeting_slots.slot_end(plan, s),
              "cells": [at.pop((s, t), None) for t in plan.tables]}
             for s in meeting_slots.slots(plan)]

@@ -7,12 +7,21 @@ Rules, each refused with a message and nothing changed:
 - at most MEETING_LIMITS["open_requests"] requests waiting for an answer per person;
 - not to someone whose agenda is full (their meetings at the plan's maximum, or no free
   slot left), nor after the event's last slot;
-- a person who blocked the other (or was blocked) neither sends nor gets requests.
+- a person who blocked the other (or was blocked) neither sends nor gets requests;
+- at most MEETING_LIMITS["request_burst"] requests sent per person in any
+  request_burst × request_every_s seconds (counted in the database, so on every worker).
 Contacts are shown only in an accepted meeting, only to its two people.
+
+Two writes about the same person run one at a time: each write first locks the rows of
+the people it concerns (`_lock`, ascending ids; SQLite already runs one writer at a time),
+then reads what it checks. So the maximum of meetings per person, the waiting requests
+and the pace hold when two phones on two workers answer at the same moment.
 
 Every change bumps the agenda version of the two people concerned and returns, for each,
 the envelope {version, type, data: {meeting}} to send them (their own view of it).
 """
+from datetime import timedelta
+
 from flask_babel import gettext as _
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
@@ -48,6 +57,28 @@ def plan_for(event: Event, now=None):
     return plan, now
 
 
+def _lock(*person_ids: int) -> None:
+    """Hold these people's rows until the commit (PostgreSQL: SELECT … FOR UPDATE, in id
+    order so that two writers never wait for each other in a circle)."""
+    db.session.execute(select(MeetingPerson.id).where(
+        MeetingPerson.id.in_(sorted(set(person_ids)))).order_by(MeetingPerson.id)
+        .with_for_update())
+
+
+def _pace(me: MeetingPerson) -> None:
+    """A burst of requests, then one every few seconds: at most `request_burst` sent in the
+    last burst × every seconds (withdrawn ones count too)."""
+    burst, every = MEETING_LIMITS["request_burst"], MEETING_LIMITS["request_every_s"]
+    since = utcnow() - timedelta(seconds=burst * every)
+    recent = db.session.scalars(select(MeetingRequest.created_at).where(
+        MeetingRequest.requester_id == me.id, MeetingRequest.created_at > since)
+        .order_by(MeetingRequest.created_at.desc()).limit(burst)).all()
+    if len(recent) >= burst:
+        wait = (recent[-1] - since).total_seconds()
+        raise Conflict(_("You are sending requests too fast: wait %(s)d seconds.",
+                         s=int(wait) + 1))
+
+
 def _accepted_count(person_id: int) -> int:
     return db.session.scalar(select(func.count(MeetingRequest.id)).where(
         MeetingRequest.status == "accepted",
@@ -79,6 +110,8 @@ def request_meeting(event: Event, me: MeetingPerson, person_id, message, now=Non
             meeting_people.profile(event.id, other.token) is None:
         raise NotFound(_(NOT_TAKING))
     text = MESSAGE.clean(message)
+    _lock(me.id, other.id)
+    _pace(me)
     if db.session.scalar(select(MeetingRequest.id).where(
             MeetingRequest.event_id == event.id,
             MeetingRequest.open_pair == _pair(me.id, other.id))):
@@ -105,11 +138,15 @@ def request_meeting(event: Event, me: MeetingPerson, person_id, message, now=Non
     return meeting, notify(event, meeting, "meeting.requested")
 
 
-def _meeting(event: Event, me: MeetingPerson, request_id) -> MeetingRequest:
+def _meeting(event: Event, me: MeetingPerson | None, request_id) -> MeetingRequest:
+    """The request, its two people locked and then read again (`me`: one of them; None:
+    the organiser)."""
     meeting = db.session.get(MeetingRequest, request_id) if isinstance(request_id, int) else None
     if meeting is None or meeting.event_id != event.id or \
-            me.id not in (meeting.requester_id, meeting.invitee_id):
+            (me is not None and me.id not in (meeting.requester_id, meeting.invitee_id)):
         raise NotFound(_("This meeting request does not exist."))
+    _lock(meeting.requester_id, meeting.invitee_id)
+    db.session.refresh(meeting)  # as another write may have left it meanwhile
     return meeting
 
 
@@ -176,12 +213,25 @@ def cancel(event: Event, me: MeetingPerson, request_id, now=None):
 
 def remove(event: Event, request_id):
     """The organiser removes an abusive request or meeting (frees its slot)."""
-    meeting = db.session.get(MeetingRequest, request_id)
-    if meeting is None or meeting.event_id != event.id:
-        raise NotFound(_("This meeting request does not exist."))
+    meeting = _meeting(event, None, request_id)
     if meeting.status == "removed":
         return meeting, []
     return _close(event, meeting, "removed", "meeting.removed")
+
+
+def set_listed(event: Event, me: MeetingPerson, request_id, listed: bool):
+    """My side's "list our meeting in the public roadmap": the roadmap names the two
+    organisations of an accepted meeting only when both sides said yes; either may take it
+    back."""
+    meeting = _meeting(event, me, request_id)
+    if meeting.status != "accepted":
+        raise Conflict(_("Only a booked meeting can be listed."))
+    if meeting.requester_id == me.id:
+        meeting.requester_listed = bool(listed)
+    else:
+        meeting.invitee_listed = bool(listed)
+    db.session.flush()
+    return meeting, notify(event, meeting, "meeting.listed")
 
 
 def _close(event, meeting, status: str, change: str):
@@ -197,6 +247,7 @@ def block(event: Event, me: MeetingPerson, person_id, report: bool = False):
     other = db.session.get(MeetingPerson, person_id) if isinstance(person_id, int) else None
     if other is None or other.event_id != event.id or other.id == me.id:
         raise NotFound(_("This attendee does not exist."))
+    _lock(me.id, other.id)
     found = db.session.scalar(select(MeetingBlock).where(
         MeetingBlock.blocker_id == me.id, MeetingBlock.blocked_id == other.id))
     if found is None:
@@ -211,6 +262,27 @@ def block(event: Event, me: MeetingPerson, person_id, report: bool = False):
         envelopes += _close(event, meeting, status, f"meeting.{status}")[1]
     db.session.flush()
     return found, envelopes
+
+
+def opted_out(event: Event, token: str) -> list:
+    """After a profile change: someone no longer opted in anywhere in the event takes no
+    requests and waits for no answer, so their pending requests, either way, are
+    cancelled (both sides told). Booked meetings stay until either side cancels them."""
+    if meeting_people.profile(event.id, token) is not None:
+        return []
+    me = db.session.scalar(select(MeetingPerson).where(
+        MeetingPerson.event_id == event.id, MeetingPerson.token == token))
+    if me is None:
+        return []
+    envelopes = []
+    for meeting in db.session.scalars(select(MeetingRequest).where(
+            MeetingRequest.event_id == event.id, MeetingRequest.status == "pending",
+            (MeetingRequest.requester_id == me.id) | (MeetingRequest.invitee_id == me.id))
+            .order_by(MeetingRequest.id)).all():
+        meeting = _meeting(event, me, meeting.id)
+        if meeting.status == "pending":
+            envelopes += _close(event, meeting, "cancelled", "meeting.cancelled")[1]
+    return envelopes
 
 
 # --- what each side sees --------------------------------------------------------------
@@ -234,6 +306,8 @@ def view(meeting: MeetingRequest, person_id: int, plan, profiles: dict, tokens: 
             "end": meeting_slots.slot_end(plan, start).isoformat(timespec="minutes")
             if start and plan else None,
             "table": meeting.table_name, "shared": meeting.shared or [],
+            "listed": meeting.requester_listed if outgoing else meeting.invitee_listed,
+            "other_listed": meeting.invitee_listed if outgoing else meeting.requester_listed,
             "requested_at": isoformat(meeting.created_at)}
 
 
@@ -247,7 +321,8 @@ def notify(event, meeting: MeetingRequest, change: str) -> list[tuple[int, dict]
     plan = meeting_slots.plan_of(event.id)
     profiles = meeting_people.profiles(event.id)
     tokens = _tokens((meeting.requester_id, meeting.invitee_id))
-    return [(pid, {"version": _bump(pid), "type": change,
+    versions = {pid: _bump(pid) for pid in sorted((meeting.requester_id, meeting.invitee_id))}
+    return [(pid, {"version": versions[pid], "type": change,
                    "data": {"meeting": view(meeting, pid, plan, profiles, tokens)}})
             for pid in (meeting.requester_id, meeting.invitee_id)]
 

@@ -112,10 +112,20 @@
         actions.appendChild(button(t("mt.cancel_meeting"), "", function () {
           if (window.confirm(t("mt.cancel_confirm", { name: name }))) send("meeting.cancel", { request_id: m.id }, error);
         }));
+        lines.push(listing(m, name, error));
       } else {
         lines.unshift(el("span", { class: "muted", text: t("mt." + m.status) }));
       }
       return el("li", { class: "mt-card mt-" + m.status, "data-meeting": String(m.id) }, lines.concat([actions, error]));
+    }
+
+    function listing(m, name, error) {
+      // my side of "list our meeting in the public roadmap"; listed only when both agree
+      var id = "mt-list-" + m.id, box = el("input", { id: id, type: "checkbox" });
+      box.checked = !!m.listed;
+      box.addEventListener("change", function () { send("meeting.list", { request_id: m.id, listed: box.checked }, error); });
+      return el("div", { class: "mt-listing" }, [box, el("label", { for: id, text: t("mt.list") }),
+        el("div", { class: "muted", text: t(m.other_listed ? "mt.other_listed" : "mt.other_not_listed", { name: name }) })]);
     }
 
     function draw() {
