@@ -30,3 +30,14 @@ def configure_engine(engine, busy_timeout_ms: int) -> None:
     @event.listens_for(engine, "begin")
     def _on_begin(connection):
         connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def end_read(session) -> None:
+    """End a read-only transaction before waiting on another process (the suggestion worker,
+    app/suggest/remote.py). On SQLite every transaction holds the write lock from its first
+    statement (BEGIN IMMEDIATE): a green thread that waited while holding it would stall
+    every other one on the busy timeout. Only for read paths: what was loaded is expired and
+    reloads on next use; pending (unflushed) changes are never thrown away."""
+    if session.new or session.dirty or session.deleted:
+        raise RuntimeError("end_read() with unsaved changes")
+    session.rollback()

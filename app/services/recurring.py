@@ -1,10 +1,13 @@
 """Themes that recur across the workshops of an event. Suggested by the same text
 similarity as the facilitator's suggestions (app/suggest/), confirmed by the organiser;
 the event roadmap then lists them together. Nothing is linked without the organiser."""
+from typing import NamedTuple
+
 import numpy as np
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from ..database import end_read
 from ..extensions import db
 from ..models import Event, Idea, RecurringTheme, Theme, Workshop
 from ..suggest import backend
@@ -22,10 +25,17 @@ def _event_themes(event: Event) -> list[Theme]:
                               .order_by(Theme.workshop_id, Theme.position, Theme.id)).all()
 
 
+class _Named(NamedTuple):
+    id: int
+    workshop_id: int
+    name: str
+
+
 def suggest(event: Event) -> list[dict]:
     """Groups of not-yet-linked themes from at least two workshops that read alike:
     [{"name": proposed name, "theme_ids": [...], "score": lowest similarity in the group}]."""
-    themes = [t for t in _event_themes(event) if t.recurring_theme_id is None]
+    themes = [_Named(t.id, t.workshop_id, t.name) for t in _event_themes(event)
+              if t.recurring_theme_id is None]
     if len({t.workshop_id for t in themes}) < 2:
         return []
     texts = {t.id: [t.name] for t in themes}
@@ -33,6 +43,7 @@ def suggest(event: Event) -> list[dict]:
             Idea.theme_id.in_(list(texts)), Idea.merged_into_id.is_(None),
             Idea.deleted.is_(False), Idea.hidden.is_(False))):
         texts[theme_id].append(text)
+    end_read(db.session)  # before the (maybe remote) encoder: never wait holding it
     engine = backend()
     # the name counts twice: it is what the facilitator decided the theme is about
     vectors = engine.vectors([" . ".join([t.name] + texts[t.id]) for t in themes])

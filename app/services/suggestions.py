@@ -1,9 +1,12 @@
 """Suggestions that never overwrite the facilitator: the closest existing idea to a new
 text, and proposals for placing the ideas not yet in a theme. Nothing here changes the
 board; the facilitator accepts a proposal with the ordinary board commands."""
+from typing import NamedTuple
+
 import numpy as np
 from sqlalchemy import select
 
+from ..database import end_read
 from ..extensions import db
 from ..models import Idea, Theme
 from ..suggest import backend, grouping
@@ -47,6 +50,7 @@ class BoardIndex:
         if found is None:
             ideas = [(i.id, i.text, i.revealed, i.participant_id)
                      for i in _board_ideas(workshop_id)]
+            end_read(db.session)  # before the (maybe remote) encoder: never wait holding it
             vectors, embed = engine_for().index([text for _id, text, _r, _p in ideas]) \
                 if ideas else (np.zeros((0, 1)), None)
             found = self._cache.put(key, (ideas, vectors, embed))
@@ -61,6 +65,7 @@ def similar_idea(workshop_id: int, text: str, participant_id: int | None = None,
     if not text.strip():
         return None
     ideas, vectors, embed = (index or BoardIndex(1)).get(workshop_id, backend)
+    end_read(db.session)
     rows = [n for n, (_id, _text, revealed, author) in enumerate(ideas)
             if moderator or revealed or author == participant_id]
     if not rows:
@@ -105,9 +110,10 @@ def propose_themes(workshop_id: int) -> dict:
     """For every idea not yet in a theme: an existing theme it fits, or a new group of
     similar unplaced ideas with a proposed name (its top terms). Placed ideas are never
     proposed for a move."""
-    ideas = _board_ideas(workshop_id)
-    themes = db.session.scalars(select(Theme).where(
+    ideas = [_Placed(i.id, i.text, i.theme_id) for i in _board_ideas(workshop_id)]
+    themes = db.session.scalars(select(Theme.id).where(
         Theme.workshop_id == workshop_id, Theme.deleted.is_(False))).all()
+    end_read(db.session)  # before the (maybe remote) encoder: never wait holding it
     unplaced = [i for i in ideas if i.theme_id is None]
     if not unplaced:
         return {"backend": backend().name, "existing": [], "new": []}
@@ -116,11 +122,11 @@ def propose_themes(workshop_id: int) -> dict:
     row = {idea.id: n for n, idea in enumerate(ideas)}
     existing, rest = [], []
     centroids = {}
-    for theme in themes:
-        members = [row[i.id] for i in ideas if i.theme_id == theme.id]
+    for theme_id in themes:
+        members = [row[i.id] for i in ideas if i.theme_id == theme_id]
         if members:
             centre = vectors[members].mean(axis=0)
-            centroids[theme.id] = centre / (np.linalg.norm(centre) or 1)
+            centroids[theme_id] = centre / (np.linalg.norm(centre) or 1)
     for idea in unplaced:
         scores = {tid: float(vectors[row[idea.id]] @ c) for tid, c in centroids.items()}
         best = max(scores, key=scores.get) if scores else None
@@ -131,7 +137,14 @@ def propose_themes(workshop_id: int) -> dict:
     return {"backend": engine.name, "existing": existing, "new": _new_groups(rest, vectors, row)}
 
 
-def _new_groups(rest: list[Idea], vectors, row) -> list[dict]:
+class _Placed(NamedTuple):
+    """An idea as read for proposals (plain values: the session is let go before encoding)."""
+    id: int
+    text: str
+    theme_id: int | None
+
+
+def _new_groups(rest: list[_Placed], vectors, row) -> list[dict]:
     if len(rest) < 2:
         return []
     engine = backend()

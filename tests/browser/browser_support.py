@@ -2,6 +2,7 @@
 from pathlib import Path
 
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
+from playwright.sync_api import expect
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screens"
 AXE = Path(__file__).resolve().parent / "vendor" / "axe.min.js"
@@ -66,3 +67,18 @@ def axe_violations(page):
             nodes: v.nodes.slice(0, 3).map(n => n.target.join(' '))}));
     }""")
     return [v for v in result if v["impact"] in ("serious", "critical")]
+
+
+# The console's card menus (static/js/card-menus.js) ---------------------------------------
+def move_to(page, card, theme):
+    """The keyboard-friendly way: a card's "Move to…" list, then the theme (a click). The list
+    offers the themes there are when it opens: wait for a theme just added."""
+    expect(page.locator(".theme-name", has_text=theme)).to_have_count(1)
+    card.locator(".move-menu").click()
+    page.locator("#card-popover").get_by_role("option", name=theme, exact=True).click()
+
+
+def moderate(page, card, action):
+    """A card's "Moderate…" menu, then one of its actions."""
+    card.locator(".moderate-menu").click()
+    page.locator("#card-popover").get_by_role("menuitem", name=action).click()

@@ -3,22 +3,8 @@ import re
 
 from playwright.sync_api import expect
 
-from browser_support import new_workshop, screenshot
+from browser_support import moderate, move_to, new_workshop, screenshot
 from test_screens import IDEAS, post
-
-
-def move_to(page, card, theme):
-    """The keyboard-friendly way: a card's "Move to…" list, then the theme (a click). The list
-    offers the themes there are when it opens: wait for a theme just added."""
-    expect(page.locator(".theme-name", has_text=theme)).to_have_count(1)
-    card.locator(".move-menu").click()
-    page.locator("#card-popover").get_by_role("option", name=theme, exact=True).click()
-
-
-def moderate(page, card, action):
-    """A card's "Moderate…" menu, then one of its actions."""
-    card.locator(".moderate-menu").click()
-    page.locator("#card-popover").get_by_role("menuitem", name=action).click()
 
 
 def test_facilitator_drags_ideas_into_themes_merges_and_undoes(pages, browser_db):

@@ -5,7 +5,7 @@ import re
 
 from playwright.sync_api import expect
 
-from browser_support import new_workshop, screenshot
+from browser_support import move_to, new_workshop, screenshot
 
 HYDROGEN = ("Joint hydrogen valley for the three border regions, with shared storage, "
             "pipelines and a common training centre")
@@ -41,8 +41,7 @@ def test_undo_three_moves_then_redo_two_by_keyboard(pages, browser_db):
     history = console.locator("#board .history li")
     expect(history).to_have_count(2)                     # the two themes created
     for text, theme in MOVES:
-        console.locator(".board-card", has_text=text).locator(".move-menu") \
-            .select_option(label=theme)
+        move_to(console, console.locator(".board-card", has_text=text), theme)
         expect(history).to_have_count(2 + MOVES.index((text, theme)) + 1)  # live, while open
     expect(in_themes(other)).to_have_count(3)
     expect(history.first).to_contain_text("Moved “Skills academy run by the clusters” to Skills")
