@@ -5,8 +5,9 @@
   line breaks kept only where the UI allows them, right-to-left text untouched.
 - Numbers bounded: ids 1..2^31-1 (the id columns' INTEGER) in payloads and URLs, other
   whole numbers 64-bit.
-- A fuzz of every socket event (the writes of app/commands.py and the reads of
-  app/realtime/handlers.py), every JSON API route and the organiser's JSON endpoints:
+- A fuzz of every socket event (the writes of app/commands.py, the reads of
+  app/realtime/handlers.py, the meeting events of app/realtime/meeting_handlers.py),
+  every JSON API route and the organiser's JSON endpoints:
   hostile values put in each field of a valid payload, and hostile whole payloads. Each
   answer is a clear refusal (never the generic server error, never an ERROR in the log)
   that changes nothing, or, for an input that is truly valid, an ok. A value of the wrong
@@ -244,30 +245,6 @@ READS = {
     "matches.mine": ({"workshop_id": Id}, {}),
 }
 
-# --- the bilateral meetings' events (app/realtime/meeting_handlers.py): their own handlers,
-# not app/commands.py, so they are declared here and fuzzed by
-# test_every_meeting_event_refuses_hostile_input (fixture `meetings_world`, meeting_cases).
-MEETING_READS = {
-    "meetings.mine": ({"workshop_id": Id}, {"since": int}),
-    "meetings.people": ({"workshop_id": Id}, {"query": str, "kind": str, "region": str,
-                                              "theme": str}),
-    "meetings.slots": ({"workshop_id": Id, "request_id": Id}, {}),
-}
-MEETING_WRITES = {name: ({"workshop_id": Id, "client_id": str, **required}, optional)
-                  for name, (required, optional) in {
-    "meeting.request": ({"person_id": Id}, {"message": str}),
-    "meeting.accept": ({"request_id": Id}, {"slot": str}),
-    "meeting.list": ({"request_id": Id, "listed": bool}, {}),
-    "meeting.decline": ({"request_id": Id}, {}),
-    "meeting.cancel": ({"request_id": Id}, {}),
-    "meeting.block": ({"person_id": Id}, {"report": bool}),
-}.items()}
-MEETING_EVENTS = set(MEETING_READS) | set(MEETING_WRITES)
-# Their envelope (workshop_id, client_id) is checked by their own code
-# (meeting_handlers._caller), not by commands.execute: every hostile value there too.
-FULL_ENVELOPE |= set(MEETING_WRITES)
-# --- end of the meetings' declarations
-
 
 @pytest.fixture
 def world(app, monkeypatch):
@@ -377,6 +354,31 @@ def socket_cases(w):
     for name, (client, fields) in reads.items():
         cases.append((name, name, client, {"workshop_id": client.workshop["id"], **fields}))
     return cases
+
+
+# --- the bilateral meetings' events (app/realtime/meeting_handlers.py): their own handlers,
+# not app/commands.py, so they are declared here and fuzzed by
+# test_every_meeting_event_refuses_hostile_input (fixture `meetings_world`, meeting_cases).
+MEETING_READS = {
+    "meetings.mine": ({"workshop_id": Id}, {"since": int}),
+    "meetings.people": ({"workshop_id": Id}, {"query": str, "kind": str, "region": str,
+                                              "theme": str}),
+    "meetings.slots": ({"workshop_id": Id, "request_id": Id}, {}),
+}
+MEETING_WRITES = {name: ({"workshop_id": Id, "client_id": str, **required}, optional)
+                  for name, (required, optional) in {
+    "meeting.request": ({"person_id": Id}, {"message": str}),
+    "meeting.accept": ({"request_id": Id}, {"slot": str}),
+    "meeting.list": ({"request_id": Id, "listed": bool}, {}),
+    "meeting.decline": ({"request_id": Id}, {}),
+    "meeting.cancel": ({"request_id": Id}, {}),
+    "meeting.block": ({"person_id": Id}, {"report": bool}),
+}.items()}
+MEETING_EVENTS = set(MEETING_READS) | set(MEETING_WRITES)
+# Their envelope (workshop_id, client_id) is checked by their own code
+# (meeting_handlers._caller), not by commands.execute: every hostile value there too.
+FULL_ENVELOPE |= set(MEETING_WRITES)
+# --- end of the meetings' declarations
 
 
 @pytest.fixture
