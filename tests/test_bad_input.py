@@ -5,8 +5,9 @@
   line breaks kept only where the UI allows them, right-to-left text untouched.
 - Numbers bounded: ids 1..2^31-1 (the id columns' INTEGER) in payloads and URLs, other
   whole numbers 64-bit.
-- A fuzz of every socket event (the writes of app/commands.py and the reads of
-  app/realtime/handlers.py), every JSON API route and the organiser's JSON endpoints:
+- A fuzz of every socket event (the writes of app/commands.py, the reads of
+  app/realtime/handlers.py, the meeting events of app/realtime/meeting_handlers.py),
+  every JSON API route and the organiser's JSON endpoints:
   hostile values put in each field of a valid payload, and hostile whole payloads. Each
   answer is a clear refusal (never the generic server error, never an ERROR in the log)
   that changes nothing, or, for an input that is truly valid, an ok. A value of the wrong
@@ -26,12 +27,14 @@ from sqlalchemy import func, select
 
 from app import commands, suggest
 from app.extensions import db, socketio
+from app.models import MeetingBlock, MeetingPerson, MeetingPlan, MeetingRequest, MeetingSeat
 from app.models import ActionItem, BoardAction, Change, Conclusion, Event, EventOrganiser, Idea, \
     Participant, ProcessedWrite, RecurringTheme, Theme, Vote, Workshop
 from app.services import accounts, board, ideas, outcomes, participants, workshops
+from app.services import meeting_slots
 from app.services.validation import CLIENT_ID, MAX_ID, MAX_INT, MIN_INT, Id, is_id
 from app.suggest.tfidf import TfidfBackend
-from helpers import Client, new_client_id
+from helpers import Client, make_workshop, new_client_id
 
 GENERIC = "Something went wrong"
 ORGANISER, PASSWORD = "ana@example.eu", "correct horse battery"
@@ -328,6 +331,8 @@ def socket_cases(w):
         "action.update": {"action_id": c["action"], "what": "Pilot", "owner": "Region",
                           "horizon": "medium"},
         "action.delete": {"action_id": c["action"]},
+        "projector.set": {"page": 1, "spotlight_idea_id": c["ideas"][2], "hide_tallies": True,
+                          "auto_advance": 0, "small_join": True},
     }
     cases = [("vote.cast", "vote.cast", w.voter, {"idea_id": v["ideas"][0]}),
              ("vote.retract", "vote.retract", w.voter, {"idea_id": v["ideas"][0]}),
@@ -351,7 +356,94 @@ def socket_cases(w):
     return cases
 
 
+# --- the bilateral meetings' events (app/realtime/meeting_handlers.py): their own handlers,
+# not app/commands.py, so they are declared here and fuzzed by
+# test_every_meeting_event_refuses_hostile_input (fixture `meetings_world`, meeting_cases).
+MEETING_READS = {
+    "meetings.mine": ({"workshop_id": Id}, {"since": int}),
+    "meetings.people": ({"workshop_id": Id}, {"query": str, "kind": str, "region": str,
+                                              "theme": str}),
+    "meetings.slots": ({"workshop_id": Id, "request_id": Id}, {}),
+}
+MEETING_WRITES = {name: ({"workshop_id": Id, "client_id": str, **required}, optional)
+                  for name, (required, optional) in {
+    "meeting.request": ({"person_id": Id}, {"message": str}),
+    "meeting.accept": ({"request_id": Id}, {"slot": str}),
+    "meeting.list": ({"request_id": Id, "listed": bool}, {}),
+    "meeting.decline": ({"request_id": Id}, {}),
+    "meeting.cancel": ({"request_id": Id}, {}),
+    "meeting.block": ({"person_id": Id}, {"report": bool}),
+}.items()}
+MEETING_EVENTS = set(MEETING_READS) | set(MEETING_WRITES)
+# Their envelope (workshop_id, client_id) is checked by their own code
+# (meeting_handlers._caller), not by commands.execute: every hostile value there too.
+FULL_ENVELOPE |= set(MEETING_WRITES)
+# --- end of the meetings' declarations
+
+
+@pytest.fixture
+def meetings_world(app):
+    """A workshop whose event has a meeting plan (a morning in 2030, two tables) and seven
+    opted-in attendees, each on their own phone. `ana` sends every meeting event; the
+    others give each of her writes its own target, so that each valid payload is accepted
+    whatever ran before it: `ben` and `cai` asked her (pending: accept, decline), she asked
+    `dee` (pending: cancel), she meets `eve` (booked: list), she may request `gus` and
+    block `fay`."""
+    workshop = make_workshop(app)
+    with app.app_context():
+        event = db.session.get(Workshop, workshop["id"]).event
+        meeting_slots.set_plan(event, days=["2030-05-12"], day_start="09:00", day_end="12:00",
+                               slot_minutes=20, breaks=[], tables=["T1", "T2"],
+                               timezone="Europe/Madrid")
+        db.session.commit()
+        db.session.remove()
+    phones, ids = {}, {}
+    for name, region in (("ana", "Valencia"), ("ben", "Navarra"), ("cai", "Bavaria"),
+                         ("dee", "Lazio"), ("eve", "Flanders"), ("fay", "Styria"),
+                         ("gus", "Skåne")):
+        phone = phones[name] = Client(app, workshop, "attendee")
+        phone.join()
+        assert phone.write("profile.update", display_name=name.title(), region=region,
+                           organisation=f"Org {name}", kind="company",
+                           contact=f"{name}@example.eu", match_opt_in=True)["ok"]
+        agenda = phone.call("meetings.mine", {"workshop_id": workshop["id"]})
+        assert agenda["ok"] and agenda["opted_in"], agenda
+        ids[name] = agenda["person_id"]
+
+    def ask(asker, asked):
+        ack = phones[asker].write("meeting.request", person_id=ids[asked], message="Hello")
+        assert ack["ok"], ack
+        return ack["id"]
+
+    requests = {"accept": ask("ben", "ana"), "decline": ask("cai", "ana"),
+                "cancel": ask("ana", "dee"), "list": ask("ana", "eve")}
+    assert phones["eve"].write("meeting.accept", request_id=requests["list"])["ok"]
+    return types.SimpleNamespace(app=app, workshop=workshop, phones=phones, ids=ids,
+                                 requests=requests)
+
+
+def meeting_cases(m):
+    """(label, event, client, valid payload) for every meeting event, all sent by `ana`."""
+    ana, ids, requests = m.phones["ana"], m.ids, m.requests
+    reads = {"meetings.mine": {"since": 0},
+             "meetings.people": {"query": "org", "kind": "company", "region": "Navarra",
+                                 "theme": ""},
+             "meetings.slots": {"request_id": requests["accept"]}}
+    writes = {"meeting.request": {"person_id": ids["gus"], "message": "Hydrogen valleys?"},
+              "meeting.accept": {"request_id": requests["accept"], "slot": "2030-05-12T09:40"},
+              "meeting.list": {"request_id": requests["list"], "listed": True},
+              "meeting.decline": {"request_id": requests["decline"]},
+              "meeting.cancel": {"request_id": requests["cancel"]},
+              "meeting.block": {"person_id": ids["fay"], "report": True}}
+    envelope = {"workshop_id": m.workshop["id"]}
+    return [(name, name, ana, {**envelope, **fields}) for name, fields in reads.items()] + [
+        (name, name, ana, {**envelope, "client_id": FRESH, **fields})
+        for name, fields in writes.items()]
+
+
 def spec(event):
+    if event in MEETING_READS or event in MEETING_WRITES:
+        return {**MEETING_READS, **MEETING_WRITES}[event]
     return READS[event] if event in READS else commands.fields(event)
 
 
@@ -375,7 +467,7 @@ def mutations(event, payload):
     """(label, payload, must be refused) for each hostile value in each field, each
     required field left out, extra fields and hostile whole payloads."""
     required, optional = spec(event)
-    write = event not in READS
+    write = event not in READS and event not in MEETING_READS
     for name, kind in {**required, **optional}.items():
         for label, value in HOSTILE:
             if name == "client_id" and isinstance(value, str) and CLIENT_ID.match(value):
@@ -426,8 +518,26 @@ def _fingerprint_query():
         select(func.count(Event.id)).where(Event.published_token.is_not(None)),
         select(func.count(Event.id)).where(Event.deleted_at.is_not(None)),
         select(func.count(Event.id)).where(Event.personal_data_erased_at.is_not(None)),
+        *_meeting_fingerprint(),
     ]
     return select(*[part.scalar_subquery() for part in parts])
+
+
+def _meeting_fingerprint() -> list:
+    """The meetings' state, not versioned by workshops: people and their agenda versions,
+    requests by status and listing, seats, blocks and reports, plans."""
+    return [
+        select(func.count(MeetingPerson.id)),
+        select(func.coalesce(func.sum(MeetingPerson.version), 0)),
+        *[select(func.count(MeetingRequest.id)).where(MeetingRequest.status == status)
+          for status in ("pending", "accepted", "declined", "cancelled", "removed")],
+        select(func.count(MeetingRequest.id)).where(MeetingRequest.requester_listed.is_(True)),
+        select(func.count(MeetingRequest.id)).where(MeetingRequest.invitee_listed.is_(True)),
+        select(func.count(MeetingRequest.id)).where(MeetingRequest.open_pair.is_not(None)),
+        select(func.count(MeetingSeat.id)), select(func.count(MeetingBlock.id)),
+        select(func.count(MeetingBlock.id)).where(MeetingBlock.reported.is_(True)),
+        select(func.count(MeetingPlan.id)),
+    ]
 
 
 FINGERPRINT = _fingerprint_query()
@@ -504,17 +614,22 @@ def stored_texts_are_clean(app):
         texts = [*db.session.scalars(select(Idea.text)), *db.session.scalars(select(Theme.name)),
                  *db.session.scalars(select(Conclusion.text)),
                  *db.session.scalars(select(ActionItem.what)),
-                 *db.session.scalars(select(ActionItem.owner))]
+                 *db.session.scalars(select(ActionItem.owner)),
+                 *db.session.scalars(select(MeetingRequest.message))]
         for p in db.session.scalars(select(Participant)):
             texts += [p.display_name, p.organisation, p.kind, p.region, p.contact]
         db.session.remove()
     return [t for t in texts if FORBIDDEN.search(t) or ("\n" in t and t != t.strip())]
 
 
+def registered_events() -> set:
+    return set(socketio.server.handlers["/"]) - {"connect", "disconnect"}
+
+
 def test_every_socket_event_is_fuzzed(app):
-    """A new socket event or command must be added to the fuzz (READS or socket_cases)."""
-    registered = set(socketio.server.handlers["/"]) - {"connect", "disconnect"}
-    assert registered == set(commands.names()) | set(READS)
+    """A new socket event or command must be added to the fuzz (READS or socket_cases; a
+    meeting event to MEETING_READS/MEETING_WRITES and meeting_cases)."""
+    assert registered_events() == set(commands.names()) | set(READS) | MEETING_EVENTS
 
 
 def test_every_socket_event_refuses_hostile_input(world, caplog):
@@ -522,6 +637,7 @@ def test_every_socket_event_refuses_hostile_input(world, caplog):
     cases = socket_cases(world)
     assert {event for _label, event, _client, _payload in cases} == \
         set(commands.names()) | set(READS)
+    assert set(commands.names()) | set(READS) | MEETING_EVENTS == registered_events()
     for label, event, client, valid in cases:
         for mutation, payload, refuse in mutations(event, valid):
             judge(f"{label} {mutation}", refuse,
@@ -529,6 +645,23 @@ def test_every_socket_event_refuses_hostile_input(world, caplog):
     judge.flush()
     assert stored_texts_are_clean(world.app) == []
     assert judge.sent > 3000 and judge.accepted < judge.sent / 10, (judge.sent, judge.accepted)
+
+
+def test_every_meeting_event_refuses_hostile_input(meetings_world, caplog):
+    """The meeting events, like the others; then each one's valid payload as is, which
+    (or an earlier input of its case that was truly valid) must have been accepted."""
+    judge = Judge(meetings_world.app, caplog)
+    cases = meeting_cases(meetings_world)
+    assert {event for _label, event, _client, _payload in cases} == MEETING_EVENTS
+    for label, event, client, valid in cases:
+        accepted = judge.accepted
+        for mutation, payload, refuse in [*mutations(event, valid), ("as is", valid, False)]:
+            judge(f"{label} {mutation}", refuse,
+                  lambda: emit(client, event, payload, valid), event)
+        assert judge.accepted > accepted, f"{label}: nothing was accepted"
+    judge.flush()
+    assert stored_texts_are_clean(meetings_world.app) == []
+    assert judge.sent > 700 and judge.accepted < judge.sent / 10, (judge.sent, judge.accepted)
 
 
 # Over HTTP, the body is read by views.json_body and then goes through the same code as a

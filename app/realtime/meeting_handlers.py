@@ -53,8 +53,8 @@ def people(payload):
     event, me, _actor = _caller(payload, {}, {"query": str, "kind": str, "region": str,
                                               "theme": str})
     db.session.commit()
-    found = meeting_people.directory(event, me, *(payload.get(k, "")[:80] for k in (
-        "query", "kind", "region", "theme")))
+    found = meeting_people.directory(event, me, *((payload.get(k) or "")[:80] for k in (
+        "query", "kind", "region", "theme")))  # null: no filter, as for any optional field
     return {"ok": True, "people": found}
 
 
