@@ -120,6 +120,9 @@
     $("themes").hidden = !showThemes;
     $("outcomes").hidden = !showOutcomes;
     var stage = showOutcomes ? $("outcomes") : showRanking ? $("ranking") : showThemes ? $("themes") : $("wall");
+    ["wall", "ranking", "themes", "outcomes"].forEach(function (id) {  // nothing stale stays
+      if ($(id) !== stage) $(id).textContent = "";
+    });
     var made = showOutcomes ? outcomeEntries(s) : showRanking ? rankingEntries(ideas)
       : showThemes ? themeEntries(s, onThemes && phase !== "grouping", tallies)
         : wallEntries(ideas, phase === "voting" && tallies);

@@ -230,3 +230,32 @@ def test_a_very_long_word_spans_columns_on_every_page(browser, server, browser_d
             console.locator("#projector-controls").get_by_role("button", name="Next page").click()
     assert seen, "the long word was on no page"
     context.close()
+
+
+WATCH_ARRIVALS = """() => { window.arrivals = new Set();
+  new MutationObserver(changes => changes.forEach(change => change.addedNodes.forEach(node => {
+    if (node.classList && node.classList.contains('is-new'))
+      window.arrivals.add(node.querySelector('.text').textContent);
+  }))).observe(document.querySelector('#wall'), {childList: true}); }"""
+
+
+@pytest.mark.parametrize("motion", ["no-preference", "reduce"])
+def test_collecting_shows_the_newest_first_and_only_new_ideas_arrive(
+        browser, server, browser_db, pages, motion):
+    room = full_room(browser_db, phase="collecting", ideas=40, themes=3, people=10)
+    context = browser.new_context(viewport={"width": 1280, "height": 720}, reduced_motion=motion)
+    projector = context.new_page()
+    projector.goto(f"{server.url}/p/{room['screen_token']}")
+    # themes already made: still the wall, newest first, on page 1
+    expect(projector.locator("#wall .card-idea").first).to_contain_text("(40)")
+    expect(projector.locator("#themes")).to_be_hidden()
+    expect(projector.locator(".card-idea.is-new")).to_have_count(0)  # the room was there
+    projector.evaluate(WATCH_ARRIVALS)
+    phone = pages("phone", f"/j/{room['code']}")
+    phone.fill("#idea-text", "A brand new idea from the back row")
+    phone.click("#send")
+    expect(projector.locator("#wall .card-idea").first).to_contain_text("from the back row")
+    arrived = projector.evaluate("[...window.arrivals]")
+    assert arrived == ([] if motion == "reduce" else ["A brand new idea from the back row"])
+    expect(projector.locator(".card-idea.is-new")).to_have_count(0)  # and it settles
+    context.close()
