@@ -200,9 +200,12 @@
   }
 
   function glanceBox(info) {
-    var count = text("p", "theme-count", ""), more = text("p", "theme-more", "");
+    // the count goes on the name's last line: one line less per box
+    var count = el("span", { class: "theme-count" }), more = text("p", "theme-more", "");
     var list = el("ul", { class: "theme-list" });
-    var box = el("section", { class: "theme-column" }, [text("h2", "theme-title", info.name), count, list, more]);
+    var title = el("h2", { class: "theme-title fit" }, [el("bdi", { class: "theme-name", text: info.name }),
+      document.createTextNode(" "), count]);
+    var box = el("section", { class: "theme-column" }, [title, list, more]);
     if (info.colour) box.style.borderTopColor = info.colour;
     return { root: box, body: list, count: function (n) {
       count.textContent = t(n === 1 ? "idea_one" : "idea_many", { n: n });

@@ -140,7 +140,7 @@ def test_the_projector_fits_any_room_on_any_screen(browser, server, browser_db, 
                 expect(page.locator("#more")).to_have_text(re.compile(r"^Page 1 of \d+$"))
             if phase == "grouping" and themes == 12 and size != (1024, 768):
                 # page 1: every theme at a glance, its count, and what does not fit counted
-                names = page.locator("#themes .theme-title").all_inner_texts()
+                names = page.locator("#themes .theme-name").all_inner_texts()
                 assert set(THEMES) | {"Not placed yet"} == set(names), (where, names)
                 expect(page.locator("#themes .theme-count").first).to_have_text(
                     re.compile(r"^\d+ ideas?$"))
