@@ -142,9 +142,9 @@ def _update_profile(actor, payload):
 @command("phase.set", "facilitator", {"phase": str})
 def _set_phase(actor, payload):
     workshop = workshops.get_workshop(actor.workshop_id)
-    change = workshops.set_phase(workshop, payload["phase"])
-    version = change.version if change else changes.current_version(workshop.id)
-    envelopes = [change.envelope()] if change else []
+    made = workshops.change_phase(workshop, payload["phase"])  # the projectors to page 1 too
+    version = made[-1].version if made else changes.current_version(workshop.id)
+    envelopes = [change.envelope() for change in made]
     return {"ok": True, "phase": workshop.phase, "version": version}, envelopes, []
 
 

@@ -141,6 +141,8 @@ def js_strings() -> dict:
         # the projector's pages and the console's Projector card (screen.js,
         # projector-controls.js)
         "page_of": _("Page {page} of {pages}"), "continued": _("{name} (continued)"),
+        "idea_one": _("{n} idea"), "idea_many": _("{n} ideas"), "more_n": _("+ {n} more"),
+        "rank_n": _("#{n}"),
         "projector_page": _("Projector page: {page}"),
         "spotlight_idea": _("Idea number to spotlight"),
         "no_idea_number": _("No idea has that number."),

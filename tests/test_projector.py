@@ -133,3 +133,45 @@ def test_the_service_takes_plain_arguments(app, workshop):
         change = projector.set_view(row, auto_advance=120, hide_tallies=True)
         assert change.type == "projector.changed" and change.data["auto_advance"] == 120
         db.session.rollback()
+
+
+def test_a_phase_change_goes_back_to_page_one_and_clears_the_spotlight(connect):
+    console, screen, phone = connect("facilitator"), connect("screen"), connect()
+    idea = post(phone)
+    assert console.write("phase.set", phase="collecting")["ok"]
+    assert console.write("projector.set", page=4, spotlight_idea_id=idea, hide_tallies=True)["ok"]
+    screen.received()
+    answer = console.write("phase.set", phase="voting")
+    assert answer["ok"]
+    changed = [p["args"][0] for p in screen.received()
+               if p["name"] in ("phase.changed", "projector.changed")]
+    # one transaction: the phase, then the projector under the next version
+    assert [(c["type"], c["version"]) for c in changed] == [
+        ("phase.changed", answer["version"] - 1), ("projector.changed", answer["version"])]
+    assert changed[1]["data"] == {**DEFAULT, "hide_tallies": True}  # only page and spotlight
+    assert snapshot_view(connect("screen"))["page"] == 0
+    # already on page one with no spotlight: the phase change is all that is recorded
+    screen.received()
+    again = console.write("phase.set", phase="results")
+    assert [p["args"][0]["type"] for p in screen.received()
+            if p["name"].endswith(".changed")] == ["phase.changed"]
+    assert again["version"] == answer["version"] + 1
+
+
+def test_the_clock_moving_the_phase_on_resets_the_projector_too(app, workshop):
+    from datetime import timedelta
+
+    from app.extensions import db
+    from app.models import Workshop, utcnow
+    from app.services import clock
+    with app.app_context():
+        row = db.session.get(Workshop, workshop["id"])
+        row.phase, row.clock_advance = "collecting", True
+        projector.set_view(row, page=2)
+        ends = utcnow() - timedelta(seconds=1)
+        row.clock_ends_at = ends
+        db.session.commit()
+        made = clock.expire(row.id, ends)
+        assert [c.type for c in made] == ["clock.changed", "phase.changed", "projector.changed"]
+        assert made[-1].data["page"] == 0 and row.phase == "grouping"
+        db.session.rollback()

@@ -86,7 +86,7 @@ def expire(workshop_id: int, expected_ends_at: datetime) -> list[Change]:
     made = [changes.record(workshop_id, "clock.changed", state(workshop))]
     position = PHASE_ORDER.index(workshop.phase)
     if workshop.clock_advance and position < len(PHASE_ORDER) - 1:
-        made.append(workshops.set_phase(workshop, PHASE_ORDER[position + 1]))
+        made.extend(workshops.change_phase(workshop, PHASE_ORDER[position + 1]))
     return made
 
 

@@ -5,6 +5,7 @@ Stored on the Workshop row and versioned (`projector.changed`), so a reloaded or
 projector shows the same thing. The page is relative: each projector wraps it to the pages
 it has at its size (static/js/screen.js), so the server never needs to know a screen's
 size. Allowed in every phase, a closed workshop too: paging changes nothing it concluded.
+A phase change goes back to the first page and clears the spotlight (`phase_changed`).
 """
 from flask_babel import gettext as _
 from sqlalchemy import select
@@ -54,6 +55,12 @@ def set_view(workshop: Workshop, page=None, spotlight_idea_id=UNCHANGED, hide_ta
     workshop.projector_small_join = wanted["small_join"]
     db.session.flush()
     return changes.record(workshop.id, "projector.changed", view(workshop))
+
+
+def phase_changed(workshop: Workshop) -> Change | None:
+    """A new phase starts on the first page with nothing in the spotlight (called in the
+    phase change's transaction: workshops.change_phase). None when it already is."""
+    return set_view(workshop, page=0, spotlight_idea_id=None)
 
 
 def _shown_idea(workshop: Workshop, idea_id) -> Idea:

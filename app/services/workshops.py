@@ -8,7 +8,7 @@ from sqlalchemy import select
 from ..extensions import db
 from ..models import Change, Event, Vote, Workshop
 from ..vocabulary import CLOSED, N_, PHASE_ORDER
-from . import access, changes, fields
+from . import access, changes, fields, projector
 from .errors import InvalidInput, NotFound
 from .validation import bounded_int, shown
 
@@ -163,6 +163,16 @@ def set_phase(workshop: Workshop, phase) -> Change | None:
     workshop.phase = phase
     db.session.flush()
     return changes.record(workshop.id, "phase.changed", {"phase": phase, "previous": previous})
+
+
+def change_phase(workshop: Workshop, phase) -> list[Change]:
+    """set_phase, and the projectors go back to their first page with no spotlight (one
+    transaction, both changes recorded): what the facilitator does for every phase change."""
+    change = set_phase(workshop, phase)
+    if change is None:
+        return []
+    reset = projector.phase_changed(workshop)
+    return [change] + ([reset] if reset else [])
 
 
 def update_settings(workshop: Workshop, vote_budget=None, vote_cap=None,

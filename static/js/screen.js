@@ -7,14 +7,21 @@
  * N seconds (a timer here, not on the server); "Page 2 of 5" says where the room is. The
  * facilitator can also put one idea in the spotlight, hide vote counts until the results,
  * and shrink the join panel to a corner (it always does once collecting is over).
+ *
+ * Collecting: the newest ideas first (page 1 is what the room just posted), each new one
+ * arriving with a short animation. Grouping: page 1 is every theme at a glance
+ * (screen-overview.js), the next pages the themes in full. Voting: the cards packed like
+ * bricks, most votes first, numbered #1, #2, ... so the order reads at a glance.
  */
 (function () {
   "use strict";
   var P = window.Plenary, el = P.el, t = P.t, Fit = P.Fit;
   var config = P.readConfig();
   var $ = function (id) { return document.getElementById(id); };
-  var cards = new Map();
-  var lastCount = null, lastPage = null, ownTurns = 0, turner = null, turnEvery = 0;
+  var cards = new Map(), glanceCards = new Map();
+  var lastCount = null, lastPage = null, lastPhase = null, ownTurns = 0, turner = null, turnEvery = 0;
+  var seen = new Set(), arrived = new Set(), primed = false;
+  var calm = window.matchMedia && window.matchMedia("(prefers-reduced-motion: reduce)");
   var render = P.scheduler(draw);
   var live = P.connect(config, {
     onChange: function (state, reason) { changed(reason); render(); refreshSupport(reason); }
@@ -26,10 +33,11 @@
       { page: 0, spotlight_idea_id: null, hide_tallies: false, auto_advance: 0, small_join: false };
   }
 
-  /* The facilitator's page resets this projector's own turns; auto-advance adds to them. */
+  /* The facilitator's page (and a new phase) resets this projector's own turns;
+     auto-advance adds to them. */
   function changed() {
-    var v = view();
-    if (v.page !== lastPage) { lastPage = v.page; ownTurns = 0; }
+    var v = view(), phase = live.state.workshop && live.state.workshop.phase;
+    if (v.page !== lastPage || phase !== lastPhase) { lastPage = v.page; lastPhase = phase; ownTurns = 0; }
     if (v.auto_advance !== turnEvery) {
       turnEvery = v.auto_advance;
       if (turner) clearInterval(turner);
@@ -41,13 +49,27 @@
     return el(tag, { class: cls + " fit", dir: "auto", text: value });
   }
 
-  function card(idea) {
-    var node = cards.get(idea.id);
+  /* Only an idea that reached the room since the last drawing animates in (not a card
+     drawn again, not the ideas there when the projector opened), and never for a room
+     that asked for reduced motion. */
+  function arrive(node) {
+    if (calm && calm.matches) return;
+    var settle = function () { node.classList.remove("is-new"); };
+    node.classList.add("is-new");
+    node.addEventListener("animationend", settle, { once: true });
+    setTimeout(settle, 1500);  // a card paged away before its animation ends settles too
+  }
+
+  function card(idea, map) {
+    map = map || cards;
+    var node = map.get(idea.id);
     if (!node) {
-      node = el("li", { class: "card-idea" }, [text("div", "text", idea.text),
+      node = el("li", { class: "card-idea" }, [el("div", { class: "place" }), text("div", "text", idea.text),
         text("div", "also", ""), el("div", { class: "votes" }), el("div", { class: "bar" })]);
-      cards.set(idea.id, node);
+      if (arrived.has(idea.id)) arrive(node);
+      map.set(idea.id, node);
     }
+    node.querySelector(".place").textContent = "";
     node.querySelector(".text").textContent = idea.text;  // the facilitator may fix a typo
     var also = P.alsoSaid(live.state, idea.id);
     node.querySelector(".also").textContent = also ? t("also_said") + " " + also : "";
@@ -56,7 +78,8 @@
     return node;
   }
 
-  function withVotes(node, votes, max) {
+  function withVotes(node, votes, max, rank) {
+    node.querySelector(".place").textContent = t("rank_n", { n: rank });
     node.querySelector(".votes").textContent = P.votes(votes);
     var bar = node.querySelector(".bar");
     bar.hidden = false;
@@ -80,24 +103,33 @@
     Fit.grow($("screen-title"), $("screen-title"), Fit.floor(),
       Math.max(Fit.floor(), Math.round(window.innerHeight * 0.05)));
     var ideas = P.visible(s.ideas);
+    arrived = new Set(primed ? ideas.filter(function (i) { return !seen.has(i.id); })
+      .map(function (i) { return i.id; }) : []);
+    ideas.forEach(function (i) { seen.add(i.id); });
+    primed = true;
     var results = phase === "results" || phase === "closed";
     var onThemes = s.workshop.vote_on === "themes" && s.themes.size > 0;
     var tallies = phase === "voting" ? !v.hide_tallies : results;
     var showOutcomes = results && (s.themes.size > 0 || s.conclusions.size > 0 || s.actions.size > 0);
     var showRanking = results && !showOutcomes && !onThemes;
     var showThemes = !showOutcomes && !showRanking && s.themes.size > 0 &&
-      (phase === "grouping" || phase === "collecting" || (onThemes && phase !== "draft"));
+      (phase === "grouping" || (onThemes && phase !== "draft" && phase !== "collecting"));
     $("screen").classList.toggle("is-results", showOutcomes);
     $("wall").hidden = showRanking || showThemes || showOutcomes;
     $("ranking").hidden = !showRanking;
     $("themes").hidden = !showThemes;
     $("outcomes").hidden = !showOutcomes;
     var stage = showOutcomes ? $("outcomes") : showRanking ? $("ranking") : showThemes ? $("themes") : $("wall");
+    ["wall", "ranking", "themes", "outcomes"].forEach(function (id) {  // nothing stale stays
+      if ($(id) !== stage) $(id).textContent = "";
+    });
     var made = showOutcomes ? outcomeEntries(s) : showRanking ? rankingEntries(ideas)
-      : showThemes ? themeEntries(s, onThemes && phase !== "grouping" && phase !== "collecting", tallies)
+      : showThemes ? themeEntries(s, onThemes && phase !== "grouping", tallies)
         : wallEntries(ideas, phase === "voting" && tallies);
-    var pages = Fit.paginate(stage, made.entries, made.box);
+    var pages = showThemes && phase === "grouping" ? groupingPages(stage, made)
+      : Fit.paginate(stage, made.entries, made.box);
     var index = (v.page + ownTurns) % pages.length;
+    stage.classList.toggle("is-overview", !!pages[index].overview);
     Fit.show(stage, pages[index], made.box, made.maxScale);
     $("more").hidden = pages.length < 2;
     $("more").textContent = t("page_of", { page: index + 1, pages: pages.length });
@@ -114,9 +146,10 @@
     var ordered = tallies ? P.ranked(new Map(ideas.map(function (i) { return [i.id, i]; })))
       : ideas.sort(P.newestPinnedFirst);
     var max = Math.max.apply(null, [1].concat(ordered.map(function (i) { return i.votes; })));
-    return { entries: ordered.map(function (idea) {
+    var ranks = P.rankOf(ordered);
+    return { entries: ordered.map(function (idea, i) {
       var node = card(idea);
-      return { node: tallies ? withVotes(node, idea.votes, max) : node };
+      return { node: tallies ? withVotes(node, idea.votes, max, ranks[i]) : node };
     }) };
   }
 
@@ -129,15 +162,16 @@
     var votesOf = function (g) { return g.theme ? g.theme.votes || 0 : 0; };
     var max = Math.max.apply(null, [1].concat(groups.map(votesOf)));
     var ranks = P.rankOf(groups.map(function (g) { return { votes: votesOf(g) }; }));
-    var entries = [];
+    var entries = [], shown = [];
     groups.forEach(function (group, index) {
       var name = group.theme ? group.theme.name : t("not_placed");
       var info = { name: ranked && tallies ? ranks[index] + ". " + name + " — " + P.votes(votesOf(group)) : name,
         colour: group.theme && group.theme.colour, bar: ranked && tallies ? votesOf(group) / max : null };
+      shown.push({ info: info, ideas: group.ideas });
       if (!group.ideas.length) entries.push({ group: info, node: el("li", { class: "theme-empty" }) });
       group.ideas.forEach(function (idea) { entries.push({ group: info, node: card(idea) }); });
     });
-    return { entries: entries, box: function (info, continued) {
+    return { entries: entries, groups: shown, box: function (info, continued) {
       var list = el("ul", { class: "theme-list" });
       var title = continued ? t("continued", { name: info.name }) : info.name;
       var column = el("section", { class: "theme-column" }, [text("h2", "theme-title", title)]);
@@ -149,6 +183,35 @@
       }
       column.appendChild(list);
       return { root: column, body: list };
+    } };
+  }
+
+  /* Grouping: page 1 shows every theme (its name, how many ideas, the first ones that fit
+     and "+ N more"); when that is not everything, the themes in full follow. */
+  function groupingPages(stage, made) {
+    stage.classList.add("is-overview");
+    var glance = P.Overview.build(stage, made.groups, glanceBox, function (idea) {
+      return card(idea, glanceCards);
+    });
+    stage.classList.remove("is-overview");
+    if (glance && glance.complete) return [glance.page];
+    var pages = Fit.paginate(stage, made.entries, made.box);
+    return glance ? [glance.page].concat(pages) : pages;
+  }
+
+  function glanceBox(info) {
+    // the count goes on the name's last line: one line less per box
+    var count = el("span", { class: "theme-count" }), more = text("p", "theme-more", "");
+    var list = el("ul", { class: "theme-list" });
+    var title = el("h2", { class: "theme-title fit" }, [el("bdi", { class: "theme-name", text: info.name }),
+      document.createTextNode(" "), count]);
+    var box = el("section", { class: "theme-column" }, [title, list, more]);
+    if (info.colour) box.style.borderTopColor = info.colour;
+    return { root: box, body: list, count: function (n) {
+      count.textContent = t(n === 1 ? "idea_one" : "idea_many", { n: n });
+    }, more: function (n) {
+      more.textContent = n ? t("more_n", { n: n }) : "";
+      more.hidden = !n;
     } };
   }
 

@@ -2,10 +2,13 @@
 1280x720 and 1024x768, with 10 or 150 ideas and 3 or 12 themes, while grouping, voting and
 in the results, nothing overflows its box or the screen, no word is split over two lines,
 no text is below the floor (max(20 px, 2.8 % of the height)); what does not fit is paged,
-and the console pages it, puts an idea in the spotlight and hides the tallies."""
+and the console pages it, puts an idea in the spotlight and hides the tallies. Grouping
+opens on an overview of every theme; the voting wall packs its cards; a card with a very
+long word spans more columns instead of shrinking its text."""
 import re
 
 import pytest
+from full_room import THEMES
 from playwright.sync_api import expect
 
 from browser_support import screenshot
@@ -20,6 +23,24 @@ CHECK = """() => {
     && !e.closest('[hidden]');
   const name = e => (e.id ? '#' + e.id : '') + '.' + [...e.classList].join('.') + ' ' +
     (e.textContent || '').slice(0, 40);
+  // a line may end after a hyphen or between two emoji (as every browser does); a break
+  // between two letters or digits is a split word
+  const letter = ch => /[\\p{L}\\p{N}]/u.test(ch);
+  const breaksWhereAllowed = (node, start, word) => {
+    const chars = [...word]; let at = start, top = null;
+    for (let i = 0; i < chars.length; i++) {
+      const range = document.createRange();
+      range.setStart(node, at); range.setEnd(node, at + chars[i].length);
+      const box = [...range.getClientRects()].find(x => x.width > 0);
+      if (box) {
+        const row = Math.round(box.top);
+        if (top !== null && row !== top && letter(chars[i - 1]) && letter(chars[i])) return false;
+        top = row;
+      }
+      at += chars[i].length;
+    }
+    return true;
+  };
   for (const e of document.querySelectorAll('.screen *, .spotlight *')) {
     if (!shown(e) || e.closest('svg')) continue;
     const wide = e.clientWidth && e.scrollWidth > e.clientWidth + 1;
@@ -32,8 +53,17 @@ CHECK = """() => {
     const texts = [...e.childNodes].filter(n => n.nodeType === 3 && n.textContent.trim());
     if (!texts.length) continue;
     const size = parseFloat(getComputedStyle(e).fontSize);
-    if (size < floor && !e.classList.contains('is-squeezed'))
+    // squeezed: only a word wider than the whole stage, in a box as wide as the stage,
+    // and never below 3/4 of the floor
+    const squeezed = e.closest('.is-squeezed');
+    if (size < floor * 0.75 || (size < floor && !squeezed))
       problems.push(['small ' + size, name(e)]);
+    const stage = e.closest('.paged');
+    if (squeezed && stage) {
+      let box = e; while (box.parentElement !== stage) box = box.parentElement;
+      if (box.getBoundingClientRect().width < stage.clientWidth - 2)
+        problems.push(['squeezed in a narrow box', name(e)]);
+    }
     for (const node of texts) {
       const re = /\\S+/g; let m;
       while ((m = re.exec(node.textContent))) {
@@ -41,7 +71,8 @@ CHECK = """() => {
         range.setStart(node, m.index); range.setEnd(node, m.index + m[0].length);
         const lines = new Set([...range.getClientRects()].filter(x => x.width > 0)
           .map(x => Math.round(x.top)));
-        if (lines.size > 1) problems.push(['word split: ' + m[0], name(e)]);
+        if (lines.size > 1 && !breaksWhereAllowed(node, m.index, m[0]))
+          problems.push(['word split: ' + m[0], name(e)]);
       }
     }
   }
@@ -107,6 +138,18 @@ def test_the_projector_fits_any_room_on_any_screen(browser, server, browser_db, 
             assert_readable(page, where)
             if ideas == 150:  # a real room does not fit one screen: pages, never a cut
                 expect(page.locator("#more")).to_have_text(re.compile(r"^Page 1 of \d+$"))
+            if phase == "grouping" and themes == 12 and size != (1024, 768):
+                # page 1: every theme at a glance, its count, and what does not fit counted
+                names = page.locator("#themes .theme-name").all_inner_texts()
+                assert set(THEMES) | {"Not placed yet"} == set(names), (where, names)
+                expect(page.locator("#themes .theme-count").first).to_have_text(
+                    re.compile(r"^\d+ ideas?$"))
+                assert page.locator("#themes .theme-more:visible").count() + \
+                    page.locator("#themes .theme-list:empty").count() >= 1
+            if phase == "voting" and ideas == 150 and size == (1280, 720):
+                # the wall is packed: a tall card does not leave half the screen empty
+                assert page.locator("#wall .card-idea").count() >= 8, where
+                expect(page.locator("#wall .card-idea .place").first).to_have_text("#1")
             screenshot(page, f"projector-layout-{phase}-{themes}-themes-{size[0]}")
             context.close()
 
@@ -125,7 +168,7 @@ def test_the_console_pages_spotlights_and_hides_tallies(browser, server, browser
     card.get_by_role("button", name="Next page").click()
     expect(indicator).to_have_text(f"Page 2 of {pages_count}")
     expect(projector.locator(".card-idea .text").first).not_to_have_text(first)
-    console.locator("body").click()
+    console.locator("#projector-title").click()  # PageDown anywhere but a text field
     console.keyboard.press("PageDown")
     expect(indicator).to_have_text(f"Page 3 of {pages_count}")
     console.keyboard.press("PageUp")
@@ -157,4 +200,62 @@ def test_the_console_pages_spotlights_and_hides_tallies(browser, server, browser
     expect(again.locator("#more")).to_have_text(re.compile(r"^Page 2 of \d+$"))
     card.get_by_role("button", name="Spotlight off").click()
     expect(projector.locator("#spotlight")).to_be_hidden()
+    context.close()
+
+
+@pytest.mark.parametrize("phase", ["grouping", "voting"])
+def test_a_very_long_word_spans_columns_on_every_page(browser, server, browser_db, pages, phase):
+    """Every page of a real room, at the smallest screen: the card with a 46-letter word
+    is somewhere, at no less than the floor, in a box wider than one column."""
+    room = full_room(browser_db, phase=phase, ideas=150, themes=12, people=50)
+    console = pages("console", f"/f/{room['token']}")
+    context, projector = projector_at(browser, server, room, (1024, 768))
+    indicator = projector.locator("#more")
+    expect(indicator).to_have_text(re.compile(r"^Page 1 of \d+$"))
+    count, seen = int(indicator.inner_text().split()[-1]), 0
+    for number in range(1, count + 1):
+        expect(indicator).to_have_text(f"Page {number} of {count}")
+        assert_readable(projector, f"{phase}, page {number}")
+        found = projector.evaluate("""() => [...document.querySelectorAll('.card-idea .text')]
+          .filter(e => e.textContent.includes('Interregionalzusammenarbeits'))
+          .map(e => { const stage = e.closest('.paged'); let box = e;
+            while (box.parentElement !== stage) box = box.parentElement;
+            return [parseFloat(getComputedStyle(e).fontSize), box.getBoundingClientRect().width,
+                    parseFloat(getComputedStyle(stage).gridTemplateColumns)]; })""")
+        floor = max(20, 768 * 0.028)
+        for size, width, column in found:
+            assert size >= floor - 0.01 and width > column * 1.5, (phase, number, found)
+        seen += len(found)
+        if number < count:
+            console.locator("#projector-controls").get_by_role("button", name="Next page").click()
+    assert seen, "the long word was on no page"
+    context.close()
+
+
+WATCH_ARRIVALS = """() => { window.arrivals = new Set();
+  new MutationObserver(changes => changes.forEach(change => change.addedNodes.forEach(node => {
+    if (node.classList && node.classList.contains('is-new'))
+      window.arrivals.add(node.querySelector('.text').textContent);
+  }))).observe(document.querySelector('#wall'), {childList: true}); }"""
+
+
+@pytest.mark.parametrize("motion", ["no-preference", "reduce"])
+def test_collecting_shows_the_newest_first_and_only_new_ideas_arrive(
+        browser, server, browser_db, pages, motion):
+    room = full_room(browser_db, phase="collecting", ideas=40, themes=3, people=10)
+    context = browser.new_context(viewport={"width": 1280, "height": 720}, reduced_motion=motion)
+    projector = context.new_page()
+    projector.goto(f"{server.url}/p/{room['screen_token']}")
+    # themes already made: still the wall, newest first, on page 1
+    expect(projector.locator("#wall .card-idea").first).to_contain_text("(40)")
+    expect(projector.locator("#themes")).to_be_hidden()
+    expect(projector.locator(".card-idea.is-new")).to_have_count(0)  # the room was there
+    projector.evaluate(WATCH_ARRIVALS)
+    phone = pages("phone", f"/j/{room['code']}")
+    phone.fill("#idea-text", "A brand new idea from the back row")
+    phone.click("#send")
+    expect(projector.locator("#wall .card-idea").first).to_contain_text("from the back row")
+    arrived = projector.evaluate("[...window.arrivals]")
+    assert arrived == ([] if motion == "reduce" else ["A brand new idea from the back row"])
+    expect(projector.locator(".card-idea.is-new")).to_have_count(0)  # and it settles
     context.close()
