@@ -136,7 +136,8 @@ async def run_case(target: str, n: int, work: Path, ideas: int = 60, rate: float
     wid = workshop["id"]
     pages = ("code" in workshop)
     result = {"target": target, "attendees": n, "workers": len(servers),
-              "load_average_at_start": round(os.getloadavg()[0], 2)}
+              "load_average_at_start": round(os.getloadavg()[0], 2),
+              "memory_idle_mb": round(sum(s.memory_mb() for s in servers), 1)}
     cpu_start = sum(s.cpu_seconds() for s in servers)
     started = time.monotonic()
     try:
@@ -207,20 +208,26 @@ async def main_async(args) -> dict:
     # Plenary and its baselines one after the other at each size, so that the load other
     # jobs put on this shared machine is as alike as possible for the figures divided.
     targets = args.targets.split(",")
+    # Each case `--repeat` times (median and spread reported): the repeats go round the
+    # whole plan, so a burst of load from another job spreads over cases instead of
+    # spoiling all three runs of one.
     plan = []
-    for n in sizes:
+    for repeat in range(args.repeat):
+        for n in sizes:
+            for target in targets:
+                if target in ("plenary-eventlet", "flask-bare", "node"):
+                    soak = args.soak if (target == "plenary-eventlet" and n == max(sizes)
+                                         and repeat == 0) else 0
+                    plan.append((target, n, soak))
         for target in targets:
-            if target in ("plenary-eventlet", "flask-bare", "node"):
-                soak = args.soak if (target == "plenary-eventlet" and n == max(sizes)) else 0
-                plan.append((target, n, soak))
-    for target in targets:
-        if target not in ("plenary-eventlet", "flask-bare", "node"):
-            plan.append((target, args.modes_size, 0))
+            if target not in ("plenary-eventlet", "flask-bare", "node"):
+                plan.append((target, args.modes_size, 0))
     run = {"date": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
            "machine": machine(), "versions": versions(),
            "settings": {"ideas": args.ideas, "rate_per_second": args.rate,
                         "deliveries_per_second": args.deliveries,
                         "voters": args.voters, "soak_seconds": args.soak,
+                        "repeat": args.repeat,
                         "tally_interval_s": 0.15}, "cases": []}
     with tempfile.TemporaryDirectory(prefix="plenary-bench-") as tmp:
         for target, n, soak in plan:
@@ -248,6 +255,9 @@ def main() -> None:
                         help="cap on idea deliveries per second: the rate is min(rate, this/N)")
     parser.add_argument("--voters", type=int, default=300)
     parser.add_argument("--soak", type=float, default=300.0)
+    parser.add_argument("--repeat", type=int, default=None,
+                        help="runs of each case (default 3, --quick 1); the report gives the "
+                             "median and spread")
     parser.add_argument("--quick", action="store_true",
                         help="sizes 100,300; 20 ideas; 20 s soak; writes nothing unless --write")
     parser.add_argument("--write", action="store_true")
@@ -256,6 +266,8 @@ def main() -> None:
     write = (args.write or not args.quick) and not args.no_write
     if args.quick:
         args.sizes, args.modes_size, args.ideas, args.soak = "100,300", 300, 20, 20.0
+    if args.repeat is None:
+        args.repeat = 1 if args.quick else 3
     run = asyncio.run(main_async(args))
     if write:
         results = BENCH / "results"

@@ -57,12 +57,15 @@ def test_fifty_attendees_see_every_idea_and_the_exact_tally_after_simultaneous_v
     assert case["disconnects"] == 0 and case["soak"]["connected_at_end"] == ATTENDEES
     assert case["server_cpu_s"] > 0 and case["server_peak_mb"] > 0
 
+    assert case["memory_idle_mb"] > 0
     table = report.markdown({"date": "today", "machine": run.machine(),
-                             "versions": {"python": "3"}, "cases": [case],
+                             "versions": {"python": "3"}, "cases": [case, case],
                              "settings": {"ideas": IDEAS, "rate_per_second": 20.0,
                                           "voters": ATTENDEES, "soak_seconds": 1.0,
                                           "tally_interval_s": 0.15}}, None)
     assert f"| plenary-eventlet | {ATTENDEES} |" in table
+    # two runs of the case: one median row, with the spread of the two
+    assert f"| plenary-eventlet | {ATTENDEES} | 2 | " in table
 
 
 def test_honest_phones_get_every_idea_while_every_kind_of_flooder_hammers_the_server(tmp_path):
