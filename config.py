@@ -94,6 +94,7 @@ class Config:
     # check compares the text with every idea on the board: each has a budget of its own.
     # SOCKET_BUDGETS in the environment (JSON, e.g. {"post": [100, 5]}) overrides some.
     SOCKET_BUDGETS = {"snapshot": (4, 0.5), "read": (5, 1.0), "suggest": (3, 0.2),
+                      "hints": (5, 1.0),
                       "similar": (5, 0.2), "write": (60, 20.0), "post": (5, 0.2),
                       **{kind: tuple(rule) for kind, rule in
                          json.loads(os.environ.get("SOCKET_BUDGETS", "{}")).items()}}
@@ -171,7 +172,8 @@ class TestConfig(Config):
     TALLY_SWEEP_INTERVAL = 0
     # On, but far above what the suite sends; tests/test_budgets.py sets small ones.
     SOCKET_BUDGETS = {"snapshot": (1000, 100.0), "read": (1000, 100.0),
-                      "suggest": (1000, 100.0), "similar": (1000, 100.0), "write": (5000, 1000.0),
+                      "suggest": (1000, 100.0), "hints": (1000, 100.0),
+                      "similar": (1000, 100.0), "write": (5000, 1000.0),
                       "post": (5000, 1000.0)}
     HSTS_SECONDS = 0
     # The limits stay on, but far above what the suite sends from 127.0.0.1;

@@ -94,6 +94,7 @@ def js_strings() -> dict:
         "approve": _("Approve"), "queue": _("Waiting for approval ({n})"),
         "suggest_into": _("→ {theme}"), "suggest_new": _("New theme: {name}"),
         "accept": _("Accept"), "reject": _("Reject"), "no_suggestions": _("No suggestions."),
+        "put_in": _("Put in {theme}"), "dismiss_hint": _("Dismiss the suggestion {theme}"),
         "hidden_note": _("Hidden from the room"),
         # what the workshop concluded (results.js, outcomes.js)
         "support.none": _("No votes yet"),

@@ -241,6 +241,7 @@ READS = {
     "board.history": ({"workshop_id": Id}, {"summary": bool}),
     "idea.similar": ({"workshop_id": Id, "text": str}, {}),
     "board.suggest": ({"workshop_id": Id}, {}),
+    "board.hints": ({"workshop_id": Id, "idea_ids": [Id]}, {}),
     "results.support": ({"workshop_id": Id}, {}),
     "matches.mine": ({"workshop_id": Id}, {}),
 }
@@ -349,6 +350,7 @@ def socket_cases(w):
              "board.history": (w.console, {}),
              "idea.similar": (w.phone, {"text": "exchange programme"}),
              "board.suggest": (w.console, {}),
+             "board.hints": (w.console, {"idea_ids": c["ideas"]}),
              "results.support": (w.phone, {}),
              "matches.mine": (w.phone, {})}
     for name, (client, fields) in reads.items():

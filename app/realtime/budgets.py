@@ -16,6 +16,7 @@ import time
 KINDS = {
     "snapshot": ("workshop.join", "workshop.sync"),
     "suggest": ("board.suggest",),
+    "hints": ("board.hints",),  # the console asks after board changes, at most ~1/s
     "read": ("board.history", "results.support", "matches.mine"),
     "similar": ("idea.similar",),  # compares the text with every idea on the board
     "post": ("idea.post",),  # every post is delivered to every phone in the room

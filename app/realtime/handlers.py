@@ -15,7 +15,7 @@ Contract in short:
   `action.*`, `profile.update`, `projector.set`, ...; the full list with payloads is
   docs/PROTOCOL.md) carry `workshop_id` and `client_id`, and are accepted only for a
   workshop this connection joined, in a role allowed to make them. Reads: `board.history`,
-  `board.suggest`, `idea.similar`, `results.support`, `matches.mine`.
+  `board.suggest`, `board.hints`, `idea.similar`, `results.support`, `matches.mine`.
 - Before any of that, each event spends its budget (budgets.py) and each raw message the
   connection's inbound rate (inbound.py).
 - `workshop.join` is the one handler that commits (an attendee's first join makes their
@@ -37,7 +37,7 @@ from ..models import Participant
 from ..services import access, board_actions, clock, matches, suggestions, support, \
     workshops
 from ..services.errors import DomainError, InvalidInput, NotAllowed
-from ..services.validation import expect_object
+from ..services.validation import Id, expect_object
 from . import broadcast, budgets, connections
 
 log = logging.getLogger(__name__)
@@ -106,6 +106,7 @@ def register() -> None:
     socketio.on_event("board.history", guarded("board.history", board_history))
     socketio.on_event("idea.similar", guarded("idea.similar", similar_idea))
     socketio.on_event("board.suggest", guarded("board.suggest", suggest_themes))
+    socketio.on_event("board.hints", guarded("board.hints", placement_hints))
     socketio.on_event("results.support", guarded("results.support", results_support))
     socketio.on_event("matches.mine", guarded("matches.mine", my_matches))
     for name in commands.names():
@@ -167,6 +168,20 @@ def suggest_themes(payload):
     expect_object(payload, {"workshop_id": int})
     require_role(_member(workshop_id), "facilitator")
     return {"ok": True, **suggestions.propose_themes(workshop_id)}
+
+
+def placement_hints(payload):
+    """A suggested theme for each of `idea_ids` (at most MAX_HINTS) not yet in a theme, when
+    one is close enough; nothing moves (the console's chip sends an ordinary idea.move)."""
+    workshop_id = commands.workshop_id_of(payload)
+    expect_object(payload, {"workshop_id": int, "idea_ids": [Id]})
+    if len(payload["idea_ids"]) > suggestions.MAX_HINTS:
+        raise InvalidInput(_("Ask for at most %(n)d ideas at a time.", n=suggestions.MAX_HINTS))
+    require_role(_member(workshop_id), "facilitator")
+    hints = suggestions.placement_hints(workshop_id, payload["idea_ids"],
+                                        index=current_app.extensions["plenary_board_index"])
+    return {"ok": True, "hints": [{"idea_id": idea_id, "theme_id": theme_id, "score": score}
+                                  for idea_id, (theme_id, score) in hints.items()]}
 
 
 def results_support(payload):

@@ -21,6 +21,14 @@ from . import changes
 # and the similarity to a theme's centroid above which an idea "fits this theme".
 SIMILAR = {"tfidf": 0.35, "embeddings": 0.64}
 FITS_THEME = {"tfidf": 0.2, "embeddings": 0.45}
+# Live placement hints: the cosine to a theme's centroid (the mean of its placed ideas), or
+# to its name while it is empty, above which a new idea is hinted into it. Chosen by
+# bench/placement_eval.py (highest recall at precision >= 0.9 on the calibration trials of
+# tests/data; docs/SUGGESTIONS.md; TF-IDF's name level is a floor: any shared word); an
+# idea whose topic has no theme then rarely gets one.
+PLACES = {"tfidf": {"centroid": 0.28, "name": 0.1},
+          "embeddings": {"centroid": 0.48, "name": 0.35}}
+MAX_HINTS = 50  # ideas per board.hints question
 # Grouping: the number of themes is chosen between MIN_THEMES and MAX_THEMES
 # (app/suggest/grouping.py), and a proposed theme has at least MIN_GROUP ideas (or 2% of
 # them): smaller groups stay unproposed.
@@ -48,10 +56,10 @@ class BoardIndex:
         key = (workshop_id, changes.current_version(workshop_id))
         found = self._cache.get(key)
         if found is None:
-            ideas = [(i.id, i.text, i.revealed, i.participant_id)
+            ideas = [(i.id, i.text, i.revealed, i.participant_id, i.theme_id)
                      for i in _board_ideas(workshop_id)]
             end_read(db.session)  # before the (maybe remote) encoder: never wait holding it
-            vectors, embed = engine_for().index([text for _id, text, _r, _p in ideas]) \
+            vectors, embed = engine_for().index([row[1] for row in ideas]) \
                 if ideas else (np.zeros((0, 1)), None)
             found = self._cache.put(key, (ideas, vectors, embed))
         return found
@@ -66,7 +74,7 @@ def similar_idea(workshop_id: int, text: str, participant_id: int | None = None,
         return None
     ideas, vectors, embed = (index or BoardIndex(1)).get(workshop_id, backend)
     end_read(db.session)
-    rows = [n for n, (_id, _text, revealed, author) in enumerate(ideas)
+    rows = [n for n, (_id, _text, revealed, author, _theme) in enumerate(ideas)
             if moderator or revealed or author == participant_id]
     if not rows:
         return None
@@ -77,6 +85,52 @@ def similar_idea(workshop_id: int, text: str, participant_id: int | None = None,
         return None
     idea_id, idea_text = ideas[rows[best]][:2]
     return {"id": idea_id, "text": idea_text, "score": round(float(scores[best]), 3)}
+
+
+def placement_hints(workshop_id: int, idea_ids, index: BoardIndex | None = None) -> dict:
+    """{idea_id: (theme_id, score)} for those of `idea_ids` not yet in a theme whose best
+    theme passes PLACES: the theme whose centroid (or, while empty, name) is closest. Only a
+    hint: nothing is moved. Built on the per-version board index, so a question costs the
+    empty themes' names at most (each encoded once per process with embeddings)."""
+    wanted = set(idea_ids)
+    ideas, vectors, embed = (index or BoardIndex(1)).get(workshop_id, backend)
+    rows = [n for n, row in enumerate(ideas) if row[0] in wanted and row[4] is None]
+    if not rows:
+        return {}
+    themes = db.session.execute(select(Theme.id, Theme.name).where(
+        Theme.workshop_id == workshop_id, Theme.deleted.is_(False)).order_by(Theme.id)).all()
+    end_read(db.session)  # empty themes' names may go to the (maybe remote) encoder
+    if not themes:
+        return {}
+    members = {theme_id: [] for theme_id, _name in themes}
+    for n, row in enumerate(ideas):
+        if row[4] in members:
+            members[row[4]].append(n)
+    kinds, scores = theme_scores(vectors, [members[t] for t, _n in themes],
+                                 [name for _t, name in themes], embed, rows)
+    levels = PLACES[backend().name]
+    over = scores - np.array([levels[kind] for kind in kinds])
+    hints = {}
+    for k, n in enumerate(rows):
+        best = int(np.argmax(over[k]))
+        if over[k][best] >= 0:
+            hints[ideas[n][0]] = (themes[best][0], round(float(scores[k][best]), 3))
+    return hints
+
+
+def theme_scores(vectors, members: list[list[int]], names: list[str], embed, rows):
+    """Each theme's kind ("centroid" when it holds ideas, else "name") and the cosine of
+    each of `rows` with each theme (rows x themes)."""
+    kinds, columns = [], []
+    for placed, name in zip(members, names, strict=True):
+        if placed:
+            centre = np.asarray(vectors[placed].mean(axis=0)).ravel()
+            kinds.append("centroid")
+        else:
+            centre = np.asarray(embed(name)).ravel()
+            kinds.append("name")
+        columns.append(centre / (np.linalg.norm(centre) or 1))
+    return kinds, np.asarray(vectors[rows] @ np.vstack(columns).T)
 
 
 def group_labels(texts: list[str], groups: int | None = None, engine=None) -> list[int]:

@@ -12,6 +12,8 @@
     var dragging = false, pendingDraw = false, sortables = [], mergeSource = null, editing = null;
     var pendingFocus = null;  // {key, theme}: the moved card's button, once it is in its new theme
     var columns = root.querySelector(".board-columns");
+    var hints = P.PlacementHints ? P.PlacementHints.mount(live, function () { draw(live.state); },
+      function (idea, themeId) { pendingFocus = { key: "move-" + idea.id, theme: String(themeId) }; }) : null;
 
     root.querySelector(".theme-form").addEventListener("submit", function (event) {
       event.preventDefault();
@@ -183,6 +185,7 @@
         });
         body.push(el("span", { class: "also" }, quotes));
       }
+      if (hints && idea.theme_id == null) body.push(hints.chip(idea));  // "→ theme", never a move by itself
       var tools = el("span", { class: "card-tools" }, [moveMenu(idea, themes), moderationMenu(idea)]);
       if (mergeSource !== null && mergeSource !== idea.id) {  // "Merge…" is in the Moderate menu
         var here = el("button", { class: "btn btn-small btn-primary", type: "button", text: t("merge_here"),
