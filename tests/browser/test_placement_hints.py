@@ -3,8 +3,7 @@ the console ("→ theme"), one click (or Enter) puts it there, on the projector 
 moves by itself, and "×" dismisses a hint."""
 from playwright.sync_api import expect
 
-from browser_support import new_workshop, screenshot
-from test_board_screens import move_to
+from browser_support import move_to, new_workshop, screenshot
 from test_screens import post
 
 ENERGY = ["Renewable energy communities for SMEs", "Solar energy communities in industrial parks",
@@ -44,6 +43,7 @@ def test_a_posted_idea_gets_a_theme_hint_that_one_click_accepts(pages, browser_d
     expect(console.locator('.board-list:not([data-theme-id="none"]) .board-card',
                            has_text=NEW)).to_have_count(1)
     expect(inbox.locator(".board-card", has_text=NEW)).to_have_count(0)
+    console.click('[data-phase="grouping"]')  # collecting shows the newest ideas, not themes
     column = projector.locator(".theme-column", has_text="Energy")
     expect(column.locator(".card-idea", has_text=NEW)).to_have_count(1)
 

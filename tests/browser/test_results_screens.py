@@ -2,6 +2,7 @@
 items in `results`, phones and the projector follow live; the projector says who backs each
 theme; attendees who opted in are introduced to people from other regions."""
 import re
+from urllib.parse import urljoin
 
 from playwright.sync_api import expect
 
@@ -285,3 +286,69 @@ def test_the_projector_fits_five_themes_and_their_roadmap_on_one_screen(pages, b
     expect(console.locator(".outcome").first.locator("textarea")).to_have_value(CONCLUSION)
     expect(console.locator(".outcome").first.locator(".action-item")).to_have_count(6)
     screenshot(console, "console-outcomes-five-themes")
+
+
+def tied_workshop(db_url):
+    """Three themes voted on in `results`: Skills (made first) and Energy (placed first on
+    the board) tie on 7 votes from different numbers of people; Tourism has 3."""
+    from app import create_app
+    from app.extensions import db
+    from app.models import Idea, Participant, Vote
+    from app.services import board, outcomes, workshops
+    app = create_app("test", SQLALCHEMY_DATABASE_URI=db_url)
+    with app.app_context():
+        event = workshops.create_event("Grow your Region 2026")
+        workshop = workshops.create_workshop(event, "Tie breaks", "Which theme first?",
+                                             vote_budget=7, vote_cap=7)
+        workshop.vote_on, workshop.phase = "themes", "grouping"
+        ids = {name: board.create_theme(workshop, name, actor="test")[0].data["theme"]["id"]
+               for name in ("Skills", "Energy", "Tourism")}
+        board.reorder_themes(workshop, [ids["Energy"], ids["Skills"], ids["Tourism"]],
+                             actor="test")
+        for name, theme_id in ids.items():
+            idea = Idea(workshop_id=workshop.id, text=f"An idea about {name.lower()}")
+            db.session.add(idea)
+            db.session.flush()
+            board.move_idea(workshop, idea.id, theme_id, 0, actor="test")
+        workshop.phase = "results"
+        for name, theme_id in ids.items():
+            outcomes.set_conclusion(workshop, f"{name} matters.", theme_id=theme_id)
+        people = [Participant(workshop_id=workshop.id, token=f"tie-{n}") for n in range(7)]
+        db.session.add_all(people)
+        db.session.flush()
+        votes = [("Skills", people[0], 7), ("Energy", people[1], 2)] + [
+            ("Energy", p, 1) for p in people[2:]] + [("Tourism", people[0], 0),
+                                                       ("Tourism", people[1], 3)]
+        for name, person, dots in votes:
+            if dots:
+                db.session.add(Vote(workshop_id=workshop.id, participant_id=person.id,
+                                    theme_id=ids[name], dots=dots))
+        workshop.phase = "results"
+        return saved(workshop)
+
+
+def test_a_tie_ranks_the_same_on_every_screen_and_in_every_export(pages, browser_db):
+    """One rule everywhere (services/ranking.py, realtime.js rankOf): most votes first, a tie
+    shares its rank and keeps board order, whoever backs it. Energy (placed first, 6
+    backers) and Skills (made first, 1 backer) both rank 1."""
+    workshop = tied_workshop(browser_db)
+    expected = ["1. Energy", "1. Skills", "3. Tourism"]
+    console = pages("console", f"/f/{workshop['token']}")
+    projector = pages("projector", f"/p/{workshop['screen_token']}")
+    phone = pages("phone", f"/j/{workshop['code']}")
+
+    heads = phone.locator("#ideas .group-head")
+    expect(heads).to_have_count(3)
+    assert [h.locator(".rank").inner_text() + " " + h.locator(".name").inner_text()
+            for h in heads.all()] == expected
+    expect(projector.locator(".theme-title")).to_have_count(3)
+    assert [t.split(" — ")[0] for t in projector.locator(".theme-title").all_inner_texts()] \
+        == expected
+    titles = console.locator("#outcomes .outcome-list h3")
+    expect(titles).to_have_count(3)
+    assert [t.strip() for t in titles.all_inner_texts()] == expected
+
+    link = console.locator("a", has_text="Markdown").first
+    text = console.request.get(urljoin(console.url, link.get_attribute("href"))).text()
+    ranked = [line[4:] for line in text.splitlines() if re.match(r"^### \d+\. ", line)]
+    assert ranked[:3] == expected, text[:600]
