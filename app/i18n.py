@@ -152,6 +152,10 @@ def js_strings() -> dict:
         "mt.message": _("A short message (optional)"),
         "mt.message_for": _("Message to {name}"),
         "mt.accept": _("Accept"), "mt.decline": _("Decline"), "mt.withdraw": _("Withdraw"),
+        "mt.accept_earliest": _("Accept: the earliest time free for you and {name}"),
+        "mt.choose_time": _("Choose a time"), "mt.time": _("Time"),
+        "mt.accept_at": _("Accept at this time"),
+        "mt.no_common_slot": _("You have no free time in common left."),
         "mt.cancel_meeting": _("Cancel meeting"), "mt.block": _("Block and report"),
         "mt.block_confirm": _("Block {name}? You will get no more requests from them and the "
                               "organiser is told."),

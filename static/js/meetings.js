@@ -35,6 +35,7 @@
 
   function mount(live) {
     var agenda = null, asking = false, people = null, optedIn = null;
+    var picking = {};  // request id -> the common free slots offered, while choosing a time
 
     function announce(text) { $("mt-announcer").textContent = text; }
 
@@ -99,7 +100,9 @@
       var actions = el("div", { class: "toolbar" });
       if (m.status === "pending" && m.direction === "in") {
         lines.unshift(el("strong", { text: t("mt.asks", { name: name }) }));
-        actions.appendChild(button(t("mt.accept"), "btn-primary", function () { send("meeting.accept", { request_id: m.id }, error); }));
+        actions.appendChild(button(t("mt.accept"), "btn-primary", function () { send("meeting.accept", { request_id: m.id }, error); },
+          t("mt.accept_earliest", { name: name })));
+        actions.appendChild(button(t("mt.choose_time"), "", function () { offerSlots(m, error); }));
         actions.appendChild(button(t("mt.decline"), "", function () { send("meeting.decline", { request_id: m.id }, error); }));
         actions.appendChild(button(t("mt.block"), "btn-danger", function () {
           if (window.confirm(t("mt.block_confirm", { name: name }))) send("meeting.block", { person_id: m.person_id, report: true }, error);
@@ -116,7 +119,34 @@
       } else {
         lines.unshift(el("span", { class: "muted", text: t("mt." + m.status) }));
       }
-      return el("li", { class: "mt-card mt-" + m.status, "data-meeting": String(m.id) }, lines.concat([actions, error]));
+      var pick = m.status === "pending" && m.direction === "in" && picking[m.id] ? slotPicker(m, error) : null;
+      return el("li", { class: "mt-card mt-" + m.status, "data-meeting": String(m.id) }, lines.concat([actions, pick, error]));
+    }
+
+    /* "Choose a time": the free slots both people share (meetings.slots), then Accept at
+       the one chosen; a table is still given by the server. */
+    function offerSlots(m, error) {
+      live.ask("meetings.slots", { request_id: m.id }, function (answer) {
+        if (!answer) return;
+        if (!answer.slots.length) { error.textContent = t("mt.no_common_slot"); error.hidden = false; return; }
+        picking[m.id] = answer.slots;
+        draw();
+        var select = document.getElementById("mt-slot-" + m.id);
+        if (select) select.focus();
+      }, 5000);
+    }
+
+    function slotPicker(m, error) {
+      var id = "mt-slot-" + m.id, minutes = agenda.plan.slot_minutes;
+      var select = el("select", { id: id }, picking[m.id].map(function (slot) {
+        var end = new Date(new Date(slot + ":00Z").getTime() + minutes * 60000).toISOString().slice(0, 16);
+        return el("option", { value: slot, text: when(slot, end) });
+      }));
+      return el("div", { class: "mt-pick" }, [el("label", { for: id, text: t("mt.time") }), select,
+        button(t("mt.accept_at"), "btn-primary", function () {
+          send("meeting.accept", { request_id: m.id, slot: select.value }, error);
+          delete picking[m.id];
+        })]);
     }
 
     function listing(m, name, error) {

@@ -140,3 +140,36 @@ def test_two_attendees_book_a_meeting_and_everyone_sees_it(pages, browser_db, se
                   "Green hydrogen", "Comunitat Valenciana + Navarra"):
         assert shown in section, shown
     assert "Ana" not in section and "Avaesen" not in section
+
+
+def test_the_one_asked_may_choose_the_time_from_those_free_for_both(pages, browser_db):
+    """Instead of the earliest free slot: "Choose a time" lists the slots both people have
+    free (the break left out), with the keyboard; the meeting lands at the one chosen, on
+    both phones."""
+    room = meeting_event(browser_db)
+    ana = pages("phone", f"/j/{room['code']}")
+    ben = pages("phone", f"/j/{room['code']}")
+    for phone in (ana, ben):
+        expect(phone.locator("#phase-banner")).not_to_have_text("Connecting…")
+    back_the_theme(browser_db, room["id"])
+    opt_in(ana, "Ana", "Avaesen", "cluster", "Comunitat Valenciana", "ana@avaesen.example")
+    opt_in(ben, "Ben", "Navarra Hydrogen", "company", "Navarra", "ben@nh2.example")
+    ana.locator("#mt-search button[type=submit]").click()
+    card = ana.locator(".mt-person", has_text="Navarra Hydrogen")
+    card.get_by_role("button", name="Request a meeting: Ben").click()
+    card.get_by_role("button", name="Send request").click()
+
+    request = ben.locator("#mt-requests .mt-pending")
+    expect(request).to_contain_text("Ana asks to meet you")
+    request.get_by_role("button", name="Choose a time").click()
+    times = request.get_by_label("Time", exact=True)
+    expect(times).to_be_focused()
+    offered = [o.split(" ")[-1] for o in times.locator("option").all_inner_texts()]
+    assert offered[:4] == ["09:00–09:20", "09:20–09:40", "09:40–10:00", "10:20–10:40"]
+    times.press("ArrowDown")
+    times.press("ArrowDown")
+    times.press("ArrowDown")                             # past the 10:00-10:20 break
+    ben.get_by_role("button", name="Accept at this time").click()
+    for phone in (ana, ben):
+        expect(phone.locator("#mt-agenda .mt-accepted .mt-when")).to_contain_text("10:20–10:40")
+    assert axe_violations(ben) == []
