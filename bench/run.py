@@ -66,9 +66,9 @@ def reset_postgres() -> None:
 
 
 def plenary_env(mode: str, database_url: str, **extra) -> dict:
-    # TF-IDF unless told: the fan-out targets are about serving, not about the sentence
-    # encoder every worker loads at start-up (SUGGEST_BACKEND=embeddings measures with it).
-    backend = os.environ.get("SUGGEST_BACKEND", "tfidf")
+    # The default build: the sentence encoder in each server's suggestion worker process
+    # (not counted in the server's memory; SUGGEST_BACKEND=tfidf runs TF-IDF in-process).
+    backend = os.environ.get("SUGGEST_BACKEND", "auto")
     return {"ASYNC_MODE": mode, "DATABASE_URL": database_url, "SECRET_KEY": "bench-secret",
             "PLENARY_CONFIG": "development", "SUGGEST_BACKEND": backend, **extra}
 
