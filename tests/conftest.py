@@ -8,6 +8,7 @@ commits, so a rolled-back transaction per test would not do)."""
 import os
 import shutil
 import sqlite3
+import time
 
 import pytest
 from flask_migrate import upgrade
@@ -61,16 +62,26 @@ class PostgresEmptier:
                       if conn.execute(text(f"SELECT count(*) FROM {prepare.quote(t)}")).scalar()]
         assert not seeded, f"the migrations wrote rows that emptying would delete: {seeded}"
 
-    def empty(self):
+    def empty(self, attempts: int = 5):
         """Fails clearly, not forever, if a connection an earlier test left open still
-        holds a lock on a row."""
+        holds a lock on a row. A deadlock is tried again: the server of an earlier test that
+        was stopped mid-transaction leaves its backend waiting on a lock until PostgreSQL
+        picks a victim, and the victim may be this DELETE."""
+        from sqlalchemy.exc import OperationalError
         prepare = self.engine.dialect.identifier_preparer
-        with self.engine.begin() as conn:
-            conn.execute(text("SET LOCAL lock_timeout = '15s'"))
-            for table in self.tables:
-                conn.execute(text(f"DELETE FROM {prepare.quote(table)}"))
-            for sequence in self.sequences:
-                conn.execute(text(f"ALTER SEQUENCE {prepare.quote(sequence)} RESTART"))
+        for attempt in range(attempts):
+            try:
+                with self.engine.begin() as conn:
+                    conn.execute(text("SET LOCAL lock_timeout = '15s'"))
+                    for table in self.tables:
+                        conn.execute(text(f"DELETE FROM {prepare.quote(table)}"))
+                    for sequence in self.sequences:
+                        conn.execute(text(f"ALTER SEQUENCE {prepare.quote(sequence)} RESTART"))
+                return
+            except OperationalError as error:
+                if "deadlock detected" not in str(error) or attempt == attempts - 1:
+                    raise
+                time.sleep(0.5)
 
     def dispose(self):
         self.engine.dispose()
