@@ -34,9 +34,10 @@ def snapshot(workshop_id: int, moderator: bool = False,
     """The whole board. Deleted ideas are left out; hidden, queued and not yet revealed
     ones too, except for the facilitator (moderator) and, for their own ideas, authors."""
     # Version first: anything newer than it reaches the client again as a delta, and
-    # every delta is safe to apply twice.
-    workshop = db.session.get(Workshop, workshop_id)
+    # every delta is safe to apply twice. The workshop is read again after it, even when
+    # the session holds it already (a join loaded it before reading the version).
     version = changes.current_version(workshop_id)
+    workshop = db.session.get(Workshop, workshop_id, populate_existing=True)
     query = select(Idea).where(Idea.workshop_id == workshop_id, Idea.deleted.is_(False))
     if not moderator:
         query = query.where(Idea.hidden.is_(False), Idea.approved.is_(True),
