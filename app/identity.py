@@ -142,11 +142,12 @@ _LOOK_UP = object()
 def admit(workshop_id, role) -> tuple[Workshop, Actor, Participant | None]:
     """`workshop.join`'s door: the workshop, its event and this browser's participant in
     one query (participants.admission), then the checks of actor(); a new attendee's
-    participant is made (not committed). Returns it too (None for other roles)."""
+    participant is made (not committed; IntegrityError if another tab of the browser made
+    it meanwhile: roll back and admit again). Returns it too (None for other roles)."""
     _known_role(role)
     token = participant_token() if role == "attendee" and _opened(workshop_id) else None
     workshop, participant = participants.admission(workshop_id, token)
-    return (workshop, *_actor(workshop, role, True, participant))
+    return (workshop, *_actor(workshop, role, True, participant, make=participants.add))
 
 
 def _known_role(role) -> None:
@@ -162,10 +163,10 @@ def actor(workshop: Workshop, role: str, new_participant: bool = True) -> Actor:
     return _actor(workshop, role, new_participant, _LOOK_UP)[0]
 
 
-def _actor(workshop: Workshop, role: str, new_participant: bool,
-           participant) -> tuple[Actor, Participant | None]:
+def _actor(workshop: Workshop, role: str, new_participant: bool, participant,
+           make=participants.create) -> tuple[Actor, Participant | None]:
     """actor(), with the attendee's participant row; `participant` is that row (or None)
-    when the caller read it already, else _LOOK_UP."""
+    when the caller read it already, else _LOOK_UP; `make` makes a new one."""
     if workshop.event.deleted_at is not None:
         raise Gone(_("This event was deleted."))
     if role in _GRANTED_BY:
@@ -183,7 +184,7 @@ def _actor(workshop: Workshop, role: str, new_participant: bool,
             return Actor(role, workshop.id), None
         if workshops.is_closed(workshop):
             raise NotAllowed(_("This workshop has ended: it takes no new participants."))
-        participant = participants.create(workshop, participant_token())
+        participant = make(workshop, participant_token())
     return Actor(role, workshop.id, participant.id,
                  grant=("participant", participant.id)), participant
 

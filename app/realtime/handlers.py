@@ -29,6 +29,7 @@ import logging
 from flask import current_app, request
 from flask_babel import gettext as _
 from flask_socketio import disconnect
+from sqlalchemy.exc import IntegrityError
 
 from .. import commands, identity, reads, vocabulary
 from ..actors import Actor, require_role
@@ -121,7 +122,11 @@ def join(payload):
     workshop_id = commands.workshop_id_of(payload)
     expect_object(payload, {"workshop_id": int, "role": str}, {"since": int})
     role = payload["role"]
-    workshop, actor, me = identity.admit(workshop_id, role)  # refuses without this grant
+    try:
+        workshop, actor, me = identity.admit(workshop_id, role)  # refuses without this grant
+    except IntegrityError:  # another tab of this browser made its participant meanwhile
+        db.session.rollback()
+        workshop, actor, me = identity.admit(workshop_id, role)
     if workshop.clock_ends_at is not None:  # the process that started it may be gone
         broadcast.clock_running(workshop.id, workshop.clock_ends_at)
     broadcast.enter_rooms(workshop, actor)

@@ -1,7 +1,9 @@
 """Attendees: one participant per browser token per workshop, with an optional profile
 and, if they opt in to collaboration matches, a contact (email or web page)."""
+import functools
+
 from flask_babel import gettext as _
-from sqlalchemy import and_, select
+from sqlalchemy import and_, bindparam, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import contains_eager
 
@@ -18,16 +20,23 @@ def find(workshop_id: int, token: str) -> Participant | None:
         Participant.workshop_id == workshop_id, Participant.token == token))
 
 
+@functools.cache
+def _admission_query():
+    """Built once: a statement object made anew on every join costs more than running it
+    (SQLAlchemy computes its cache key from the whole structure each time)."""
+    return (select(Workshop, Participant)
+            .join(Workshop.event)
+            .outerjoin(Participant, and_(Participant.workshop_id == Workshop.id,
+                                         Participant.token == bindparam("token")))
+            .options(contains_eager(Workshop.event))
+            .where(Workshop.id == bindparam("workshop_id")))
+
+
 def admission(workshop_id, token: str | None) -> tuple[Workshop, Participant | None]:
     """A join's one query: the workshop with its event (deleted? closed?) and, for a browser
     token, its participant there (None if it never joined). NotFound for no such workshop."""
-    row = db.session.execute(
-        select(Workshop, Participant)
-        .join(Workshop.event)
-        .outerjoin(Participant, and_(Participant.workshop_id == Workshop.id,
-                                     Participant.token == token))
-        .options(contains_eager(Workshop.event))
-        .where(Workshop.id == workshop_id)).first() if isinstance(workshop_id, int) else None
+    row = db.session.execute(_admission_query(), {"workshop_id": workshop_id, "token": token}
+                             ).first() if isinstance(workshop_id, int) else None
     if row is None:
         raise NotFound(_("This workshop does not exist."))
     return row[0], row[1]
@@ -35,6 +44,16 @@ def admission(workshop_id, token: str | None) -> tuple[Workshop, Participant | N
 
 def get_or_create(workshop: Workshop, token: str) -> Participant:
     return find(workshop.id, token) or create(workshop, token)
+
+
+def add(workshop: Workshop, token: str) -> Participant:
+    """The browser's participant in the workshop, made now, without a savepoint: an
+    IntegrityError (another tab of the same browser made it at the same moment) spoils
+    the transaction, and the caller starts it again (realtime/handlers.py join)."""
+    participant = Participant(workshop_id=workshop.id, token=token)
+    db.session.add(participant)
+    db.session.flush()
+    return participant
 
 
 def create(workshop: Workshop, token: str) -> Participant:
