@@ -19,6 +19,7 @@ import argparse
 import asyncio
 import datetime
 import os
+import resource
 import statistics
 import sys
 import tempfile
@@ -62,7 +63,8 @@ async def crowd(gen: Generator, n: int, page: str | None, workshop_id: int,
             async with gate:
                 cookies[i] = await gen.cookie(i, page)
         await asyncio.gather(*(fetch(i) for i in range(n)))
-    cpu1, t1 = server.cpu_seconds(), time.perf_counter()
+    cpu1, t1, own1 = server.cpu_seconds(), time.perf_counter(), _own_cpu()
+    wait1 = server.cpu_wait_seconds()
     clients = [Client(gen, i, cookies[i], server.url) for i in range(n)]
     gen.clients.extend(clients)
     gate, failures = asyncio.Semaphore(concurrency), []
@@ -78,10 +80,13 @@ async def crowd(gen: Generator, n: int, page: str | None, workshop_id: int,
             except (asyncio.TimeoutError, OSError, ConnectionError) as error:
                 failures.append(repr(error))
     await asyncio.wait_for(asyncio.gather(*(join(c) for c in clients)), 300)
-    cpu2, t2 = server.cpu_seconds(), time.perf_counter()
+    cpu2, t2, own2 = server.cpu_seconds(), time.perf_counter(), _own_cpu()
+    waited = server.cpu_wait_seconds() - wait1
     if failures:
         raise RuntimeError(f"{len(failures)} joins failed: {failures[:3]}")
     return {"joins_per_s": n / (t2 - t1), "cpu_ms_per_join": 1000 * (cpu2 - cpu1) / n,
+            "server_busy": (cpu2 - cpu1) / (t2 - t1), "generator_busy": (own2 - own1) / (t2 - t1),
+            "server_waited": waited / (t2 - t1),  # ready to run, another job had the core
             "pages_per_s": n / (t1 - t0) if page else None,
             "cpu_ms_per_page": 1000 * (cpu1 - cpu0) / n if page else None}
 
@@ -94,6 +99,11 @@ async def one_run(target: str, n: int, concurrency: int, work: Path) -> dict:
             return await crowd(gen, n, page, workshop["id"], concurrency, server)
     finally:
         server.stop()
+
+
+def _own_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
 
 
 def median_spread(values):
@@ -137,7 +147,10 @@ async def main_async(args) -> str:
                 measured = await one_run(target, args.n, args.concurrency, Path(tmp))
                 results[target].append(measured)
                 print(f"run {run + 1} {target}: {measured['joins_per_s']:.0f} joins/s, "
-                      f"{measured['cpu_ms_per_join']:.2f} CPU ms per join", flush=True)
+                      f"{measured['cpu_ms_per_join']:.2f} CPU ms per join; busy: server "
+                      f"{measured['server_busy']:.0%} (waiting for the core "
+                      f"{measured['server_waited']:.0%}), generator "
+                      f"{measured['generator_busy']:.0%}", flush=True)
     return table(results, args.n, args.runs)
 
 
