@@ -13,7 +13,8 @@ PORT   ?= 5000
 CATALOGUES := $(wildcard app/translations/*/LC_MESSAGES/messages.po)
 COMPILED   := $(CATALOGUES:.po=.mo)
 
-.PHONY: run test lint install install-dev migrate demo organiser clean messages bench bench-flood
+.PHONY: run test lint install install-dev migrate demo organiser clean messages bench bench-flood \
+	bench-joins
 
 $(STAMP): requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -72,6 +73,13 @@ bench: install-dev bench/baseline-node/node_modules/.installed
 
 bench-flood: install-dev
 	$(BIN)/python bench/flood.py $(BENCH_ARGS) $(FLOOD_ARGS)
+
+# Joins per second (socket + workshop.join), Plenary against bare Flask-SocketIO, median
+# of 3 runs of 1,000 (~2 minutes); JOINS_ARGS e.g. "--runs 1 --n 300" or "--append
+# docs/PERFORMANCE.md".
+JOINS_ARGS ?=
+bench-joins: install-dev
+	$(BIN)/python bench/joins.py $(JOINS_ARGS)
 
 # FULL=1: a whole conference run to the end (three closed workshops), to try the roadmap.
 demo: migrate

@@ -17,7 +17,7 @@ from flask_babel import gettext as _
 
 from .actors import ROLES, Actor
 from .extensions import db
-from .models import Organiser, Workshop
+from .models import Organiser, Participant, Workshop
 from .services import access, participants, workshops
 from .services.errors import Gone, InvalidInput, NotAllowed
 from .services.validation import shown
@@ -86,9 +86,10 @@ def grant_projector(workshop: Workshop) -> None:
 
 
 def _token_grant(key: str, kind: str, workshop: Workshop):
+    """The cookie's link grant, if it is the workshop's current link (as just read)."""
     granted = session.get(key, {})
     token = granted.get(str(workshop.id)) if isinstance(granted, dict) else None
-    if isinstance(token, str) and access.grant_holds(workshop.id, (kind, token)):
+    if isinstance(token, str) and access.link_holds(workshop, kind, token):
         return (kind, token)
     return None
 
@@ -116,9 +117,13 @@ def can_show_screen(workshop: Workshop) -> bool:
 
 
 def opened_join_code(workshop: Workshop) -> bool:
+    return _opened(workshop.id)
+
+
+def _opened(workshop_id: int) -> bool:
     joined = session.get("att", [])
     return participant_token() is not None and isinstance(joined, list) \
-        and workshop.id in joined
+        and workshop_id in joined
 
 
 # role -> (how the cookie's grant for it is found, what a caller without one is told)
@@ -131,12 +136,37 @@ _GRANTED_BY = {
 }
 
 
+_LOOK_UP = object()
+
+
+def admit(workshop_id, role) -> tuple[Workshop, Actor, Participant | None]:
+    """`workshop.join`'s door: the workshop, its event and this browser's participant in
+    one query (participants.admission), then the checks of actor(); a new attendee's
+    participant is made (not committed; IntegrityError if another tab of the browser made
+    it meanwhile: roll back and admit again). Returns it too (None for other roles)."""
+    _known_role(role)
+    token = participant_token() if role == "attendee" and _opened(workshop_id) else None
+    workshop, participant = participants.admission(workshop_id, token)
+    return (workshop, *_actor(workshop, role, True, participant, make=participants.add))
+
+
+def _known_role(role) -> None:
+    if role not in ROLES:
+        raise InvalidInput(f"Unknown role '{shown(role)}'. Use one of: {', '.join(ROLES)}.")
+
+
 def actor(workshop: Workshop, role: str, new_participant: bool = True) -> Actor:
     """The caller as `role` in this workshop, or a refusal saying how to get in. With
     new_participant=False (reads), an attendee who never joined gets participant_id None
     instead of a new participant row."""
-    if role not in ROLES:
-        raise InvalidInput(f"Unknown role '{shown(role)}'. Use one of: {', '.join(ROLES)}.")
+    _known_role(role)
+    return _actor(workshop, role, new_participant, _LOOK_UP)[0]
+
+
+def _actor(workshop: Workshop, role: str, new_participant: bool, participant,
+           make=participants.create) -> tuple[Actor, Participant | None]:
+    """actor(), with the attendee's participant row; `participant` is that row (or None)
+    when the caller read it already, else _LOOK_UP; `make` makes a new one."""
     if workshop.event.deleted_at is not None:
         raise Gone(_("This event was deleted."))
     if role in _GRANTED_BY:
@@ -144,17 +174,19 @@ def actor(workshop: Workshop, role: str, new_participant: bool = True) -> Actor:
         grant = find_grant(workshop)
         if grant is None:
             raise NotAllowed(refusal())
-        return Actor(role, workshop.id, grant=grant)
+        return Actor(role, workshop.id, grant=grant), None
     if not opened_join_code(workshop):
         raise NotAllowed(_("Open the workshop's join link first to take part."))
-    participant = participants.find(workshop.id, participant_token())
+    if participant is _LOOK_UP:
+        participant = participants.find(workshop.id, participant_token())
     if participant is None:
         if not new_participant:
-            return Actor(role, workshop.id)
+            return Actor(role, workshop.id), None
         if workshops.is_closed(workshop):
             raise NotAllowed(_("This workshop has ended: it takes no new participants."))
-        participant = participants.get_or_create(workshop, participant_token())
-    return Actor(role, workshop.id, participant.id, grant=("participant", participant.id))
+        participant = make(workshop, participant_token())
+    return Actor(role, workshop.id, participant.id,
+                 grant=("participant", participant.id)), participant
 
 
 def best_actor(workshop: Workshop) -> Actor:

@@ -29,6 +29,7 @@ import logging
 from flask import current_app, request
 from flask_babel import gettext as _
 from flask_socketio import disconnect
+from sqlalchemy.exc import IntegrityError
 
 from .. import commands, identity, reads, vocabulary
 from ..actors import Actor, require_role
@@ -115,20 +116,30 @@ def register() -> None:
 
 
 def join(payload):
+    """One transaction, one query to authorise (identity.admit): the rooms are entered
+    before the version is read (reads.state), so a change committed meanwhile is either in
+    the answer or broadcast to this socket; the snapshot comes from the per-version cache."""
     workshop_id = commands.workshop_id_of(payload)
     expect_object(payload, {"workshop_id": int, "role": str}, {"since": int})
     role = payload["role"]
-    workshop = workshops.get_workshop(workshop_id)
-    actor = identity.actor(workshop, role)  # refuses without the grant for this workshop
-    db.session.commit()  # an attendee's first join makes their participant
+    try:
+        workshop, actor, me = identity.admit(workshop_id, role)  # refuses without this grant
+    except IntegrityError:  # another tab of this browser made its participant meanwhile
+        db.session.rollback()
+        workshop, actor, me = identity.admit(workshop_id, role)
     if workshop.clock_ends_at is not None:  # the process that started it may be gone
         broadcast.clock_running(workshop.id, workshop.clock_ends_at)
     broadcast.enter_rooms(workshop, actor)
     broadcast.start_tally_sweeper()  # once per process: what a crash left pending
     if connections.join(request.sid, actor):
         broadcast.presence_changed(workshop.id)
-    answer = reads.state(actor, payload.get("since"))
-    return {"ok": True, "role": role, "connected": broadcast.attendee_count(workshop.id),
+    try:
+        answer = reads.state(actor, payload.get("since"), me)
+        db.session.commit()  # an attendee's first join made their participant
+    except Exception:
+        _leave(workshop_id)  # not joined after all (nor their participant made)
+        raise
+    return {"ok": True, "role": role, "connected": broadcast.attendee_count(workshop_id),
             "server_time": clock.now_ms(), **answer}
 
 
@@ -227,10 +238,14 @@ def _member(workshop_id: int) -> Actor:
     if actor is None:
         raise NotAllowed(_("You have not joined this workshop."))
     if not access.grant_holds(workshop_id, actor.grant):
-        if connections.leave(request.sid, workshop_id):
-            broadcast.presence_changed(workshop_id)
-        broadcast.leave_rooms(workshop_id)
+        _leave(workshop_id)
         raise NotAllowed(_("Your access to this workshop has ended: the link was replaced, "
                            "you were removed from the event, or it was deleted."))
     return actor
 
+
+def _leave(workshop_id: int) -> None:
+    """This connection is no longer in the workshop (nor counted present)."""
+    if connections.leave(request.sid, workshop_id):
+        broadcast.presence_changed(workshop_id)
+    broadcast.leave_rooms(workshop_id)

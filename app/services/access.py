@@ -144,10 +144,20 @@ def grant_holds(workshop_id: int, grant) -> bool:
         column = Workshop.facilitator_token if kind == "link" else Workshop.screen_token
         current = db.session.scalar(select(column).join(Event, Event.id == Workshop.event_id)
                                     .where(live))
-        return bool(current) and isinstance(value, str) and \
-            secrets.compare_digest(current.encode(), value.encode())
+        return _same_token(current, value)
     if kind == "participant":
         return db.session.scalar(base.join(Participant, Participant.workshop_id == Workshop.id)
                                  .where(live, Participant.id == value)) is not None
     return False
 
+
+def link_holds(workshop: Workshop, kind: str, token) -> bool:
+    """grant_holds for a ("link" | "projector", token) grant, against the workshop row (and
+    its event) the caller read from the database in this very call: no further query."""
+    current = {"link": workshop.facilitator_token, "projector": workshop.screen_token}.get(kind)
+    return workshop.event.deleted_at is None and _same_token(current, token)
+
+
+def _same_token(current, value) -> bool:
+    return bool(current) and isinstance(value, str) and \
+        secrets.compare_digest(current.encode(), value.encode())

@@ -1,13 +1,16 @@
 """Attendees: one participant per browser token per workshop, with an optional profile
 and, if they opt in to collaboration matches, a contact (email or web page)."""
+import functools
+
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import and_, bindparam, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import contains_eager
 
 from ..extensions import db
 from ..models import Participant, Workshop
 from . import fields, privacy, voting
-from .errors import InvalidInput
+from .errors import InvalidInput, NotFound
 
 PROFILE_FIELDS = ("display_name", "organisation", "kind", "region", "contact", "match_opt_in")
 
@@ -17,10 +20,45 @@ def find(workshop_id: int, token: str) -> Participant | None:
         Participant.workshop_id == workshop_id, Participant.token == token))
 
 
+@functools.cache
+def _admission_query():
+    """Built once: a statement object made anew on every join costs more than running it
+    (SQLAlchemy computes its cache key from the whole structure each time)."""
+    return (select(Workshop, Participant)
+            .join(Workshop.event)
+            .outerjoin(Participant, and_(Participant.workshop_id == Workshop.id,
+                                         Participant.token == bindparam("token")))
+            .options(contains_eager(Workshop.event))
+            .where(Workshop.id == bindparam("workshop_id")))
+
+
+def admission(workshop_id, token: str | None) -> tuple[Workshop, Participant | None]:
+    """A join's one query: the workshop with its event (deleted? closed?) and, for a browser
+    token, its participant there (None if it never joined). NotFound for no such workshop."""
+    row = db.session.execute(_admission_query(), {"workshop_id": workshop_id, "token": token}
+                             ).first() if isinstance(workshop_id, int) else None
+    if row is None:
+        raise NotFound(_("This workshop does not exist."))
+    return row[0], row[1]
+
+
 def get_or_create(workshop: Workshop, token: str) -> Participant:
-    participant = find(workshop.id, token)
-    if participant:
-        return participant
+    return find(workshop.id, token) or create(workshop, token)
+
+
+def add(workshop: Workshop, token: str) -> Participant:
+    """The browser's participant in the workshop, made now, without a savepoint: an
+    IntegrityError (another tab of the same browser made it at the same moment) spoils
+    the transaction, and the caller starts it again (realtime/handlers.py join)."""
+    participant = Participant(workshop_id=workshop.id, token=token)
+    db.session.add(participant)
+    db.session.flush()
+    return participant
+
+
+def create(workshop: Workshop, token: str) -> Participant:
+    """The browser's participant in the workshop, made now (found, if another tab of the
+    same browser made it at the same moment)."""
     try:
         with db.session.begin_nested():
             participant = Participant(workshop_id=workshop.id, token=token)
@@ -65,14 +103,21 @@ def update_profile(participant: Participant, **values) -> Participant:
     return participant
 
 
-def own_state(participant_id: int) -> dict:
+def own_state(participant_id: int, participant: Participant | None = None) -> dict:
     """What an attendee's own screen needs besides the shared board. `profiles_closed`:
-    the event's personal data was erased, so "About you" takes nothing new."""
-    participant = db.session.get(Participant, participant_id)
+    the event's personal data was erased, so "About you" takes nothing new. No query for
+    what a join loaded already (participants.admission), nor for the votes of someone who
+    has none (votes_used is the sum of their dots: voting.py, merges.py). `participant`: the
+    row, when the caller read it already."""
+    if participant is None or participant.id != participant_id:
+        participant = db.session.get(Participant, participant_id)
     event = db.session.get(Workshop, participant.workshop_id).event
+    voted = participant.votes_used != 0
     return {"participant_id": participant.id, "votes_used": participant.votes_used,
-            "votes": {str(k): v for k, v in voting.my_votes(participant.id).items()},
+            "votes": {str(k): v for k, v in voting.my_votes(participant.id).items()}
+            if voted else {},
             "theme_votes": {str(k): v for k, v in
-                            voting.my_votes(participant.id, "themes").items()},
+                            voting.my_votes(participant.id, "themes").items()}
+            if voted else {},
             "profile": participant.profile(),
             "profiles_closed": privacy.profiles_closed(event)}

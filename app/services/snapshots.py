@@ -1,11 +1,16 @@
 """What a client (re)joining a workshop receives: the deltas it missed, or a snapshot of the
 whole board (built once per workshop version and role, in a `changes.VersionCache`)."""
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from ..extensions import db
 from ..models import Idea, Theme, Workshop
 from . import changes, clock, outcomes, projector
+
+
+# Built once (every join and sync runs it): a new statement costs more than running it.
+_VERSION = select(Workshop.version, Workshop.hide_until_reveal).where(
+    Workshop.id == bindparam("workshop_id"))
 
 
 def sync(workshop_id: int, since: int | None, max_deltas: int,
@@ -13,9 +18,7 @@ def sync(workshop_id: int, since: int | None, max_deltas: int,
          cache: "changes.VersionCache | None" = None) -> tuple[int, dict]:
     """What a client at version `since` needs: the deltas after it, or a snapshot (from
     `cache` when one was built at this version already)."""
-    version, personal = db.session.execute(
-        select(Workshop.version, Workshop.hide_until_reveal)
-        .where(Workshop.id == workshop_id)).one()
+    version, personal = db.session.execute(_VERSION, {"workshop_id": workshop_id}).one()
     missed = changes.deltas(workshop_id, since, version, max_deltas, moderator)
     if missed is not None:
         return version, {"mode": "deltas", "deltas": missed}
@@ -34,9 +37,10 @@ def snapshot(workshop_id: int, moderator: bool = False,
     """The whole board. Deleted ideas are left out; hidden, queued and not yet revealed
     ones too, except for the facilitator (moderator) and, for their own ideas, authors."""
     # Version first: anything newer than it reaches the client again as a delta, and
-    # every delta is safe to apply twice.
-    workshop = db.session.get(Workshop, workshop_id)
+    # every delta is safe to apply twice. The workshop is read again after it, even when
+    # the session holds it already (a join loaded it before reading the version).
     version = changes.current_version(workshop_id)
+    workshop = db.session.get(Workshop, workshop_id, populate_existing=True)
     query = select(Idea).where(Idea.workshop_id == workshop_id, Idea.deleted.is_(False))
     if not moderator:
         query = query.where(Idea.hidden.is_(False), Idea.approved.is_(True),

@@ -4,6 +4,7 @@ import secrets
 
 from flask_babel import gettext as _
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from ..extensions import db
 from ..models import Change, Event, Vote, Workshop
@@ -115,7 +116,7 @@ def find_by_code(raw_code) -> Workshop | None:
     if len(code) != CODE_LENGTH:
         return None
     return db.session.scalar(
-        select(Workshop).where(Workshop.code == code)
+        select(Workshop).options(joinedload(Workshop.event)).where(Workshop.code == code)
         .order_by((Workshop.phase == CLOSED).asc(), Workshop.id.desc()).limit(1))
 
 
