@@ -35,8 +35,21 @@ def init_app(app) -> None:
                 "vocabulary": vocabulary}
 
 
+_JS_STRINGS: dict[str, dict] = {}
+
+
 def js_strings() -> dict:
-    """Every string the page scripts show, in the page's language ({name} = placeholder)."""
+    """Every string the page scripts show, in the page's language ({name} = placeholder).
+    Built once per language and process (the catalogues do not change while serving: a
+    join page no longer translates some 250 strings on every load). Do not modify it."""
+    language = str(get_locale() or "en")
+    strings = _JS_STRINGS.get(language)
+    if strings is None:
+        strings = _JS_STRINGS[language] = _all_js_strings()
+    return strings
+
+
+def _all_js_strings() -> dict:
     return {
         "phase.draft": _("Not started yet"), "phase.collecting": _("Collecting ideas"),
         "phase.grouping": _("Grouping into themes"),
