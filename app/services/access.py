@@ -15,7 +15,7 @@ co-organiser or a deleted event stops working at the next call.
 import secrets
 
 from flask_babel import gettext as _
-from sqlalchemy import exists, select
+from sqlalchemy import bindparam, exists, select
 
 from ..extensions import db
 from ..models import Event, EventOrganiser, Organiser, Participant, Workshop
@@ -146,8 +146,15 @@ def grant_holds(workshop_id: int, grant) -> bool:
                                     .where(live))
         return bool(current) and isinstance(value, str) and \
             secrets.compare_digest(current.encode(), value.encode())
-    if kind == "participant":
-        return db.session.scalar(base.join(Participant, Participant.workshop_id == Workshop.id)
-                                 .where(live, Participant.id == value)) is not None
+    if kind == "participant":  # every attendee write: the statement is built once
+        return db.session.connection().execute(_PARTICIPANT_HOLDS, {
+            "workshop": workshop_id, "participant": value}).scalar() is not None
     return False
+
+
+_PARTICIPANT_HOLDS = (
+    select(Workshop.id).join(Event, Event.id == Workshop.event_id)
+    .join(Participant, Participant.workshop_id == Workshop.id)
+    .where(Workshop.id == bindparam("workshop"), Event.deleted_at.is_(None),
+           Participant.id == bindparam("participant")))
 
