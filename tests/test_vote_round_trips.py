@@ -15,13 +15,16 @@ from helpers import Client, make_workshop, new_client_id
 CAST_STATEMENTS = RETRACT_STATEMENTS = 7
 
 
-def statements_during(app, action):
-    """(result, the SQL statements `action` sent from this thread, BEGIN left out)."""
+def statements_during(app, action, compiled=None):
+    """(result, the SQL statements `action` sent from this thread, BEGIN left out); with
+    a `compiled` list, also whether SQLAlchemy took each from its compiled cache."""
     me, seen = threading.get_ident(), []
 
-    def record(_conn, _cursor, statement, *_rest):
+    def record(_conn, _cursor, statement, _parameters, context, _many):
         if threading.get_ident() == me and not statement.lstrip().upper().startswith("BEGIN"):
             seen.append(" ".join(statement.split())[:80])
+            if compiled is not None:
+                compiled.append((seen[-1], context.cache_hit == context.dialect.CACHE_HIT))
     with app.app_context():
         engine = db.engine
     event.listen(engine, "before_cursor_execute", record)
@@ -63,6 +66,21 @@ def test_a_vote_and_its_retraction_take_seven_statements_each(app):
     assert retract == {"ok": True, "idea_id": idea, "my_dots": 0, "votes_used": 0,
                        "votes_left": 5}
     assert len(sent) == RETRACT_STATEMENTS, sent
+
+
+def test_a_vote_builds_and_compiles_nothing_the_second_time(app):
+    """A burst is bound by the Python work per vote: every statement of a later vote comes
+    from SQLAlchemy's compiled cache (its own upserts are never cached: voting.py)."""
+    workshop, phone, (idea, other) = _voting_room(app, vote_budget=5, vote_cap=2)
+    for event in ("vote.cast", "vote.cast", "vote.retract", "vote.retract"):
+        assert phone.write(event, idea_id=other)["ok"]  # the first votes fill the cache
+    compiled = []
+    statements_during(app, lambda: phone.write("vote.cast", idea_id=idea), compiled)
+    statements_during(app, lambda: phone.write("vote.cast", idea_id=idea), compiled)
+    statements_during(app, lambda: phone.write("vote.retract", idea_id=idea), compiled)
+    statements_during(app, lambda: phone.write("vote.retract", idea_id=idea), compiled)
+    assert len(compiled) == 2 * CAST_STATEMENTS + 2 * RETRACT_STATEMENTS + 1
+    assert [statement for statement, hit in compiled if not hit] == []
 
 
 def test_a_resent_vote_is_answered_from_its_stored_answer_in_two_statements(app):
