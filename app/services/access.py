@@ -132,6 +132,9 @@ def grant_holds(workshop_id: int, grant) -> bool:
     if not grant or not isinstance(workshop_id, int):
         return False
     kind, value = grant
+    if kind == "participant":  # every attendee event: the statement is built once
+        return db.session.connection().execute(_PARTICIPANT_HOLDS, {
+            "workshop": workshop_id, "participant": value}).scalar() is not None
     live = (Workshop.id == workshop_id) & Event.deleted_at.is_(None)
     base = select(Workshop.id).join(Event, Event.id == Workshop.event_id)
     if kind == "organiser":
@@ -146,9 +149,6 @@ def grant_holds(workshop_id: int, grant) -> bool:
                                     .where(live))
         return bool(current) and isinstance(value, str) and \
             secrets.compare_digest(current.encode(), value.encode())
-    if kind == "participant":  # every attendee write: the statement is built once
-        return db.session.connection().execute(_PARTICIPANT_HOLDS, {
-            "workshop": workshop_id, "participant": value}).scalar() is not None
     return False
 
 
