@@ -72,8 +72,8 @@ def test_a_vote_builds_and_compiles_nothing_the_second_time(app):
     """A burst is bound by the Python work per vote: every statement of a later vote comes
     from SQLAlchemy's compiled cache (its own upserts are never cached: voting.py)."""
     workshop, phone, (idea, other) = _voting_room(app, vote_budget=5, vote_cap=2)
-    for event in ("vote.cast", "vote.cast", "vote.retract", "vote.retract"):
-        assert phone.write(event, idea_id=other)["ok"]  # the first votes fill the cache
+    for name in ("vote.cast", "vote.cast", "vote.retract", "vote.retract"):
+        assert phone.write(name, idea_id=other)["ok"]  # the first votes fill the cache
     compiled = []
     statements_during(app, lambda: phone.write("vote.cast", idea_id=idea), compiled)
     statements_during(app, lambda: phone.write("vote.cast", idea_id=idea), compiled)
