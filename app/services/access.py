@@ -127,12 +127,20 @@ def remove(event: Event, organiser_id, by: Organiser) -> Organiser:
 
 
 
+# An attendee's grant, checked on every event they send: built once.
+_PARTICIPANT_HOLDS = (
+    select(Workshop.id).join(Event, Event.id == Workshop.event_id)
+    .join(Participant, Participant.workshop_id == Workshop.id)
+    .where(Workshop.id == bindparam("workshop"), Event.deleted_at.is_(None),
+           Participant.id == bindparam("participant")))
+
+
 def grant_holds(workshop_id: int, grant) -> bool:
     """Is this grant still good for this workshop, by the database, now? (one query)"""
     if not grant or not isinstance(workshop_id, int):
         return False
     kind, value = grant
-    if kind == "participant":  # every attendee event: the statement is built once
+    if kind == "participant":  # first: building the other kinds costs as much as the query
         return db.session.connection().execute(_PARTICIPANT_HOLDS, {
             "workshop": workshop_id, "participant": value}).scalar() is not None
     live = (Workshop.id == workshop_id) & Event.deleted_at.is_(None)
@@ -150,11 +158,3 @@ def grant_holds(workshop_id: int, grant) -> bool:
         return bool(current) and isinstance(value, str) and \
             secrets.compare_digest(current.encode(), value.encode())
     return False
-
-
-_PARTICIPANT_HOLDS = (
-    select(Workshop.id).join(Event, Event.id == Workshop.event_id)
-    .join(Participant, Participant.workshop_id == Workshop.id)
-    .where(Workshop.id == bindparam("workshop"), Event.deleted_at.is_(None),
-           Participant.id == bindparam("participant")))
-
