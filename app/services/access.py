@@ -158,3 +158,4 @@ def grant_holds(workshop_id: int, grant) -> bool:
         return bool(current) and isinstance(value, str) and \
             secrets.compare_digest(current.encode(), value.encode())
     return False
+
