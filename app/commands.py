@@ -5,7 +5,7 @@ one transaction, records the answer under the caller's client_id (so a resent wr
 answered again and applied once), commits, and only then broadcasts.
 """
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import bindparam, insert, select
 from sqlalchemy.exc import IntegrityError
 
 from .actors import Actor, require_role
@@ -73,7 +73,8 @@ def execute(name: str, actor: Actor, payload) -> dict:
         return answered
     try:
         response, envelopes, voted_ideas = fn(actor, payload)
-        db.session.add(ProcessedWrite(actor=actor.key, client_id=client_id, response=response))
+        db.session.connection().execute(_RECORD_ANSWER, {  # one statement, no unit of work
+            "actor": actor.key, "client_id": client_id, "response": response})
         tallies.mark_pending(actor.workshop_id, voted_ideas)  # same transaction as the vote
         db.session.commit()
     except IntegrityError:
@@ -92,9 +93,15 @@ def execute(name: str, actor: Actor, payload) -> dict:
     return response
 
 
+# Built once: a burst of writes is CPU-bound on building statements (docs/PERFORMANCE.md).
+_ANSWER_GIVEN = select(ProcessedWrite.response).where(
+    ProcessedWrite.actor == bindparam("actor"), ProcessedWrite.client_id == bindparam("client_id"))
+_RECORD_ANSWER = insert(ProcessedWrite)
+
+
 def _answer_given(actor: Actor, client_id: str) -> dict | None:
-    return db.session.scalar(select(ProcessedWrite.response).where(
-        ProcessedWrite.actor == actor.key, ProcessedWrite.client_id == client_id))
+    return db.session.connection().execute(
+        _ANSWER_GIVEN, {"actor": actor.key, "client_id": client_id}).scalar()
 
 
 def _participant(actor: Actor) -> Participant:
@@ -110,9 +117,8 @@ def _post_idea(actor, payload):
 
 
 def _vote(action):
-    def run(actor, payload):
-        workshop = workshops.get_workshop(actor.workshop_id)
-        answer = action(workshop, _participant(actor), payload.get("idea_id"),
+    def run(actor, payload):  # ids only: the service reads what it needs in one query
+        answer = action(actor.workshop_id, actor.participant_id, payload.get("idea_id"),
                         payload.get("theme_id"))
         changed = ("theme", answer["theme_id"]) if "theme_id" in answer else answer["idea_id"]
         return {"ok": True, **answer}, [], [changed]

@@ -100,7 +100,7 @@ def build(title: str = "Grow your Region 2026", seed: int = 7, people: int = 24)
             for idea_id in rng.choices(list(weights), weights=list(weights.values()), k=4):
                 try:
                     with db.session.begin_nested():
-                        voting.cast_vote(workshop, person, idea_id=idea_id)
+                        voting.cast_vote(workshop.id, person.id, idea_id=idea_id)
                 except DomainError:  # over the cap on that idea: a real attendee moves on
                     pass
         workshops.set_phase(workshop, "results")

@@ -102,7 +102,7 @@ def _vote_concurrently(app, jobs):
             db.session.commit()  # end the read transaction before the race starts
             barrier.wait(timeout=30)
             try:
-                voting.cast_vote(workshop, person, idea_id)
+                voting.cast_vote(workshop.id, person.id, idea_id)
                 db.session.commit()
                 outcomes.append("ok")
             except DomainError:
@@ -162,26 +162,26 @@ def test_stacking_retracting_and_refusals(app):
         db.session.add(foreign)
         db.session.commit()
         a, b = idea_ids
-        assert voting.cast_vote(workshop, person, a)["my_dots"] == 1
-        assert voting.cast_vote(workshop, person, a)["my_dots"] == 2
+        assert voting.cast_vote(workshop.id, person.id, a)["my_dots"] == 1
+        assert voting.cast_vote(workshop.id, person.id, a)["my_dots"] == 2
         db.session.commit()
         with pytest.raises(InvalidInput, match="2 votes on this idea"):
-            voting.cast_vote(workshop, person, a)
+            voting.cast_vote(workshop.id, person.id, a)
         db.session.rollback()
-        assert voting.cast_vote(workshop, person, b)["votes_left"] == 0
+        assert voting.cast_vote(workshop.id, person.id, b)["votes_left"] == 0
         db.session.commit()
         with pytest.raises(InvalidInput, match="used all 3"):
-            voting.cast_vote(workshop, person, b)
+            voting.cast_vote(workshop.id, person.id, b)
         db.session.rollback()
-        assert voting.retract_vote(workshop, person, a) == {
+        assert voting.retract_vote(workshop.id, person.id, a) == {
             "idea_id": a, "my_dots": 1, "votes_used": 2, "votes_left": 1}
         db.session.commit()
         with pytest.raises(NotFound):
-            voting.cast_vote(workshop, person, foreign.id)
+            voting.cast_vote(workshop.id, person.id, foreign.id)
         db.session.rollback()
         workshops.set_phase(workshop, "results")
         db.session.commit()
         with pytest.raises(InvalidInput, match="not open"):
-            voting.retract_vote(workshop, person, a)
+            voting.retract_vote(workshop.id, person.id, a)
         db.session.rollback()
         assert voting.my_votes(person.id) == {a: 1, b: 1}

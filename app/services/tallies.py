@@ -17,14 +17,16 @@ from ..extensions import db
 from ..models import Change, PendingTally, utcnow
 from . import changes
 
+_MARK = insert(PendingTally)
+
 
 def mark_pending(workshop_id: int, targets) -> None:
     """In the vote's transaction: these ideas' (or ("theme", id) themes') totals changed."""
     rows = [{"workshop_id": workshop_id, "created_at": utcnow(),
              "idea_id": None if isinstance(t, tuple) else t,
              "theme_id": t[1] if isinstance(t, tuple) else None} for t in targets]
-    if rows:
-        db.session.execute(insert(PendingTally), rows)
+    if rows:  # Core on the session's connection: one statement, no ORM bulk machinery
+        db.session.connection().execute(_MARK, rows)
 
 
 def flush(workshop_id: int) -> Change | None:

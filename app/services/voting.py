@@ -1,93 +1,142 @@
-"""Budgeted dot voting, enforced atomically in the database.
+"""Budgeted dot voting, enforced atomically in the database, in few round trips.
 
 Dots go on ideas, or on themes when the facilitator chose to vote on themes. Each rule is
-a single conditional UPDATE, so no interleaving of concurrent requests (from one phone or
-many, on one worker or several) can exceed the budget or the per-target cap or lose a
-vote: the database serialises the updates of one participant's row.
+a single conditional statement, so no interleaving of concurrent requests (from one phone
+or many, on one worker or several) can exceed the budget or the per-target cap or lose a
+vote: the database serialises the updates of one participant's row and of one vote row.
+
+A vote is three statements: one read (the workshop's phase and settings with the idea or
+theme voted on), one conditional `UPDATE participant ... RETURNING` (the budget, read by
+the statement itself) and one upsert `INSERT ... ON CONFLICT DO UPDATE ... WHERE dots <
+cap RETURNING dots` (the cap, likewise); a refusal after the budget was spent is undone by
+the caller's rollback. A burst of votes is CPU-bound on building statements, so they are
+built once (bound parameters) and run on the session's connection, in its transaction.
+Plain ids in: the caller need not load the workshop or the participant.
 """
 from flask_babel import gettext as _
-from sqlalchemy import delete, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import and_, bindparam, delete, select, text, update
 
 from ..extensions import db
-from ..models import Idea, Participant, Vote, Workshop
-from .board import find_theme
+from ..models import Idea, Participant, Theme, Vote, Workshop
 from .errors import InvalidInput, NotFound
 
 
-def _target(workshop: Workshop, idea_id, theme_id) -> tuple:
-    """(column, id) of what this vote is on, checked against the workshop's choice."""
-    if workshop.phase != "voting":
+def _setting(column):
+    """The workshop's setting as the database has it when the statement runs."""
+    return select(column).where(Workshop.id == bindparam("workshop")).scalar_subquery()
+
+
+_READ = (select(Workshop.phase, Workshop.vote_on, Workshop.vote_budget, Workshop.vote_cap,
+                Idea.id.label("idea"), Idea.hidden, Idea.deleted, Idea.approved,
+                Idea.revealed, Idea.merged_into_id,
+                Theme.id.label("theme"), Theme.deleted.label("theme_deleted"))
+         .select_from(Workshop)
+         .outerjoin(Idea, and_(Idea.id == bindparam("idea"), Idea.workshop_id == Workshop.id))
+         .outerjoin(Theme, and_(Theme.id == bindparam("theme"),
+                                Theme.workshop_id == Workshop.id))
+         .where(Workshop.id == bindparam("workshop")))
+
+
+def _spend(bound, step: int):
+    return (update(Participant)
+            .where(Participant.id == bindparam("participant"),
+                   Participant.workshop_id == bindparam("workshop"), bound)
+            .values(votes_used=Participant.votes_used + step)
+            .returning(Participant.votes_used))
+
+
+_SPEND = _spend(Participant.votes_used < _setting(Workshop.vote_budget), 1)
+_GIVE_BACK = _spend(Participant.votes_used > 0, -1)
+_MINE = {column.key: (Vote.participant_id == bindparam("participant"),
+                      column == bindparam("target")) for column in (Vote.idea_id, Vote.theme_id)}
+_LAST_DOT = {key: delete(Vote).where(*mine, Vote.dots == 1) for key, mine in _MINE.items()}
+_ONE_DOT_OFF = {key: update(Vote).where(*mine, Vote.dots > 1).values(dots=Vote.dots - 1)
+                .returning(Vote.dots) for key, mine in _MINE.items()}
+
+
+def _add_dot(target: str):
+    """The first dot inserts the row; later ones add to it while under the cap; no row
+    back when the cap is reached. A concurrent first vote on the same target is the
+    conflict, not an error. Written out because SQLAlchemy does not cache the compiled
+    form of its dialect-specific upserts (a burst then spends its time compiling); the
+    text is the same on SQLite (>= 3.35) and PostgreSQL."""
+    return text(
+        f"INSERT INTO vote (workshop_id, participant_id, {target}, dots) "
+        "VALUES (:workshop, :participant, :target, 1) "
+        f"ON CONFLICT (participant_id, {target}) DO UPDATE SET dots = vote.dots + 1 "
+        "WHERE vote.dots < (SELECT vote_cap FROM workshop WHERE id = :workshop) "
+        "RETURNING dots")
+
+
+_ADD_DOT = {column.key: _add_dot(column.key) for column in (Vote.idea_id, Vote.theme_id)}
+
+
+def _connection():
+    """The session's connection, in its transaction (changes made through the ORM first)."""
+    db.session.flush()
+    return db.session.connection()
+
+
+def _as_id(value) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+def _target(conn, workshop_id: int, idea_id, theme_id):
+    """(column, id, settings row) of what this vote is on, checked against the workshop's
+    choice and the idea's or theme's state, in one query."""
+    idea_id, theme_id = _as_id(idea_id), _as_id(theme_id)
+    row = conn.execute(_READ, {"workshop": workshop_id, "idea": idea_id,
+                               "theme": theme_id}).one_or_none()
+    if row is None:
+        raise NotFound(_("This workshop does not exist."))
+    if row.phase != "voting":
         raise InvalidInput(_("Voting is not open right now."))
-    if workshop.vote_on == "themes":
+    if row.vote_on == "themes":
         if theme_id is None:
             raise InvalidInput(_("This workshop votes on themes: vote for a theme."))
-        return Vote.theme_id, find_theme(workshop, theme_id).id
+        if row.theme is None or row.theme_deleted:
+            raise NotFound(_("This theme does not exist in this workshop."))
+        return Vote.theme_id, row.theme, row
     if idea_id is None:
         raise InvalidInput(_("This workshop votes on ideas: vote for an idea."))
-    idea = db.session.get(Idea, idea_id) if isinstance(idea_id, int) else None
-    if idea is None or idea.workshop_id != workshop.id:
+    if row.idea is None:
         raise NotFound(_("This idea does not exist in this workshop."))
-    if idea.hidden or idea.deleted or not idea.approved or not idea.revealed:
+    if row.hidden or row.deleted or not row.approved or not row.revealed:
         raise InvalidInput(_("The facilitator took this idea off the board."))
-    if idea.merged_into_id is not None:
+    if row.merged_into_id is not None:
         raise InvalidInput(_("This idea was merged into another one: vote for that one."))
-    return Vote.idea_id, idea.id
+    return Vote.idea_id, row.idea, row
 
 
-def cast_vote(workshop: Workshop, participant: Participant, idea_id=None, theme_id=None) -> dict:
-    column, target = _target(workshop, idea_id, theme_id)
-    budget = select(Workshop.vote_budget).where(Workshop.id == workshop.id).scalar_subquery()
-    cap = select(Workshop.vote_cap).where(Workshop.id == workshop.id).scalar_subquery()
-    spent = db.session.execute(
-        update(Participant)
-        .where(Participant.id == participant.id, Participant.votes_used < budget)
-        .values(votes_used=Participant.votes_used + 1)
-        .execution_options(synchronize_session=False)
-    ).rowcount
-    if spent != 1:
+def cast_vote(workshop_id: int, participant_id: int, idea_id=None, theme_id=None) -> dict:
+    conn = _connection()
+    column, target, settings = _target(conn, workshop_id, idea_id, theme_id)
+    params = {"workshop": workshop_id, "participant": participant_id, "target": target}
+    used = conn.execute(_SPEND, params).scalar()
+    if used is None:
         raise InvalidInput(_("You have used all %(n)d of your votes. "
-                             "Take one back to vote for another idea.", n=workshop.vote_budget))
-    added = db.session.execute(
-        update(Vote)
-        .where(Vote.participant_id == participant.id, column == target, Vote.dots < cap)
-        .values(dots=Vote.dots + 1)
-        .execution_options(synchronize_session=False)
-    ).rowcount
-    if added != 1:
-        if _dots(participant.id, column, target) is not None:
-            raise InvalidInput(_cap_message(workshop.vote_cap))
-        try:
-            with db.session.begin_nested():
-                db.session.add(Vote(workshop_id=workshop.id, participant_id=participant.id,
-                                    dots=1, **{column.key: target}))
-        except IntegrityError:  # a concurrent first vote on the same target won the insert
-            message = _cap_message(workshop.vote_cap) if workshop.vote_cap == 1 \
-                else _("Please try again: your vote crossed another one.")
-            raise InvalidInput(message) from None
-    return _answer(participant.id, column, target)
+                             "Take one back to vote for another idea.", n=settings.vote_budget))
+    dots = conn.execute(_ADD_DOT[column.key], params).scalar()
+    if dots is None:  # the caller's rollback gives the budget's dot back
+        raise InvalidInput(_cap_message(settings.vote_cap))
+    return _answer(column, target, dots, used, settings.vote_budget)
 
 
-def retract_vote(workshop: Workshop, participant: Participant, idea_id=None,
-                 theme_id=None) -> dict:
-    column, target = _target(workshop, idea_id, theme_id)
-    removed = db.session.execute(
-        update(Vote)
-        .where(Vote.participant_id == participant.id, column == target, Vote.dots > 0)
-        .values(dots=Vote.dots - 1)
-        .execution_options(synchronize_session=False)
-    ).rowcount
-    if removed != 1:
+def retract_vote(workshop_id: int, participant_id: int, idea_id=None, theme_id=None) -> dict:
+    conn = _connection()
+    column, target, settings = _target(conn, workshop_id, idea_id, theme_id)
+    params = {"workshop": workshop_id, "participant": participant_id, "target": target}
+    # The last dot takes the row with it; otherwise one dot comes off.
+    if conn.execute(_LAST_DOT[column.key], params).rowcount == 1:
+        dots = 0
+    else:
+        dots = conn.execute(_ONE_DOT_OFF[column.key], params).scalar()
+        if dots is None:
+            raise InvalidInput(_("You have no vote on this idea to take back."))
+    used = conn.execute(_GIVE_BACK, params).scalar()
+    if used is None:  # a vote row without its spent dot: never in a consistent database
         raise InvalidInput(_("You have no vote on this idea to take back."))
-    db.session.execute(
-        update(Participant)
-        .where(Participant.id == participant.id)
-        .values(votes_used=Participant.votes_used - 1)
-        .execution_options(synchronize_session=False)
-    )
-    db.session.execute(delete(Vote).where(
-        Vote.participant_id == participant.id, column == target, Vote.dots == 0))
-    return _answer(participant.id, column, target)
+    return _answer(column, target, dots, used, settings.vote_budget)
 
 
 def my_votes(participant_id: int, on: str = "ideas") -> dict[int, int]:
@@ -97,21 +146,12 @@ def my_votes(participant_id: int, on: str = "ideas") -> dict[int, int]:
     return {target: dots for target, dots in rows}
 
 
-def _dots(participant_id: int, column, target: int) -> int | None:
-    return db.session.scalar(select(Vote.dots).where(
-        Vote.participant_id == participant_id, column == target))
-
-
 def _cap_message(cap: int) -> str:
     if cap == 1:
         return _("You have already voted for this idea (one vote per idea).")
     return _("You have already put %(n)d votes on this idea, the most allowed per idea.", n=cap)
 
 
-def _answer(participant_id: int, column, target: int) -> dict:
-    used, budget = db.session.execute(
-        select(Participant.votes_used, Workshop.vote_budget)
-        .join(Workshop, Workshop.id == Participant.workshop_id)
-        .where(Participant.id == participant_id)).one()
-    return {column.key: target, "my_dots": _dots(participant_id, column, target) or 0,
-            "votes_used": used, "votes_left": max(0, budget - used)}
+def _answer(column, target: int, dots: int, used: int, budget: int) -> dict:
+    return {column.key: target, "my_dots": dots, "votes_used": used,
+            "votes_left": max(0, budget - used)}

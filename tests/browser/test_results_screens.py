@@ -253,7 +253,7 @@ def roadmap_workshop(db_url):
             db.session.add(person)
             db.session.flush()
             for theme_id in themes[: 1 + n % 5][:3]:
-                voting.cast_vote(workshop, person, idea_id=ideas[theme_id].id)
+                voting.cast_vote(workshop.id, person.id, idea_id=ideas[theme_id].id)
         for theme_id, (_name, _texts, conclusion, actions) in zip(themes, ROADMAP, strict=True):
             outcomes.set_conclusion(workshop, conclusion, theme_id=theme_id)
             for what, owner, horizon in actions:
