@@ -63,7 +63,9 @@ def opt_in(phone, name, organisation, kind, region, contact):
     expect(phone.locator("#profile-status")).to_have_text("Saved.")
 
 
-def test_two_attendees_book_a_meeting_and_everyone_sees_it(pages, browser_db, server):
+def ana_and_ben(pages, browser_db):
+    """Two phones in the meeting event, from different regions, who backed the same theme
+    and opted in: Ana (a Valencian cluster) and Ben (a Navarrese company)."""
     room = meeting_event(browser_db)
     ana = pages("phone", f"/j/{room['code']}")
     ben = pages("phone", f"/j/{room['code']}")
@@ -72,6 +74,11 @@ def test_two_attendees_book_a_meeting_and_everyone_sees_it(pages, browser_db, se
     back_the_theme(browser_db, room["id"])
     opt_in(ana, "Ana", "Avaesen", "cluster", "Comunitat Valenciana", "ana@avaesen.example")
     opt_in(ben, "Ben", "Navarra Hydrogen ✨", "company", "Navarra", "ben@nh2.example")
+    return room, ana, ben
+
+
+def test_two_attendees_book_a_meeting_and_everyone_sees_it(pages, browser_db, server):
+    room, ana, ben = ana_and_ben(pages, browser_db)
 
     # Ana finds Ben (suggested: another region, the same theme) and asks for a meeting
     expect(ana.locator("#meetings")).to_be_visible()
@@ -146,14 +153,7 @@ def test_the_one_asked_may_choose_the_time_from_those_free_for_both(pages, brows
     """Instead of the earliest free slot: "Choose a time" lists the slots both people have
     free (the break left out), with the keyboard; the meeting lands at the one chosen, on
     both phones."""
-    room = meeting_event(browser_db)
-    ana = pages("phone", f"/j/{room['code']}")
-    ben = pages("phone", f"/j/{room['code']}")
-    for phone in (ana, ben):
-        expect(phone.locator("#phase-banner")).not_to_have_text("Connecting…")
-    back_the_theme(browser_db, room["id"])
-    opt_in(ana, "Ana", "Avaesen", "cluster", "Comunitat Valenciana", "ana@avaesen.example")
-    opt_in(ben, "Ben", "Navarra Hydrogen", "company", "Navarra", "ben@nh2.example")
+    room, ana, ben = ana_and_ben(pages, browser_db)
     ana.locator("#mt-search button[type=submit]").click()
     card = ana.locator(".mt-person", has_text="Navarra Hydrogen")
     card.get_by_role("button", name="Request a meeting: Ben").click()
