@@ -52,16 +52,20 @@ class BoardIndex:
 
     def get(self, workshop_id: int, engine_for):
         """(ideas, vectors, embed) at the workshop's current version; the backend
-        (`engine_for()`, which may load a model) is only asked for when there are ideas."""
+        (`engine_for()`, which may load a model) is only asked for when there are ideas.
+        Its read transaction is over when it returns: the caller's `embed` may wait for the
+        (maybe remote) encoder, and must not do so holding the database."""
         key = (workshop_id, changes.current_version(workshop_id))
         found = self._cache.get(key)
         if found is None:
             ideas = [(i.id, i.text, i.revealed, i.participant_id, i.theme_id)
                      for i in _board_ideas(workshop_id)]
-            end_read(db.session)  # before the (maybe remote) encoder: never wait holding it
+            end_read(db.session)
             vectors, embed = engine_for().index([row[1] for row in ideas]) \
                 if ideas else (np.zeros((0, 1)), None)
             found = self._cache.put(key, (ideas, vectors, embed))
+        else:
+            end_read(db.session)
         return found
 
 
@@ -73,7 +77,6 @@ def similar_idea(workshop_id: int, text: str, participant_id: int | None = None,
     if not text.strip():
         return None
     ideas, vectors, embed = (index or BoardIndex(1)).get(workshop_id, backend)
-    end_read(db.session)
     rows = [n for n, (_id, _text, revealed, author, _theme) in enumerate(ideas)
             if moderator or revealed or author == participant_id]
     if not rows:
@@ -124,13 +127,22 @@ def theme_scores(vectors, members: list[list[int]], names: list[str], embed, row
     kinds, columns = [], []
     for placed, name in zip(members, names, strict=True):
         if placed:
-            centre = np.asarray(vectors[placed].mean(axis=0)).ravel()
+            columns.append(_centroid(vectors, placed))
             kinds.append("centroid")
         else:
-            centre = np.asarray(embed(name)).ravel()
+            columns.append(_unit(embed(name)))
             kinds.append("name")
-        columns.append(centre / (np.linalg.norm(centre) or 1))
     return kinds, np.asarray(vectors[rows] @ np.vstack(columns).T)
+
+
+def _centroid(vectors, rows: list[int]):
+    """The unit-length mean of these rows (a theme's centre)."""
+    return _unit(vectors[rows].mean(axis=0))
+
+
+def _unit(vector):
+    vector = np.asarray(vector).ravel()
+    return vector / (np.linalg.norm(vector) or 1)
 
 
 def group_labels(texts: list[str], groups: int | None = None, engine=None) -> list[int]:
@@ -179,8 +191,7 @@ def propose_themes(workshop_id: int) -> dict:
     for theme_id in themes:
         members = [row[i.id] for i in ideas if i.theme_id == theme_id]
         if members:
-            centre = vectors[members].mean(axis=0)
-            centroids[theme_id] = centre / (np.linalg.norm(centre) or 1)
+            centroids[theme_id] = _centroid(vectors, members)
     for idea in unplaced:
         scores = {tid: float(vectors[row[idea.id]] @ c) for tid, c in centroids.items()}
         best = max(scores, key=scores.get) if scores else None
