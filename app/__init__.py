@@ -19,6 +19,8 @@ def create_app(config=None, **overrides) -> Flask:
     app.config["SECRET_KEY"] = app.config.get("SECRET_KEY") or config_class.init_secret()
     app.config.update(overrides)
     _prepare_sqlite_dir(app)
+    from .cookie_session import CookieSessionInterface
+    app.session_interface = CookieSessionInterface()
 
     db.init_app(app)
     from . import i18n

@@ -4,13 +4,16 @@ Each command validates its payload, checks the caller's role, runs the domain se
 one transaction, records the answer under the caller's client_id (so a resent write is
 answered again and applied once), commits, and only then broadcasts.
 """
+import json
+
 from flask_babel import gettext as _
 from sqlalchemy import bindparam, insert, select
 from sqlalchemy.exc import IntegrityError
 
 from .actors import Actor, require_role
+from .database import Prepared
 from .extensions import db
-from .models import Participant, ProcessedWrite
+from .models import Participant, ProcessedWrite, utcnow
 from .realtime import broadcast
 from .services import board, board_actions, changes, clock, ideas, meetings, moderation, \
     outcomes, participants, privacy, projector, tallies, voting, workshops
@@ -73,8 +76,9 @@ def execute(name: str, actor: Actor, payload) -> dict:
         return answered
     try:
         response, envelopes, voted_ideas = fn(actor, payload)
-        db.session.connection().execute(_RECORD_ANSWER, {  # one statement, no unit of work
-            "actor": actor.key, "client_id": client_id, "response": response})
+        _RECORD_ANSWER.run(db.session.connection(), {  # one statement, no unit of work
+            "actor": actor.key, "client_id": client_id, "response": response,
+            "created_at": utcnow()}).close()
         tallies.mark_pending(actor.workshop_id, voted_ideas)  # same transaction as the vote
         db.session.commit()
     except IntegrityError:
@@ -93,15 +97,18 @@ def execute(name: str, actor: Actor, payload) -> dict:
     return response
 
 
-# Built once: a burst of writes is CPU-bound on building statements (docs/PERFORMANCE.md).
-_ANSWER_GIVEN = select(ProcessedWrite.response).where(
-    ProcessedWrite.actor == bindparam("actor"), ProcessedWrite.client_id == bindparam("client_id"))
-_RECORD_ANSWER = insert(ProcessedWrite)
+# Compiled once, run on the driver: a burst of writes is CPU-bound on running statements
+# (docs/PERFORMANCE.md, "Votes").
+_ANSWER_GIVEN = Prepared(select(ProcessedWrite.response).where(
+    ProcessedWrite.actor == bindparam("actor"), ProcessedWrite.client_id == bindparam("client_id")))
+_RECORD_ANSWER = Prepared(insert(ProcessedWrite).values(
+    {name: bindparam(name) for name in ("actor", "client_id", "response", "created_at")}))
 
 
 def _answer_given(actor: Actor, client_id: str) -> dict | None:
-    return db.session.connection().execute(
-        _ANSWER_GIVEN, {"actor": actor.key, "client_id": client_id}).scalar()
+    stored = _ANSWER_GIVEN.scalar(db.session.connection(),
+                                  {"actor": actor.key, "client_id": client_id})
+    return json.loads(stored) if isinstance(stored, str) else stored  # SQLite gives the text
 
 
 def _participant(actor: Actor) -> Participant:

@@ -1,7 +1,8 @@
 """How many statements a vote sends to the database, over a real Socket.IO client: a
 burst of votes is bound by the work per vote (docs/PERFORMANCE.md, "Votes"), so more
 round trips per vote is a regression. Counted: every statement of the event's handler on
-its own thread (the tally flush runs in a background task), BEGIN left out."""
+its own thread (the tally flush runs in a background task), BEGIN left out. The vote's
+statements run on the driver (database.Prepared); SQLAlchemy's listeners still see them."""
 import threading
 
 from sqlalchemy import event, func, select
@@ -17,14 +18,16 @@ CAST_STATEMENTS = RETRACT_STATEMENTS = 7
 
 def statements_during(app, action, compiled=None):
     """(result, the SQL statements `action` sent from this thread, BEGIN left out); with
-    a `compiled` list, also whether SQLAlchemy took each from its compiled cache."""
+    a `compiled` list, also whether each was compiled before: taken from SQLAlchemy's
+    compiled cache, or run by database.Prepared (compiled once; no execution context)."""
     me, seen = threading.get_ident(), []
 
     def record(_conn, _cursor, statement, _parameters, context, _many):
         if threading.get_ident() == me and not statement.lstrip().upper().startswith("BEGIN"):
             seen.append(" ".join(statement.split())[:80])
             if compiled is not None:
-                compiled.append((seen[-1], context.cache_hit == context.dialect.CACHE_HIT))
+                compiled.append((seen[-1], context is None
+                                 or context.cache_hit == context.dialect.CACHE_HIT))
     with app.app_context():
         engine = db.engine
     event.listen(engine, "before_cursor_execute", record)

@@ -17,6 +17,7 @@ import secrets
 from flask_babel import gettext as _
 from sqlalchemy import bindparam, exists, select
 
+from ..database import Prepared
 from ..extensions import db
 from ..models import Event, EventOrganiser, Organiser, Participant, Workshop
 from . import fields
@@ -127,7 +128,7 @@ def remove(event: Event, organiser_id, by: Organiser) -> Organiser:
 
 
 # An attendee's grant, checked on every event they send: built once.
-_PARTICIPANT_HOLDS = (
+_PARTICIPANT_HOLDS = Prepared(
     select(Workshop.id).join(Event, Event.id == Workshop.event_id)
     .join(Participant, Participant.workshop_id == Workshop.id)
     .where(Workshop.id == bindparam("workshop"), Event.deleted_at.is_(None),
@@ -140,8 +141,8 @@ def grant_holds(workshop_id: int, grant) -> bool:
         return False
     kind, value = grant
     if kind == "participant":  # first: building the other kinds costs as much as the query
-        return db.session.connection().execute(_PARTICIPANT_HOLDS, {
-            "workshop": workshop_id, "participant": value}).scalar() is not None
+        return _PARTICIPANT_HOLDS.scalar(db.session.connection(), {
+            "workshop": workshop_id, "participant": value}) is not None
     live = (Workshop.id == workshop_id) & Event.deleted_at.is_(None)
     base = select(Workshop.id).join(Event, Event.id == Workshop.event_id)
     if kind == "organiser":

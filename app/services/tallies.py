@@ -11,13 +11,15 @@ server's version then always sees the database's totals.
 """
 from datetime import timedelta
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import bindparam, delete, insert, select
 
+from ..database import Prepared
 from ..extensions import db
 from ..models import Change, PendingTally, utcnow
 from . import changes
 
-_MARK = insert(PendingTally)
+_MARK = Prepared(insert(PendingTally).values(
+    {name: bindparam(name) for name in ("workshop_id", "idea_id", "theme_id", "created_at")}))
 
 
 def mark_pending(workshop_id: int, targets) -> None:
@@ -25,8 +27,8 @@ def mark_pending(workshop_id: int, targets) -> None:
     rows = [{"workshop_id": workshop_id, "created_at": utcnow(),
              "idea_id": None if isinstance(t, tuple) else t,
              "theme_id": t[1] if isinstance(t, tuple) else None} for t in targets]
-    if rows:  # Core on the session's connection: one statement, no ORM bulk machinery
-        db.session.connection().execute(_MARK, rows)
+    if rows:  # on the session's connection: one statement, no ORM bulk machinery
+        _MARK.rowcount(db.session.connection(), many=rows)
 
 
 def flush(workshop_id: int) -> Change | None:

@@ -9,13 +9,15 @@ A vote is three statements: one read (the workshop's phase and settings with the
 theme voted on), one conditional `UPDATE participant ... RETURNING` (the budget, read by
 the statement itself) and one upsert `INSERT ... ON CONFLICT DO UPDATE ... WHERE dots <
 cap RETURNING dots` (the cap, likewise); a refusal after the budget was spent is undone by
-the caller's rollback. A burst of votes is CPU-bound on building statements, so they are
-built once (bound parameters) and run on the session's connection, in its transaction.
+the caller's rollback. A burst of votes is CPU-bound on running statements, so they are
+compiled once (bound parameters) and run on the session's DBAPI connection, in its
+transaction (database.Prepared).
 Plain ids in: the caller need not load the workshop or the participant.
 """
 from flask_babel import gettext as _
 from sqlalchemy import and_, bindparam, delete, select, text, update
 
+from ..database import Prepared
 from ..extensions import db
 from ..models import Idea, Participant, Theme, Vote, Workshop
 from .errors import InvalidInput, NotFound
@@ -26,7 +28,7 @@ def _setting(column):
     return select(column).where(Workshop.id == bindparam("workshop")).scalar_subquery()
 
 
-_READ = (select(Workshop.phase, Workshop.vote_on, Workshop.vote_budget, Workshop.vote_cap,
+_READ = Prepared(select(Workshop.phase, Workshop.vote_on, Workshop.vote_budget, Workshop.vote_cap,
                 Idea.id.label("idea"), Idea.hidden, Idea.deleted, Idea.approved,
                 Idea.revealed, Idea.merged_into_id,
                 Theme.id.label("theme"), Theme.deleted.label("theme_deleted"))
@@ -38,7 +40,7 @@ _READ = (select(Workshop.phase, Workshop.vote_on, Workshop.vote_budget, Workshop
 
 
 def _spend(bound, step: int):
-    return (update(Participant)
+    return Prepared(update(Participant)
             .where(Participant.id == bindparam("participant"),
                    Participant.workshop_id == bindparam("workshop"), bound)
             .values(votes_used=Participant.votes_used + step)
@@ -49,9 +51,11 @@ _SPEND = _spend(Participant.votes_used < _setting(Workshop.vote_budget), 1)
 _GIVE_BACK = _spend(Participant.votes_used > 0, -1)
 _MINE = {column.key: (Vote.participant_id == bindparam("participant"),
                       column == bindparam("target")) for column in (Vote.idea_id, Vote.theme_id)}
-_LAST_DOT = {key: delete(Vote).where(*mine, Vote.dots == 1) for key, mine in _MINE.items()}
-_ONE_DOT_OFF = {key: update(Vote).where(*mine, Vote.dots > 1).values(dots=Vote.dots - 1)
-                .returning(Vote.dots) for key, mine in _MINE.items()}
+_LAST_DOT = {key: Prepared(delete(Vote).where(*mine, Vote.dots == 1))
+             for key, mine in _MINE.items()}
+_ONE_DOT_OFF = {key: Prepared(update(Vote).where(*mine, Vote.dots > 1)
+                              .values(dots=Vote.dots - 1).returning(Vote.dots))
+                for key, mine in _MINE.items()}
 
 
 def _add_dot(target: str):
@@ -60,12 +64,12 @@ def _add_dot(target: str):
     conflict, not an error. Written out because SQLAlchemy does not cache the compiled
     form of its dialect-specific upserts (a burst then spends its time compiling); the
     text is the same on SQLite (>= 3.35) and PostgreSQL."""
-    return text(
+    return Prepared(text(
         f"INSERT INTO vote (workshop_id, participant_id, {target}, dots) "
         "VALUES (:workshop, :participant, :target, 1) "
         f"ON CONFLICT (participant_id, {target}) DO UPDATE SET dots = vote.dots + 1 "
         "WHERE vote.dots < (SELECT vote_cap FROM workshop WHERE id = :workshop) "
-        "RETURNING dots")
+        "RETURNING dots"))
 
 
 _ADD_DOT = {column.key: _add_dot(column.key) for column in (Vote.idea_id, Vote.theme_id)}
@@ -85,8 +89,7 @@ def _target(conn, workshop_id: int, idea_id, theme_id):
     """(column, id, settings row) of what this vote is on, checked against the workshop's
     choice and the idea's or theme's state, in one query."""
     idea_id, theme_id = _as_id(idea_id), _as_id(theme_id)
-    row = conn.execute(_READ, {"workshop": workshop_id, "idea": idea_id,
-                               "theme": theme_id}).one_or_none()
+    row = _READ.first(conn, {"workshop": workshop_id, "idea": idea_id, "theme": theme_id})
     if row is None:
         raise NotFound(_("This workshop does not exist."))
     if row.phase != "voting":
@@ -112,11 +115,11 @@ def cast_vote(workshop_id: int, participant_id: int, idea_id=None, theme_id=None
     conn = _connection()
     column, target, settings = _target(conn, workshop_id, idea_id, theme_id)
     params = {"workshop": workshop_id, "participant": participant_id, "target": target}
-    used = conn.execute(_SPEND, params).scalar()
+    used = _SPEND.scalar(conn, params)
     if used is None:
         raise InvalidInput(_("You have used all %(n)d of your votes. "
                              "Take one back to vote for another idea.", n=settings.vote_budget))
-    dots = conn.execute(_ADD_DOT[column.key], params).scalar()
+    dots = _ADD_DOT[column.key].scalar(conn, params)
     if dots is None:  # the caller's rollback gives the budget's dot back
         raise InvalidInput(_cap_message(settings.vote_cap))
     return _answer(column, target, dots, used, settings.vote_budget)
@@ -127,13 +130,13 @@ def retract_vote(workshop_id: int, participant_id: int, idea_id=None, theme_id=N
     column, target, settings = _target(conn, workshop_id, idea_id, theme_id)
     params = {"workshop": workshop_id, "participant": participant_id, "target": target}
     # The last dot takes the row with it; otherwise one dot comes off.
-    if conn.execute(_LAST_DOT[column.key], params).rowcount == 1:
+    if _LAST_DOT[column.key].rowcount(conn, params) == 1:
         dots = 0
     else:
-        dots = conn.execute(_ONE_DOT_OFF[column.key], params).scalar()
+        dots = _ONE_DOT_OFF[column.key].scalar(conn, params)
         if dots is None:
             raise InvalidInput(_("You have no vote on this idea to take back."))
-    used = conn.execute(_GIVE_BACK, params).scalar()
+    used = _GIVE_BACK.scalar(conn, params)
     if used is None:  # a vote row without its spent dot: never in a consistent database
         raise InvalidInput(_("You have no vote on this idea to take back."))
     return _answer(column, target, dots, used, settings.vote_budget)
