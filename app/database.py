@@ -133,3 +133,22 @@ class Prepared:
         if found is None or found._fields != names:
             found = self._rows = namedtuple("Row", names)
         return found
+
+
+def new_row(model, **given) -> dict:
+    """Every column of a new `model` row but its primary key: `given`, else the column's
+    Python-side default (what the ORM would have filled in), else None. For a Prepared
+    INSERT, which applies no defaults itself."""
+    row = {}
+    for column in model.__table__.columns:
+        if column.primary_key:
+            continue
+        if column.key in given:
+            row[column.key] = given[column.key]
+        elif column.default is not None and column.default.is_scalar:
+            row[column.key] = column.default.arg
+        elif column.default is not None and column.default.is_callable:
+            row[column.key] = column.default.arg(None)
+        else:
+            row[column.key] = None
+    return row

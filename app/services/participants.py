@@ -3,10 +3,11 @@ and, if they opt in to collaboration matches, a contact (email or web page)."""
 import functools
 
 from flask_babel import gettext as _
-from sqlalchemy import and_, bindparam, select
+from sqlalchemy import and_, bindparam, insert, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import contains_eager
+from sqlalchemy.orm import contains_eager, make_transient_to_detached
 
+from ..database import Prepared, new_row
 from ..extensions import db
 from ..models import Participant, Workshop
 from . import fields, privacy, voting
@@ -46,13 +47,21 @@ def get_or_create(workshop: Workshop, token: str) -> Participant:
     return find(workshop.id, token) or create(workshop, token)
 
 
+_ADD = Prepared(insert(Participant).values(
+    {column.key: bindparam(column.key) for column in Participant.__table__.columns
+     if not column.primary_key}).returning(Participant.id))
+
+
 def add(workshop: Workshop, token: str) -> Participant:
     """The browser's participant in the workshop, made now, without a savepoint: an
     IntegrityError (another tab of the same browser made it at the same moment) spoils
-    the transaction, and the caller starts it again (realtime/handlers.py join)."""
-    participant = Participant(workshop_id=workshop.id, token=token)
+    the transaction, and the caller starts it again (realtime/handlers.py join). One
+    INSERT on the driver (a join burst is CPU-bound; the ORM's flush took a third of a
+    join), then the row joins the session as loaded, every column set."""
+    row = new_row(Participant, workshop_id=workshop.id, token=token)
+    participant = Participant(id=_ADD.scalar(db.session.connection(), row), **row)
+    make_transient_to_detached(participant)
     db.session.add(participant)
-    db.session.flush()
     return participant
 
 
