@@ -62,6 +62,8 @@ def create_app(config=None, **overrides) -> Flask:
     app.extensions["plenary_snapshots"] = VersionCache(app.config["SNAPSHOT_CACHE_SIZE"])
     from .services.suggestions import BoardIndex
     app.extensions["plenary_board_index"] = BoardIndex()
+    from .views.page_cache import EXTENSION as PAGES, PageCache
+    app.extensions[PAGES] = PageCache()
     handlers.register()
     meeting_handlers.register()
     register_blueprints(app)

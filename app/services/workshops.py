@@ -3,7 +3,7 @@ import re
 import secrets
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import joinedload
 
 from ..extensions import db
@@ -115,9 +115,14 @@ def find_by_code(raw_code) -> Workshop | None:
     code = normalise_code(raw_code)
     if len(code) != CODE_LENGTH:
         return None
-    return db.session.scalar(
-        select(Workshop).options(joinedload(Workshop.event)).where(Workshop.code == code)
-        .order_by((Workshop.phase == CLOSED).asc(), Workshop.id.desc()).limit(1))
+    return db.session.scalar(_BY_CODE, {"code": code})
+
+
+# Built once (the join page runs it for every phone that arrives): building the statement
+# and its cache key cost as much as running it.
+_BY_CODE = (select(Workshop).options(joinedload(Workshop.event))
+            .where(Workshop.code == bindparam("code"))
+            .order_by((Workshop.phase == CLOSED).asc(), Workshop.id.desc()).limit(1))
 
 
 def _by_link_token(column, token) -> Workshop | None:

@@ -1,5 +1,6 @@
 """Pages for attendees, the projector and the facilitator."""
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from .. import identity, vocabulary
@@ -8,6 +9,7 @@ from ..i18n import js_strings
 from ..realtime import broadcast
 from ..export.qr import qr_svg
 from ..services import workshops
+from . import page_cache
 
 bp = Blueprint("pages", __name__)
 
@@ -77,8 +79,11 @@ def phone(code):
     if code != workshop.code:
         return redirect(url_for("pages.phone", code=workshop.code))
     identity.grant_attendee(workshop)  # this browser may take part in this workshop only
-    return render_template("phone.html", workshop=workshop,
-                           config=page_config(workshop, "attendee"))
+    key = ("phone", workshop.id, workshop.code, workshop.title, workshop.question,
+           workshop.event.title, workshop.event.personal_data_erased_at is not None,
+           str(get_locale()), join_url(workshop))
+    return page_cache.cached(key, lambda: render_template(
+        "phone.html", workshop=workshop, config=page_config(workshop, "attendee")))
 
 
 @bp.get("/w/<code>/screen")
