@@ -19,6 +19,9 @@ def create_app(config=None, **overrides) -> Flask:
     app.config["SECRET_KEY"] = app.config.get("SECRET_KEY") or config_class.init_secret()
     app.config.update(overrides)
     _prepare_sqlite_dir(app)
+    from .database import engine_options
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options(
+        app.config["SQLALCHEMY_DATABASE_URI"], app.config["SQLALCHEMY_ENGINE_OPTIONS"])
     from .cookie_session import CookieSessionInterface
     app.session_interface = CookieSessionInterface()
 

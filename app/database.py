@@ -15,6 +15,15 @@ from sqlalchemy import event
 from sqlalchemy.exc import DBAPIError
 
 
+def engine_options(uri: str, options: dict) -> dict:
+    """No ping before every checkout on SQLite: a file on this machine never goes stale,
+    and the ping is one more statement for every socket event. A database server (which
+    may restart under the pool) keeps it."""
+    if uri.startswith("sqlite"):
+        return {**options, "pool_pre_ping": False}
+    return options
+
+
 def configure_engine(engine, busy_timeout_ms: int) -> None:
     if engine.dialect.name != "sqlite":
         return

@@ -28,3 +28,16 @@ def test_sqlite_runs_in_wal_mode_with_a_busy_timeout(app, ctx):
         assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
         assert conn.exec_driver_sql("PRAGMA synchronous").scalar() == 1  # NORMAL
         assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() == 10_000
+
+
+def test_the_pool_pings_a_database_server_before_use_but_not_a_local_sqlite_file(db_url):
+    """A server may restart under the pool (a stale connection would fail an event); a
+    SQLite file cannot, and the ping would be one more statement for every socket event."""
+    from app.extensions import db
+    for uri, pings in ((db_url, not db_url.startswith("sqlite")),
+                       ("sqlite:///" + "/tmp/plenary-ping-check.sqlite3", False),
+                       ("postgresql+psycopg://u@127.0.0.1:1/none", True)):
+        app = create_app("test", SQLALCHEMY_DATABASE_URI=uri)
+        with app.app_context():
+            assert db.engine.pool._pre_ping is pings, uri
+            db.engine.dispose()
