@@ -106,6 +106,7 @@ class LivePhone:
         self.phase = None
         self.ideas = {}
         self.connected = None  # attendees connected, as the join ack and presence.changed say
+        self.presence_seen = 0  # presence.changed messages received
         self.sio = socketio.Client(reconnection=False)
         for name in ("idea.posted", "phase.changed", "settings.changed", "votes.tallied"):
             self.sio.on(name, self._on_delta)
@@ -158,6 +159,7 @@ class LivePhone:
     def _on_presence(self, data):
         with self.lock:
             self.connected = data["connected"]
+            self.presence_seen += 1
 
     def _apply_sync(self, ack):
         sync = ack["sync"]

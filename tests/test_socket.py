@@ -148,6 +148,18 @@ def test_presence_counts_distinct_attendees(connect):
                                 for e in events(screen.received(), "presence.changed")))
 
 
+def test_the_count_of_people_goes_to_consoles_and_projectors_not_to_every_phone(connect):
+    """Phones never show it: sending it to them was a fan-out to the whole room at every
+    arrival of a crowd (docs/PERFORMANCE.md)."""
+    console, screen, phone = connect("facilitator"), connect("screen"), connect()
+    connect()
+    for client in (console, screen):
+        assert wait_for(lambda c=client: any(
+            e == {"connected": 2} for e in events(c.received(), "presence.changed")))
+    assert events(phone.received(), "presence.changed") == []
+    assert phone.join()["connected"] == 2  # its join ack still says it
+
+
 def test_profile_is_saved_and_returned_on_rejoin(connect):
     """The optional profile is kept for the same person across reconnects."""
     phone = connect()

@@ -6,7 +6,7 @@
   records one `votes.tallied` change and broadcasts it. What a crash leaves pending is
   flushed by the sweeper (start_tally_sweeper, services/tallies.py).
 - presence_changed(): the count of connected attendees, coalesced the same way (over
-  every worker when they share Redis: presence.py).
+  every worker when they share Redis: presence.py), to consoles and projectors only.
 - enter_rooms() / revoke(): each joined socket is also in a room for the grant it used;
   revoking that grant tells those sockets why (`access.revoked`) and disconnects them, on
   every worker (queue.py: closing a 'revoke:' room disconnects its members).
@@ -39,6 +39,14 @@ def room(workshop_id: int) -> str:
 
 def facilitators_room(workshop_id: int) -> str:
     return f"f:{workshop_id}"
+
+
+def counters_room(workshop_id: int) -> str:
+    """The screens that show how many attendees are connected (consoles and projectors):
+    the count changes with every arrival and every dropped phone, and sending it to every
+    phone (which never shows it) was a fan-out to the whole room every TALLY_INTERVAL while
+    a crowd arrives."""
+    return f"c:{workshop_id}"
 
 
 def link_room(workshop_id: int) -> str:
@@ -86,6 +94,8 @@ def enter_rooms(workshop, actor) -> None:
     rooms = [room(workshop.id), event_room(workshop.event_id), _grant_room(workshop, actor)]
     if actor.role == "facilitator":
         rooms.append(facilitators_room(workshop.id))
+    if actor.role in ("facilitator", "screen"):
+        rooms.append(counters_room(workshop.id))
     for name in rooms:
         if name:
             join_room(name)
@@ -95,6 +105,7 @@ def leave_rooms(workshop_id: int) -> None:
     """Take the current socket out of the workshop's broadcasts (its grant was revoked)."""
     leave_room(room(workshop_id))
     leave_room(facilitators_room(workshop_id))
+    leave_room(counters_room(workshop_id))
 
 
 class Broadcaster:
@@ -176,7 +187,7 @@ class Broadcaster:
     def _flush_presence(self, workshop_id: int, _items) -> None:
         self._in_app("presence flush", lambda: self._emit(
             "presence.changed", {"connected": self.attendee_count(workshop_id)},
-            room(workshop_id)))
+            counters_room(workshop_id)))
 
     def start_tally_sweeper(self) -> None:
         """Once per app: flush the tallies that a dead worker (or this process, before a
