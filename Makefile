@@ -61,25 +61,38 @@ test: install-dev
 # `make bench-flood` runs the hostile-load case alone.
 BENCH_ARGS ?=
 FLOOD_ARGS ?=
+# The servers under test run from a venv of requirements.txt alone, as `make run` installs
+# them: the developer tools (aiohttp, requests, websocket-client) would otherwise be
+# imported by python-engineio's clients into every server (~13 MB of its memory).
+SERVE_VENV  := .venv-serve
+SERVE_STAMP := $(SERVE_VENV)/.installed-$(shell cat requirements.txt | cksum | cut -d' ' -f1)
+BENCH_ENV   := BENCH_SERVER_PYTHON=$(CURDIR)/$(SERVE_VENV)/bin/python
+$(SERVE_STAMP): requirements.txt
+	test -x $(SERVE_VENV)/bin/python || $(PYTHON) -m venv $(SERVE_VENV)
+	$(SERVE_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(SERVE_VENV)/bin/python -m pip install --quiet -r requirements.txt
+	rm -f $(SERVE_VENV)/.installed-*
+	touch $@
+
 bench/baseline-node/node_modules/.installed: bench/baseline-node/package-lock.json
 	cd bench/baseline-node && npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
-bench: install-dev bench/baseline-node/node_modules/.installed
-	$(BIN)/python bench/run.py $(BENCH_ARGS)
-	$(BIN)/python bench/flood.py $(BENCH_ARGS) $(FLOOD_ARGS)
+bench: install-dev $(SERVE_STAMP) bench/baseline-node/node_modules/.installed
+	$(BENCH_ENV) $(BIN)/python bench/run.py $(BENCH_ARGS)
+	$(BENCH_ENV) $(BIN)/python bench/flood.py $(BENCH_ARGS) $(FLOOD_ARGS)
 	$(BIN)/python bench/exports.py --append docs/PERFORMANCE.md \
 	  --json bench/results/exports-$(shell date -u +%Y-%m-%dT%H%MZ).json
 
-bench-flood: install-dev
-	$(BIN)/python bench/flood.py $(BENCH_ARGS) $(FLOOD_ARGS)
+bench-flood: install-dev $(SERVE_STAMP)
+	$(BENCH_ENV) $(BIN)/python bench/flood.py $(BENCH_ARGS) $(FLOOD_ARGS)
 
 # Joins per second (socket + workshop.join), Plenary against bare Flask-SocketIO, median
 # of 3 runs of 1,000 (~2 minutes); JOINS_ARGS e.g. "--runs 1 --n 300" or "--append
 # docs/PERFORMANCE.md".
 JOINS_ARGS ?=
-bench-joins: install-dev
-	$(BIN)/python bench/joins.py $(JOINS_ARGS)
+bench-joins: install-dev $(SERVE_STAMP)
+	$(BENCH_ENV) $(BIN)/python bench/joins.py $(JOINS_ARGS)
 
 # FULL=1: a whole conference run to the end (three closed workshops), to try the roadmap.
 demo: migrate
@@ -93,4 +106,4 @@ lint: $(DEV_STAMP)
 	$(BIN)/ruff check .
 
 clean:
-	rm -rf $(VENV) .pytest_cache
+	rm -rf $(VENV) $(SERVE_VENV) .pytest_cache

@@ -91,8 +91,13 @@ class Server:
             self._log.close()
 
 
+# The servers' Python: `make bench` sets a venv of requirements.txt alone (what `make run`
+# installs); run by hand, the generator's own.
+SERVER_PYTHON = os.environ.get("BENCH_SERVER_PYTHON") or sys.executable
+
+
 def python_server(name, script: str, env: dict, cpu, log_dir) -> Server:
-    return Server(name, [sys.executable, str(ROOT / script)], env, cpu, log_dir)
+    return Server(name, [SERVER_PYTHON, str(ROOT / script)], env, cpu, log_dir)
 
 
 def node_server(name, env: dict, cpu, log_dir) -> Server:
