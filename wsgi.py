@@ -8,6 +8,10 @@ import os
 
 ASYNC_MODE = os.environ.get("ASYNC_MODE", "eventlet")
 if ASYNC_MODE == "eventlet":
+    # No green DNS (dnspython, ~8 MB in every worker): this process looks a host name up
+    # only when it opens a database or Redis connection, where a blocking lookup is brief.
+    # EVENTLET_NO_GREENDNS=no brings it back.
+    os.environ.setdefault("EVENTLET_NO_GREENDNS", "yes")
     import eventlet
 
     eventlet.monkey_patch()
