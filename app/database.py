@@ -41,7 +41,13 @@ def configure_engine(engine, busy_timeout_ms: int) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection):
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        # on the driver's cursor: every socket event opens a transaction, and SQLAlchemy's
+        # execution machinery costs more than the statement
+        cursor = connection.connection.cursor()
+        try:
+            cursor.execute("BEGIN IMMEDIATE")
+        finally:
+            cursor.close()
 
 
 def end_read(session) -> None:

@@ -41,3 +41,24 @@ def test_the_pool_pings_a_database_server_before_use_but_not_a_local_sqlite_file
         with app.app_context():
             assert db.engine.pool._pre_ping is pings, uri
             db.engine.dispose()
+
+
+def test_every_sqlite_transaction_takes_the_write_lock_when_it_begins(app, ctx):
+    """BEGIN IMMEDIATE (database.configure_engine): two writers then queue on the busy
+    timeout instead of deadlocking on a lock upgrade. A second connection cannot write
+    while a transaction that has only read is open."""
+    import sqlite3
+
+    from app.extensions import db
+    if db.engine.dialect.name != "sqlite":
+        pytest.skip("SQLite locking only; this run uses PostgreSQL")
+    db.session.execute(db.text("SELECT 1"))  # a read opens the transaction
+    other = sqlite3.connect(db.engine.url.database, timeout=0, isolation_level=None)
+    try:
+        with pytest.raises(sqlite3.OperationalError, match="locked"):
+            other.execute("BEGIN IMMEDIATE")
+        db.session.rollback()
+        other.execute("BEGIN IMMEDIATE")  # free again once it ends
+        other.execute("ROLLBACK")
+    finally:
+        other.close()
