@@ -11,13 +11,13 @@ from sqlalchemy import bindparam, insert, select
 from sqlalchemy.exc import IntegrityError
 
 from .actors import Actor, require_role
-from .database import Prepared
+from .database import DriverTransaction, Prepared
 from .extensions import db
 from .models import Participant, ProcessedWrite, utcnow
 from .realtime import broadcast
-from .services import board, board_actions, changes, clock, ideas, meetings, moderation, \
+from .services import access, board, board_actions, changes, clock, ideas, meetings, moderation, \
     outcomes, participants, privacy, projector, tallies, voting, workshops
-from .services.errors import InvalidInput, NotAllowed, NotFound
+from .services.errors import GrantRevoked, InvalidInput, NotAllowed, NotFound
 from .services.validation import MAX_ID, Id, expect_object, is_id, shown
 from .services.validation import client_id as valid_client_id
 
@@ -62,7 +62,10 @@ def workshop_id_of(payload) -> int:
     return value
 
 
-def execute(name: str, actor: Actor, payload) -> dict:
+def execute(name: str, actor: Actor, payload, check_grant: bool = False) -> dict:
+    """Run a client write. `check_grant`: the caller did not check the actor's grant in the
+    database yet (a socket's vote): it is checked here, in the write's own transaction, and
+    GrantRevoked is raised if it no longer holds."""
     if name not in _COMMANDS:
         raise InvalidInput(f"Unknown command '{shown(name)}'.")
     fn, role = _COMMANDS[name][:2]
@@ -71,26 +74,70 @@ def execute(name: str, actor: Actor, payload) -> dict:
     if payload["workshop_id"] != actor.workshop_id:
         raise NotAllowed(_("You have not joined this workshop."))
     client_id = valid_client_id(payload["client_id"])
-    answered = _answer_given(actor, client_id)
+    driver = name in _ON_THE_DRIVER
+    if driver and not _in_transaction():  # else in the caller's (which may hold locks)
+        return _on_the_driver(fn, actor, payload, client_id, check_grant)
+    if check_grant and not access.grant_holds(actor.workshop_id, actor.grant):
+        raise GrantRevoked()
+    conn = db.session.connection()
+    answered = _answer_given(conn, actor, client_id)
     if answered is not None:
         return answered
     try:
-        response, envelopes, voted_ideas = fn(actor, payload)
-        _RECORD_ANSWER.run(db.session.connection(), {  # one statement, no unit of work
-            "actor": actor.key, "client_id": client_id, "response": response,
-            "created_at": utcnow()}).close()
-        tallies.mark_pending(actor.workshop_id, voted_ideas)  # same transaction as the vote
+        response, envelopes, voted_ideas = fn(actor, payload, conn) if driver \
+            else fn(actor, payload)
+        _record(db.session.connection(), actor, client_id, response, voted_ideas)
         db.session.commit()
     except IntegrityError:
         # The same write arrived twice at the same moment and the other copy won.
         db.session.rollback()
-        answered = _answer_given(actor, client_id)
+        answered = _answer_given(db.session.connection(), actor, client_id)
         if answered is None:
             raise
         return answered
     except Exception:
         db.session.rollback()
         raise
+    return _published(actor, response, envelopes, voted_ideas)
+
+
+def _in_transaction() -> bool:
+    """Whether this context's session has a transaction open (without making a session)."""
+    return db.session.registry.has() and db.session().in_transaction()
+
+
+def _on_the_driver(fn, actor: Actor, payload, client_id: str, check_grant: bool) -> dict:
+    """A vote: every statement Prepared, in one DriverTransaction, no ORM session (whose
+    set-up and tear-down cost more than the vote: docs/PERFORMANCE.md, "Votes")."""
+    try:
+        with DriverTransaction(db.engine) as conn:
+            if check_grant and not access.participant_holds(conn, actor.workshop_id,
+                                                             actor.participant_id):
+                raise GrantRevoked()
+            answered = _answer_given(conn, actor, client_id)
+            if answered is not None:
+                return answered
+            response, envelopes, voted_ideas = fn(actor, payload, conn)
+            _record(conn, actor, client_id, response, voted_ideas)
+    except IntegrityError:  # the same write twice at the same moment: the other one won
+        with DriverTransaction(db.engine) as conn:
+            answered = _answer_given(conn, actor, client_id)
+        if answered is None:
+            raise
+        return answered
+    return _published(actor, response, envelopes, voted_ideas)
+
+
+def _record(conn, actor: Actor, client_id: str, response: dict, voted_ideas) -> None:
+    """The answer under the caller's client_id, and the tallies to send, in the write's
+    own transaction (one statement each, no unit of work)."""
+    _RECORD_ANSWER.run(conn, {"actor": actor.key, "client_id": client_id,
+                              "response": response, "created_at": utcnow()}).close()
+    tallies.mark_pending(actor.workshop_id, voted_ideas, conn)
+
+
+def _published(actor: Actor, response: dict, envelopes, voted_ideas) -> dict:
+    """After the commit, never before."""
     broadcast.publish(actor.workshop_id, envelopes)
     if voted_ideas:
         broadcast.votes_changed(actor.workshop_id)
@@ -105,9 +152,8 @@ _RECORD_ANSWER = Prepared(insert(ProcessedWrite).values(
     {name: bindparam(name) for name in ("actor", "client_id", "response", "created_at")}))
 
 
-def _answer_given(actor: Actor, client_id: str) -> dict | None:
-    stored = _ANSWER_GIVEN.scalar(db.session.connection(),
-                                  {"actor": actor.key, "client_id": client_id})
+def _answer_given(conn, actor: Actor, client_id: str) -> dict | None:
+    stored = _ANSWER_GIVEN.scalar(conn, {"actor": actor.key, "client_id": client_id})
     return json.loads(stored) if isinstance(stored, str) else stored  # SQLite gives the text
 
 
@@ -124,18 +170,19 @@ def _post_idea(actor, payload):
 
 
 def _vote(action):
-    def run(actor, payload):  # ids only: the service reads what it needs in one query
+    def run(actor, payload, conn):  # ids only: the service reads what it needs in one query
         answer = action(actor.workshop_id, actor.participant_id, payload.get("idea_id"),
-                        payload.get("theme_id"))
+                        payload.get("theme_id"), conn=conn)
         changed = ("theme", answer["theme_id"]) if "theme_id" in answer else answer["idea_id"]
         return {"ok": True, **answer}, [], [changed]
     return run
 
 
-# Either idea_id or theme_id, whichever the workshop votes on.
+# Either idea_id or theme_id, whichever the workshop votes on. On the driver (above).
 command("vote.cast", "attendee", {}, {"idea_id": Id, "theme_id": Id})(_vote(voting.cast_vote))
 command("vote.retract", "attendee", {}, {"idea_id": Id, "theme_id": Id})(
     _vote(voting.retract_vote))
+_ON_THE_DRIVER = {"vote.cast", "vote.retract"}
 
 
 @command("profile.update", "attendee", {},

@@ -189,3 +189,23 @@ def test_revoked_sockets_no_longer_receive_the_room(app, workshop):
     assert "idea.posted" not in heard and "idea.queued" not in heard
     with app.app_context():
         assert db.session.get(Event, db.session.get(Workshop, workshop["id"]).event_id)
+
+
+def test_a_phone_in_the_middle_of_voting_is_refused_once_the_event_is_deleted(app):
+    """A vote checks its grant in its own transaction (on the driver, commands.py): a
+    deleted event refuses the next vote, changes nothing, and ends the membership."""
+    workshop = make_workshop(app)
+    console, phone = Client(app, workshop, "facilitator"), Client(app, workshop, "attendee")
+    console.join()
+    phone.join()
+    idea = phone.write("idea.post", text="Shared test beds")["idea"]["id"]
+    assert console.write("phase.set", phase="voting")["ok"]
+    assert phone.write("vote.cast", idea_id=idea)["my_dots"] == 1
+    change_in_database(app, workshop["id"], lambda w: setattr(w.event, "deleted_at", utcnow()))
+    assert phone.write("vote.cast", idea_id=idea) == {"ok": False, "error": ENDED}
+    assert phone.write("vote.retract", idea_id=idea) == {
+        "ok": False, "error": "You have not joined this workshop."}
+    with app.app_context():
+        from app.models import Vote
+        assert [v.dots for v in db.session.query(Vote).all()] == [1]
+        db.session.remove()

@@ -37,7 +37,7 @@ from ..extensions import db, socketio
 from ..models import Participant
 from ..services import access, board_actions, clock, matches, suggestions, support, \
     workshops
-from ..services.errors import DomainError, InvalidInput, NotAllowed
+from ..services.errors import DomainError, GrantRevoked, InvalidInput, NotAllowed
 from ..services.validation import Id, expect_object
 from . import broadcast, budgets, connections
 
@@ -220,8 +220,13 @@ def my_matches(payload):
 
 
 def write(name, payload):
-    actor = _member(commands.workshop_id_of(payload))
-    return commands.execute(name, actor, payload)
+    """The grant is checked in the write's own transaction (one transaction, not two)."""
+    workshop_id = commands.workshop_id_of(payload)
+    try:
+        return commands.execute(name, _joined(workshop_id), payload, check_grant=True)
+    except GrantRevoked:
+        _leave(workshop_id)
+        raise
 
 
 def on_disconnect(*_reason):
@@ -234,13 +239,18 @@ def _member(workshop_id: int) -> Actor:
     """The actor this connection joined the workshop as, if its grant still holds in the
     database now: a replaced link, a removed co-organiser or a deleted event is refused at
     the next event, whichever worker revoked it."""
+    actor = _joined(workshop_id)
+    if not access.grant_holds(workshop_id, actor.grant):
+        _leave(workshop_id)
+        raise GrantRevoked()
+    return actor
+
+
+def _joined(workshop_id: int) -> Actor:
+    """The actor this connection joined the workshop as (its grant not checked yet)."""
     actor = connections.actor_for(request.sid, workshop_id)
     if actor is None:
         raise NotAllowed(_("You have not joined this workshop."))
-    if not access.grant_holds(workshop_id, actor.grant):
-        _leave(workshop_id)
-        raise NotAllowed(_("Your access to this workshop has ended: the link was replaced, "
-                           "you were removed from the event, or it was deleted."))
     return actor
 
 

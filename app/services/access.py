@@ -141,8 +141,7 @@ def grant_holds(workshop_id: int, grant) -> bool:
         return False
     kind, value = grant
     if kind == "participant":  # first: building the other kinds costs as much as the query
-        return _PARTICIPANT_HOLDS.scalar(db.session.connection(), {
-            "workshop": workshop_id, "participant": value}) is not None
+        return participant_holds(db.session.connection(), workshop_id, value)
     live = (Workshop.id == workshop_id) & Event.deleted_at.is_(None)
     base = select(Workshop.id).join(Event, Event.id == Workshop.event_id)
     if kind == "organiser":
@@ -157,6 +156,13 @@ def grant_holds(workshop_id: int, grant) -> bool:
                                     .where(live))
         return _same_token(current, value)
     return False
+
+
+def participant_holds(conn, workshop_id: int, participant_id) -> bool:
+    """grant_holds for an attendee's grant, on `conn` (the session's connection, or a
+    database.DriverTransaction: a vote's own)."""
+    return _PARTICIPANT_HOLDS.scalar(conn, {"workshop": workshop_id,
+                                            "participant": participant_id}) is not None
 
 
 def link_holds(workshop: Workshop, kind: str, token) -> bool:

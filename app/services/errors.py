@@ -19,6 +19,16 @@ class NotAllowed(DomainError):
     status = 403
 
 
+class GrantRevoked(NotAllowed):
+    """The grant a connection joined with no longer holds: its link was replaced, its
+    organiser removed from the event, or the event deleted."""
+
+    def __init__(self):
+        from flask_babel import gettext as _
+        super().__init__(_("Your access to this workshop has ended: the link was replaced, "
+                           "you were removed from the event, or it was deleted."))
+
+
 class NotFound(DomainError):
     status = 404
 

@@ -22,13 +22,14 @@ _MARK = Prepared(insert(PendingTally).values(
     {name: bindparam(name) for name in ("workshop_id", "idea_id", "theme_id", "created_at")}))
 
 
-def mark_pending(workshop_id: int, targets) -> None:
-    """In the vote's transaction: these ideas' (or ("theme", id) themes') totals changed."""
+def mark_pending(workshop_id: int, targets, conn=None) -> None:
+    """In the vote's transaction (`conn`, by default the session's): these ideas' (or
+    ("theme", id) themes') totals changed."""
     rows = [{"workshop_id": workshop_id, "created_at": utcnow(),
              "idea_id": None if isinstance(t, tuple) else t,
              "theme_id": t[1] if isinstance(t, tuple) else None} for t in targets]
     if rows:  # on the session's connection: one statement, no ORM bulk machinery
-        _MARK.rowcount(db.session.connection(), many=rows)
+        _MARK.rowcount(conn or db.session.connection(), many=rows)
 
 
 def flush(workshop_id: int) -> Change | None:

@@ -111,8 +111,10 @@ def _target(conn, workshop_id: int, idea_id, theme_id):
     return Vote.idea_id, row.idea, row
 
 
-def cast_vote(workshop_id: int, participant_id: int, idea_id=None, theme_id=None) -> dict:
-    conn = _connection()
+def cast_vote(workshop_id: int, participant_id: int, idea_id=None, theme_id=None,
+              conn=None) -> dict:
+    """`conn`: where to run (a database.DriverTransaction); by default the session's."""
+    conn = conn or _connection()
     column, target, settings = _target(conn, workshop_id, idea_id, theme_id)
     params = {"workshop": workshop_id, "participant": participant_id, "target": target}
     used = _SPEND.scalar(conn, params)
@@ -125,8 +127,9 @@ def cast_vote(workshop_id: int, participant_id: int, idea_id=None, theme_id=None
     return _answer(column, target, dots, used, settings.vote_budget)
 
 
-def retract_vote(workshop_id: int, participant_id: int, idea_id=None, theme_id=None) -> dict:
-    conn = _connection()
+def retract_vote(workshop_id: int, participant_id: int, idea_id=None, theme_id=None,
+                 conn=None) -> dict:
+    conn = conn or _connection()
     column, target, settings = _target(conn, workshop_id, idea_id, theme_id)
     params = {"workshop": workshop_id, "participant": participant_id, "target": target}
     # The last dot takes the row with it; otherwise one dot comes off.
