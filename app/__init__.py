@@ -34,6 +34,7 @@ def create_app(config=None, **overrides) -> Flask:
         Migrate(app, db, render_as_batch=True)
     csrf.init_app(app)
     security_headers.init_app(app)
+    from .realtime.packets import TextPacket
     from .realtime.queue import client_manager
     socketio.init_app(
         app,
@@ -42,6 +43,7 @@ def create_app(config=None, **overrides) -> Flask:
         max_http_buffer_size=app.config["SOCKETIO_MAX_BUFFER"],
         transports=app.config["SOCKETIO_TRANSPORTS"],
         cors_allowed_origins=None,  # same origin only
+        serializer=TextPacket,  # JSON only: no scan of every payload for bytes
         logger=False, engineio_logger=False,
     )
     from .realtime.backpressure import bound_backlogs

@@ -328,3 +328,20 @@ def test_every_socket_event_releases_its_db_session(app, connect):
     phone.call("workshop.join", "garbage")
     with app.app_context():
         assert db.engine.pool.checkedout() == 0
+
+
+def test_a_join_in_a_full_room_answers_every_idea_whole(app, connect):
+    """The server sends JSON only (realtime/packets.py: no scan for bytes): a late phone's
+    join answer carries all 150 ideas of a full room, long, RTL and emoji text intact."""
+    from app.extensions import socketio
+    from app.realtime.packets import TextPacket
+    assert socketio.server.packet_class is TextPacket
+    poster = connect()
+    texts = [f"Idea {n}: {'مشاريع مشتركة ' if n % 3 == 0 else ''}🚲 " + "x" * (n % 40)
+             for n in range(150)]
+    for text in texts:
+        assert poster.write("idea.post", text=text)["ok"]
+    late = connect(join=False)
+    ack = late.join()
+    ideas = ack["sync"]["snapshot"]["ideas"]
+    assert sorted(i["text"] for i in ideas) == sorted(t.strip() for t in texts)  # trimmed
