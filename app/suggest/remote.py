@@ -25,10 +25,15 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 class RemoteBackend:
-    name = "embeddings"
     reduce_for_grouping = False
 
-    def __init__(self):
+    def __init__(self, name: str = "embeddings"):
+        self.name = name  # "embeddings" or "ensemble": which backend the worker loads
+        if name == "ensemble":
+            from .ensemble import BLOCKS
+            self.blocks = BLOCKS
+        else:
+            self.blocks = ()
         self._lock = threading.Lock()  # one request at a time on the one connection
         self._process = None
         self._sock = None
@@ -87,7 +92,7 @@ class RemoteBackend:
             [str(ROOT)] + [p for p in [os.environ.get("PYTHONPATH")] if p])}
         self._process = subprocess.Popen(
             [sys.executable, "-m", "app.suggest.worker",
-             os.path.join(self._dir, "worker.sock"), str(os.getpid())],
+             os.path.join(self._dir, "worker.sock"), str(os.getpid()), self.name],
             cwd=str(ROOT), env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL)
 
     def _stop(self) -> None:
