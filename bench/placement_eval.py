@@ -1,7 +1,7 @@
 """How well live placement hints (app.services.suggestions.placement_hints) put a new idea
 in the right theme, per backend (not a test):
 
-    .venv/bin/python bench/placement_eval.py [--backends tfidf,embeddings]
+    .venv/bin/python bench/placement_eval.py [--backends tfidf,embeddings,ensemble]
 
 A simulated board per trial: every topic but one or two gets a theme; each theme holds 2
 to 8 placed ideas of its topic ("centroid" trials) or none (named only, "name" trials: the
@@ -118,10 +118,10 @@ def main():
         if name == "tfidf":
             engine = TfidfBackend()
         else:
-            from app.suggest.embeddings import EmbeddingBackend, available
-            if not available():
+            from app.suggest import installed, local_backend
+            if not installed(name):
                 continue
-            engine = EmbeddingBackend()
+            engine = local_backend(name)
         for kind in ("centroid", "name"):
             runs = {split: [] for split in ("calibration", "heldout", "polis")}
             for set_name, (texts, topics) in data.items():

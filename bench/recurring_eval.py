@@ -1,7 +1,7 @@
 """Is the recurring-themes threshold (app/services/recurring.py SAME_TOPIC) right for each
 backend? (not a test)
 
-    .venv/bin/python bench/recurring_eval.py [--backends tfidf,embeddings]
+    .venv/bin/python bench/recurring_eval.py [--backends tfidf,embeddings,ensemble]
 
 Simulated events of three workshops: each workshop has a theme for 4 to 6 of a set's
 topics, named by a facilitator (NAMES of bench/placement_eval.py, a random language) and
@@ -62,10 +62,10 @@ def main():
         if name == "tfidf":
             engine = TfidfBackend()
         else:
-            from app.suggest.embeddings import EmbeddingBackend, available
-            if not available():
+            from app.suggest import installed, local_backend
+            if not installed(name):
                 continue
-            engine = EmbeddingBackend()
+            engine = local_backend(name)
         found = {}
         for recipe, parts in recipes.items():
             if not all(p in data for p in parts):

@@ -39,6 +39,13 @@ def test_the_worker_answers_what_the_encoder_would_here(remote):
     assert np.allclose(embed(TEXTS[0]), vectors[0], atol=1e-5)
 
 
+def test_a_big_board_is_encoded_in_several_requests_in_order(remote):
+    texts = [f"{text} ({n})" for n, text in enumerate(TEXTS * 40)]  # 240: three requests
+    there = remote.vectors(texts)
+    assert there.shape == (240, 512)
+    assert np.allclose(there, EmbeddingBackend().vectors(texts), atol=1e-5)
+
+
 def test_a_dead_worker_is_refused_politely_then_replaced(remote):
     remote.start()
     first = remote.pid

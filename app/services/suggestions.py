@@ -11,6 +11,7 @@ from ..extensions import db
 from ..models import Idea, Theme
 from ..suggest import backend, grouping
 from ..suggest.grouping import MAX_THEMES, MIN_THEMES  # noqa: F401  (the range, for readers)
+from ..suggest.languages import without_language_means
 from ..suggest.naming import names
 from . import changes
 
@@ -19,15 +20,18 @@ from . import changes
 # so that at most one real statement in five is prompted (docs/SUGGESTIONS.md: paraphrases
 # that share few words score like different ideas on one topic, so recall stays low);
 # and the similarity to a theme's centroid above which an idea "fits this theme".
-SIMILAR = {"tfidf": 0.35, "embeddings": 0.64}
-FITS_THEME = {"tfidf": 0.2, "embeddings": 0.45}
+SIMILAR = {"tfidf": 0.35, "embeddings": 0.64, "ensemble": 0.92}
+# The ensemble's "fits" is set a little under its placement level, as USE's is (0.45 and
+# 0.48): not measured on its own.
+FITS_THEME = {"tfidf": 0.2, "embeddings": 0.45, "ensemble": 0.7}
 # Live placement hints: the cosine to a theme's centroid (the mean of its placed ideas), or
 # to its name while it is empty, above which a new idea is hinted into it. Chosen by
 # bench/placement_eval.py (highest recall at precision >= 0.9 on the calibration trials of
 # tests/data; docs/SUGGESTIONS.md; TF-IDF's name level is a floor: any shared word); an
 # idea whose topic has no theme then rarely gets one.
 PLACES = {"tfidf": {"centroid": 0.28, "name": 0.1},
-          "embeddings": {"centroid": 0.48, "name": 0.35}}
+          "embeddings": {"centroid": 0.48, "name": 0.35},
+          "ensemble": {"centroid": 0.72, "name": 0.6}}
 MAX_HINTS = 50  # ideas per board.hints question
 # Grouping: the number of themes is chosen between MIN_THEMES and MAX_THEMES
 # (app/suggest/grouping.py), and a proposed theme has at least MIN_GROUP ideas (or 2% of
@@ -81,13 +85,22 @@ def similar_idea(workshop_id: int, text: str, participant_id: int | None = None,
             if moderator or revealed or author == participant_id]
     if not rows:
         return None
-    engine = backend()
-    scores = np.asarray(vectors[rows] @ embed(text)).ravel()
+    scores, level = similarity_scores(backend(), vectors[rows], embed(text))
     best = int(np.argmax(scores))
-    if scores[best] < SIMILAR[engine.name]:
+    if scores[best] < level:
         return None
     idea_id, idea_text = ideas[rows[best]][:2]
     return {"id": idea_id, "text": idea_text, "score": round(float(scores[best]), 3)}
+
+
+def similarity_scores(engine, board, query):
+    """Cosine of `query` with each row of `board` (the visible ideas), and the level at which
+    it counts as the same idea. The ensemble compares with its e5 half (e5 tells paraphrases
+    from same-topic ideas best: docs/SUGGESTIONS.md)."""
+    view = getattr(engine, "similarity_view", None)
+    if view is not None:
+        board, query = view(board), view(query)
+    return np.asarray(board @ np.asarray(query).ravel()).ravel(), SIMILAR[engine.name]
 
 
 def placement_hints(workshop_id: int, idea_ids, index: BoardIndex | None = None) -> dict:
@@ -149,15 +162,18 @@ def group_labels(texts: list[str], groups: int | None = None, engine=None) -> li
     """Which group each text falls in: k-means over the backend's vectors, with `groups`
     groups, or the number chosen by choose_groups() when None."""
     engine = engine or backend()
-    points = _grouping_points(engine, engine.vectors(texts))
+    points = _grouping_points(engine, engine.vectors(texts), texts)
     if groups is not None:
         return grouping.k_groups(points, groups)
     return choose_groups(points, engine)
 
 
-def _grouping_points(engine, vectors):
+def _grouping_points(engine, vectors, texts: list[str]):
     """TF-IDF rows reduced to 50 topics (LSA) first: k-means on thousands of sparse word
-    columns finds shared rare words, not themes."""
+    columns finds shared rare words, not themes. For an encoder that groups by language
+    (the ensemble's e5), each language's mean taken out first (app/suggest/languages.py)."""
+    if getattr(engine, "blocks", ()):
+        return without_language_means(vectors, texts, engine.blocks)
     if getattr(engine, "reduce_for_grouping", False) and min(vectors.shape) > 60:
         from sklearn.decomposition import TruncatedSVD
         vectors = TruncatedSVD(50, random_state=0).fit_transform(vectors)
@@ -213,8 +229,8 @@ def _new_groups(rest: list[_Placed], vectors, row) -> list[dict]:
     if len(rest) < 2:
         return []
     engine = backend()
-    labels = choose_groups(_grouping_points(engine, vectors[[row[i.id] for i in rest]]),
-                           engine)
+    labels = choose_groups(_grouping_points(engine, vectors[[row[i.id] for i in rest]],
+                                            [i.text for i in rest]), engine)
     smallest = max(MIN_GROUP if len(rest) >= 3 * MIN_GROUP else 2, round(0.02 * len(rest)))
     kept = []
     for label in sorted(set(labels)):

