@@ -65,8 +65,6 @@ def create_app(config=None, **overrides) -> Flask:
     app.extensions["plenary_budgets"] = Budgets(app.config["SOCKET_BUDGETS"])
     from .services.changes import VersionCache
     app.extensions["plenary_snapshots"] = VersionCache(app.config["SNAPSHOT_CACHE_SIZE"])
-    from .services.suggestions import BoardIndex
-    app.extensions["plenary_board_index"] = BoardIndex()
     from .views.page_cache import EXTENSION as PAGES, PageCache
     app.extensions[PAGES] = PageCache()
     handlers.register()

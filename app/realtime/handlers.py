@@ -35,7 +35,7 @@ from .. import commands, identity, reads, vocabulary
 from ..actors import Actor, require_role
 from ..extensions import db, socketio
 from ..models import Participant
-from ..services import access, board_actions, clock, matches, suggestions, support, \
+from ..services import access, board_actions, clock, matches, support, \
     workshops
 from ..services.errors import DomainError, GrantRevoked, InvalidInput, NotAllowed
 from ..services.validation import Id, expect_object
@@ -162,15 +162,33 @@ def board_history(payload):
     return answer
 
 
+def _suggestions():
+    """The suggestion services, imported at their first use: they bring numpy (22 MB of a
+    serving process that may never be asked for a suggestion; docs/PERFORMANCE.md)."""
+    from ..services import suggestions
+    return suggestions
+
+
+def _board_index():
+    """This app's BoardIndex (services/suggestions.py), made at its first use."""
+    index = current_app.extensions.get(BOARD_INDEX)
+    if index is None:
+        index = current_app.extensions.setdefault(BOARD_INDEX, _suggestions().BoardIndex())
+    return index
+
+
+BOARD_INDEX = "plenary_board_index"
+
+
 def similar_idea(payload):
     """Before posting: has someone already said this? (read-only)"""
     workshop_id = commands.workshop_id_of(payload)
     expect_object(payload, {"workshop_id": int, "text": str})
     actor = _member(workshop_id)
-    return {"ok": True, "match": suggestions.similar_idea(
+    return {"ok": True, "match": _suggestions().similar_idea(
         workshop_id, payload["text"][:vocabulary.LIMITS["idea"]],
         participant_id=actor.participant_id, moderator=actor.role == "facilitator",
-        index=current_app.extensions["plenary_board_index"])}
+        index=_board_index())}
 
 
 def suggest_themes(payload):
@@ -178,7 +196,7 @@ def suggest_themes(payload):
     workshop_id = commands.workshop_id_of(payload)
     expect_object(payload, {"workshop_id": int})
     require_role(_member(workshop_id), "facilitator")
-    return {"ok": True, **suggestions.propose_themes(workshop_id)}
+    return {"ok": True, **_suggestions().propose_themes(workshop_id)}
 
 
 def placement_hints(payload):
@@ -186,11 +204,12 @@ def placement_hints(payload):
     one is close enough; nothing moves (the console's chip sends an ordinary idea.move)."""
     workshop_id = commands.workshop_id_of(payload)
     expect_object(payload, {"workshop_id": int, "idea_ids": [Id]})
+    suggestions = _suggestions()
     if len(payload["idea_ids"]) > suggestions.MAX_HINTS:
         raise InvalidInput(_("Ask for at most %(n)d ideas at a time.", n=suggestions.MAX_HINTS))
     require_role(_member(workshop_id), "facilitator")
     hints = suggestions.placement_hints(workshop_id, payload["idea_ids"],
-                                        index=current_app.extensions["plenary_board_index"])
+                                        index=_board_index())
     return {"ok": True, "hints": [{"idea_id": idea_id, "theme_id": theme_id, "score": score}
                                   for idea_id, (theme_id, score) in hints.items()]}
 

