@@ -86,7 +86,7 @@ def execute(name: str, actor: Actor, payload, check_grant: bool = False) -> dict
     try:
         response, envelopes, voted_ideas = fn(actor, payload, conn) if driver \
             else fn(actor, payload)
-        _record(db.session.connection(), actor, client_id, response, voted_ideas)
+        _record(conn, actor, client_id, response, voted_ideas)
         db.session.commit()
     except IntegrityError:
         # The same write arrived twice at the same moment and the other copy won.

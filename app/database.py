@@ -43,11 +43,16 @@ def configure_engine(engine, busy_timeout_ms: int) -> None:
     def _on_begin(connection):
         # on the driver's cursor: every socket event opens a transaction, and SQLAlchemy's
         # execution machinery costs more than the statement
-        cursor = connection.connection.cursor()
-        try:
-            cursor.execute("BEGIN IMMEDIATE")
-        finally:
-            cursor.close()
+        begin_immediate(connection.connection)
+
+
+def begin_immediate(dbapi_connection) -> None:
+    """SQLite: open the transaction with the write lock taken at once."""
+    cursor = dbapi_connection.cursor()
+    try:
+        cursor.execute("BEGIN IMMEDIATE")
+    finally:
+        cursor.close()
 
 
 def end_read(session) -> None:
@@ -187,14 +192,11 @@ class DriverTransaction:
     def __enter__(self) -> "DriverTransaction":
         self.connection = self.engine.raw_connection()
         if self.dialect.name == "sqlite":  # the write lock at once, as configure_engine does
-            cursor = self.connection.cursor()
             try:
-                cursor.execute("BEGIN IMMEDIATE")
+                begin_immediate(self.connection)
             except Exception:
                 self.connection.close()
                 raise
-            finally:
-                cursor.close()
         return self  # PostgreSQL (psycopg) opens the transaction at the first statement
 
     def __exit__(self, kind, _error, _traceback) -> None:
