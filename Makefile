@@ -1,11 +1,16 @@
 # Plenary: `make run` starts a server, `make test` runs every test. Both set everything up:
 # run, migrate, demo and organiser install only what the server needs (requirements.txt);
 # test, bench, bench-flood and lint add the developer tools (requirements-dev.txt).
+# ML=1 (`make run ML=1`): the best suggestion backend too (requirements-ml.txt: the USE +
+# multilingual-e5 ensemble, SUGGEST_BACKEND=ensemble); `make test` always includes it.
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell cat requirements.txt | cksum | cut -d' ' -f1)
-DEV_STAMP := $(VENV)/.installed-dev-$(shell cat requirements-dev.txt | cksum | cut -d' ' -f1)
+DEV_STAMP := $(VENV)/.installed-dev-$(shell cat requirements-dev.txt requirements-ml.txt | cksum | cut -d' ' -f1)
+ML_STAMP  := $(VENV)/.installed-ml-$(shell cat requirements-ml.txt | cksum | cut -d' ' -f1)
+ML        ?=
+SUGGEST   := $(if $(filter 1,$(ML)),SUGGEST_BACKEND=ensemble,)
 FLASK  := ASYNC_MODE=threading $(BIN)/flask --app "app:create_app()"
 HOST   ?= 127.0.0.1
 PORT   ?= 5000
@@ -25,16 +30,22 @@ $(STAMP): requirements.txt
 
 # The developer tools on top (requirements-dev.txt starts with -r requirements.txt). A new
 # requirements.txt removes this stamp too (above), so they are checked again after it.
-$(DEV_STAMP): requirements-dev.txt $(STAMP)
+$(DEV_STAMP): requirements-dev.txt requirements-ml.txt $(STAMP)
 	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
 	rm -f $(VENV)/.installed-dev-*
+	touch $@
+
+# ML=1: the ensemble's encoder on top of requirements.txt (also part of the developer tools).
+$(ML_STAMP): requirements-ml.txt $(STAMP)
+	$(BIN)/python -m pip install --quiet -r requirements-ml.txt
+	rm -f $(VENV)/.installed-ml-*
 	touch $@
 
 # Compiled translation catalogues (English, Spanish, Catalan/Valencian).
 %.mo: %.po $(STAMP)
 	$(BIN)/pybabel compile --use-fuzzy -i $< -o $@
 
-install: $(STAMP) $(COMPILED)
+install: $(STAMP) $(COMPILED) $(if $(filter 1,$(ML)),$(ML_STAMP),)
 
 install-dev: install $(DEV_STAMP)
 
@@ -47,7 +58,7 @@ migrate: install
 	$(FLASK) db upgrade
 
 run: migrate
-	HOST=$(HOST) PORT=$(PORT) $(BIN)/python wsgi.py
+	$(SUGGEST) HOST=$(HOST) PORT=$(PORT) $(BIN)/python wsgi.py
 
 test: install-dev
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

