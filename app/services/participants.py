@@ -5,11 +5,13 @@ import functools
 from flask_babel import gettext as _
 from sqlalchemy import and_, bindparam, insert, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import contains_eager, make_transient_to_detached
+from sqlalchemy.orm import make_transient_to_detached
+from sqlalchemy.orm.attributes import set_committed_value
 
 from ..database import Prepared, new_row
+from ..loaded_rows import PreparedLoad
 from ..extensions import db
-from ..models import Participant, Workshop
+from ..models import Event, Participant, Workshop
 from . import fields, privacy, voting
 from .errors import InvalidInput, NotFound
 
@@ -22,25 +24,27 @@ def find(workshop_id: int, token: str) -> Participant | None:
 
 
 @functools.cache
-def _admission_query():
-    """Built once: a statement object made anew on every join costs more than running it
-    (SQLAlchemy computes its cache key from the whole structure each time)."""
-    return (select(Workshop, Participant)
-            .join(Workshop.event)
-            .outerjoin(Participant, and_(Participant.workshop_id == Workshop.id,
-                                         Participant.token == bindparam("token")))
-            .options(contains_eager(Workshop.event))
-            .where(Workshop.id == bindparam("workshop_id")))
+def _admission():
+    """Built once, on first use (the models' mappers are configured by then)."""
+    return PreparedLoad((Workshop, Event, Participant), lambda statement: statement
+                        .select_from(Workshop)
+                        .join(Event, Event.id == Workshop.event_id)
+                        .outerjoin(Participant, and_(Participant.workshop_id == Workshop.id,
+                                                     Participant.token == bindparam("token")))
+                        .where(Workshop.id == bindparam("workshop_id")))
 
 
 def admission(workshop_id, token: str | None) -> tuple[Workshop, Participant | None]:
     """A join's one query: the workshop with its event (deleted? closed?) and, for a browser
-    token, its participant there (None if it never joined). NotFound for no such workshop."""
-    row = db.session.execute(_admission_query(), {"workshop_id": workshop_id, "token": token}
-                             ).first() if isinstance(workshop_id, int) else None
-    if row is None:
+    token, its participant there (None if it never joined). NotFound for no such workshop.
+    On the driver (loaded_rows.py): the ORM's query was most of a join's database CPU."""
+    found = _admission().first(db.session, {"workshop_id": workshop_id, "token": token}
+                               ) if isinstance(workshop_id, int) else None
+    if found is None:
         raise NotFound(_("This workshop does not exist."))
-    return row[0], row[1]
+    workshop, event, participant = found
+    set_committed_value(workshop, "event", event)  # loaded with it, as contains_eager did
+    return workshop, participant
 
 
 def get_or_create(workshop: Workshop, token: str) -> Participant:
