@@ -4,7 +4,9 @@ rate a connection under eventlet waits (is not read) and loses nothing, elsewher
 messages are dropped; a flood is closed and its browser held back for a while, others not."""
 import pytest
 
-from app.realtime.inbound import MAX_HELD_BROWSERS, InboundWall
+from werkzeug.http import parse_cookie
+
+from app.realtime.inbound import MAX_HELD_BROWSERS, InboundWall, cookie_value
 
 class Connection:
     """What eventlet's server puts in the environ: the input, and under it the socket."""
@@ -154,3 +156,13 @@ def test_large_messages_spend_a_byte_budget_too():
         wall.message("big", "x" * 100_000)
     assert len(eio.delivered) == 4  # nothing lost
     assert eio.slept == [pytest.approx(2.0), pytest.approx(2.0)]  # 100 KB at 50 KB/s each
+
+
+@pytest.mark.parametrize("header", [
+    "", "a=1", "session=abc.def-ghi; other=2", "x=1; session=eyJ.aa.bb",
+    "sessionx=1; session=2", 'session="q"', "session=a=b; session=second", " session = sp ",
+])
+def test_the_hold_back_reads_the_same_browser_key_as_werkzeug(header):
+    """The wall keys its hold-back on the session cookie, read without parsing every cookie:
+    the value it reads is the one Flask reads."""
+    assert cookie_value(header, "session") == (parse_cookie(header).get("session") or None)
