@@ -34,6 +34,11 @@ app = create_app(os.environ.get("PLENARY_CONFIG"), ASYNC_MODE=ASYNC_MODE, MIGRAT
 
 # eventlet's WSGI server silently caps concurrent connections at 1,024 unless told otherwise.
 MAX_CONNECTIONS = int(os.environ.get("MAX_CONNECTIONS", "10000"))
+# Connections waiting to be accepted. Flask-SocketIO listens with eventlet's default of 50:
+# when a crowd arrives while the server is busy, the kernel drops the 51st handshake and
+# that phone waits a whole second to retry (counted in `nstat TcpExtListenOverflows`).
+# The kernel caps it at net.core.somaxconn (4,096 on current Linux).
+LISTEN_BACKLOG = int(os.environ.get("LISTEN_BACKLOG", "1024"))
 
 
 def freeze_startup_objects() -> int:
@@ -48,7 +53,7 @@ def freeze_startup_objects() -> int:
 def main() -> None:
     host = os.environ.get("HOST", "127.0.0.1")
     port = int(os.environ.get("PORT", "5000"))
-    options = {"max_size": MAX_CONNECTIONS} if ASYNC_MODE == "eventlet" else {}
+    options = {}
     if ASYNC_MODE == "threading":
         options["allow_unsafe_werkzeug"] = True
     if os.environ.get("SUGGEST_WARMUP", "1") == "1":
@@ -63,7 +68,23 @@ def main() -> None:
     app.extensions[broadcast.EXTENSION].start_tally_sweeper()
     freeze_startup_objects()
     print(f"Plenary on http://{host}:{port}/ ({ASYNC_MODE})", flush=True)
-    socketio.run(app, host=host, port=port, log_output=False, **options)
+    if ASYNC_MODE == "eventlet":
+        serve_eventlet(host, port)
+    else:
+        if ASYNC_MODE == "gevent":
+            options["backlog"] = LISTEN_BACKLOG
+        socketio.run(app, host=host, port=port, log_output=False, **options)
+
+
+def serve_eventlet(host: str, port: int) -> None:
+    """What socketio.run() does for eventlet (no TLS: a proxy in front terminates it,
+    docs/DEPLOYMENT.md), with a listen backlog of our own and the connection cap raised."""
+    import eventlet.green.socket
+    import eventlet.wsgi
+
+    family, _kind, _proto, _name, address = eventlet.green.socket.getaddrinfo(host, port)[0]
+    listener = eventlet.listen(address, family, backlog=LISTEN_BACKLOG)
+    eventlet.wsgi.server(listener, app, log_output=False, max_size=MAX_CONNECTIONS)
 
 
 if __name__ == "__main__":
