@@ -62,7 +62,14 @@ class PreparedLoad:
 def _instance(session, model, pairs, values):
     if all(value is None for value in values):  # the outer side of a join found nothing
         return None
-    state = {key: value for (key, _column), value in zip(pairs, values, strict=True)}
+    return attach(session, model,
+                  {key: value for (key, _column), value in zip(pairs, values, strict=True)})
+
+
+def attach(session, model, state: dict):
+    """The `model` instance whose every column attribute is in `state` (by attribute name),
+    in `session` as loaded from the database: persistent, nothing to flush. Its own
+    constructor is skipped (it sets attributes one by one, each an ORM event)."""
     mapper = inspect(model)
     key = mapper.identity_key_from_primary_key(
         [state[mapper.get_property_by_column(column).key] for column in mapper.primary_key])

@@ -5,11 +5,10 @@ import functools
 from flask_babel import gettext as _
 from sqlalchemy import and_, bindparam, insert, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import make_transient_to_detached
 from sqlalchemy.orm.attributes import set_committed_value
 
 from ..database import Prepared, new_row
-from ..loaded_rows import PreparedLoad
+from ..loaded_rows import PreparedLoad, attach
 from ..extensions import db
 from ..models import Event, Participant, Workshop
 from . import fields, privacy, voting
@@ -63,10 +62,8 @@ def add(workshop: Workshop, token: str) -> Participant:
     INSERT on the driver (a join burst is CPU-bound; the ORM's flush took a third of a
     join), then the row joins the session as loaded, every column set."""
     row = new_row(Participant, workshop_id=workshop.id, token=token)
-    participant = Participant(id=_ADD.scalar(db.session.connection(), row), **row)
-    make_transient_to_detached(participant)
-    db.session.add(participant)
-    return participant
+    return attach(db.session, Participant,
+                  {"id": _ADD.scalar(db.session.connection(), row), **row})
 
 
 def create(workshop: Workshop, token: str) -> Participant:

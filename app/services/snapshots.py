@@ -1,16 +1,19 @@
 """What a client (re)joining a workshop receives: the deltas it missed, or a snapshot of the
 whole board (built once per workshop version and role, in a `changes.VersionCache`)."""
 
+from flask_babel import gettext as _
 from sqlalchemy import bindparam, select
 
+from ..database import Prepared
 from ..extensions import db
 from ..models import Idea, Theme, Workshop
 from . import changes, clock, outcomes, projector
+from .errors import NotFound
 
 
-# Built once (every join and sync runs it): a new statement costs more than running it.
-_VERSION = select(Workshop.version, Workshop.hide_until_reveal).where(
-    Workshop.id == bindparam("workshop_id"))
+# Every join and sync runs it: on the driver (database.Prepared), in the session's transaction.
+_VERSION = Prepared(select(Workshop.version, Workshop.hide_until_reveal).where(
+    Workshop.id == bindparam("workshop_id")))
 
 
 def sync(workshop_id: int, since: int | None, max_deltas: int,
@@ -18,7 +21,10 @@ def sync(workshop_id: int, since: int | None, max_deltas: int,
          cache: "changes.VersionCache | None" = None) -> tuple[int, dict]:
     """What a client at version `since` needs: the deltas after it, or a snapshot (from
     `cache` when one was built at this version already)."""
-    version, personal = db.session.execute(_VERSION, {"workshop_id": workshop_id}).one()
+    found = _VERSION.first(db.session.connection(), {"workshop_id": workshop_id})
+    if found is None:
+        raise NotFound(_("This workshop does not exist."))
+    version, personal = found
     missed = changes.deltas(workshop_id, since, version, max_deltas, moderator)
     if missed is not None:
         return version, {"mode": "deltas", "deltas": missed}
