@@ -91,8 +91,13 @@ def flush(room):
 
 
 if __name__ == "__main__":
-    options = {"max_size": 10000} if ASYNC_MODE == "eventlet" else {}
-    if ASYNC_MODE == "threading":
-        options["allow_unsafe_werkzeug"] = True
-    socketio.run(app, host=os.environ.get("HOST", "127.0.0.1"),
-                 port=int(os.environ.get("PORT", "5001")), log_output=False, **options)
+    HOST, PORT = os.environ.get("HOST", "127.0.0.1"), int(os.environ.get("PORT", "5001"))
+    BACKLOG = 1024  # as wsgi.py: the same listen backlog and connection cap as Plenary
+    if ASYNC_MODE == "eventlet":
+        import eventlet.wsgi
+        eventlet.wsgi.server(eventlet.listen((HOST, PORT), backlog=BACKLOG), app,
+                             log_output=False, max_size=10000)
+    else:
+        options = {"allow_unsafe_werkzeug": True} if ASYNC_MODE == "threading" else {
+            "backlog": BACKLOG}
+        socketio.run(app, host=HOST, port=PORT, log_output=False, **options)
