@@ -13,6 +13,16 @@ SOCKET_COPY = "saved_session"  # where Flask-SocketIO (manage_session=True) keep
 
 
 class CookieSessionInterface(SecureCookieSessionInterface):
+    def get_signing_serializer(self, app):
+        """Flask builds a new serializer for every cookie it reads or writes (and itsdangerous
+        test-serialises `{}` in each constructor: 1 % of a join burst's server time). One per
+        app and set of keys, built again when SECRET_KEY or its fallbacks change."""
+        keys = (app.secret_key, tuple(app.config.get("SECRET_KEY_FALLBACKS") or ()))
+        cached = getattr(self, "_serializer", None)
+        if cached is None or cached[0] is not app or cached[1] != keys:
+            cached = self._serializer = (app, keys, super().get_signing_serializer(app))
+        return cached[2]
+
     def open_session(self, app, request):
         copy = request.environ.get(SOCKET_COPY)
         if copy is not None:

@@ -41,3 +41,25 @@ def test_each_socket_still_acts_as_the_browser_whose_cookie_it_carries(app):
     assert phone.write("vote.cast", idea_id=idea)["votes_left"] == 0
     assert phone.write("vote.cast", idea_id=idea)["ok"] is False  # its own budget is spent
     assert other.write("vote.cast", idea_id=idea)["votes_used"] == 1  # not the other's
+
+
+def test_a_new_secret_key_is_used_at_once_and_old_cookies_need_a_fallback(app, workshop):
+    """The cookie signer is built once per app and key set, not per request: rotating
+    SECRET_KEY must still refuse cookies signed with the old key (unless it is listed in
+    SECRET_KEY_FALLBACKS)."""
+    facilitator = Client(app, workshop, "facilitator")  # the console's grant is in the cookie
+    url = f"/api/workshops/{workshop['id']}/state"
+
+    def role():
+        answer = facilitator.http.get(url)
+        return answer.get_json().get("role") if answer.status_code == 200 else answer.status_code
+    assert role() == "facilitator"
+    old = app.secret_key
+    app.secret_key = app.config["SECRET_KEY"] = "rotated-" + old
+    try:
+        assert role() != "facilitator"
+        app.config["SECRET_KEY_FALLBACKS"] = [old]
+        assert role() == "facilitator"
+    finally:
+        app.config["SECRET_KEY_FALLBACKS"] = []
+        app.secret_key = app.config["SECRET_KEY"] = old
