@@ -151,7 +151,8 @@ def main():
     for columns in ((0, 1, 2), (0, 1, 2, 3, 4)):
         model = LogisticRegression(C=10, max_iter=1000).fit(
             rows[calibration][:, columns], same[calibration])
-        weights = ", ".join(f"{FEATURES[c]} {w:+.1f}" for c, w in zip(columns, model.coef_[0]))
+        weights = ", ".join(f"{FEATURES[c]} {w:+.1f}"
+                            for c, w in zip(columns, model.coef_[0], strict=True))
         line(f"logistic ({weights})", lambda r, m=model, c=columns: m.decision_function(
             r[:, list(c)]), rows, polis, same, calibration)
     print("\nz at its capped level, the pairs posted on other boards (P/R held-out; all pairs):")
