@@ -72,8 +72,8 @@ def main() -> None:
     if args.one:
         print(json.dumps(measure(args.ideas)))
         return
-    print(f"| backend | ideas | start-up (model loaded) | Suggest themes, cold | warm | "
-          f"themes proposed |\n|---|---|---|---|---|---|")
+    print("| backend | ideas | start-up (model loaded) | Suggest themes, cold | warm | "
+          "themes proposed |\n|---|---|---|---|---|---|")
     for name in args.backends.split(","):
         env = {**os.environ, "SUGGEST_BACKEND": name, "SUGGEST_PROCESS": "worker"}
         done = subprocess.run([sys.executable, __file__, "--one", name, "--ideas",
