@@ -71,7 +71,7 @@ def test_vote_tallies_are_coalesced_and_exact(app, connect):
         from app.models import Change
         tally_changes = db.session.query(Change).filter_by(type="votes.tallied").count()
         db.session.remove()
-    # 60 votes; at most one broadcast per 150 ms (+1 leading edge, +1 trailing).
+    # 60 votes; at most one broadcast per 150 ms (+1 for the last, once the votes pause).
     assert tally_changes <= elapsed / 0.15 + 2, (tally_changes, elapsed)
     assert tally_changes < 60
     assert author.sio.is_connected()

@@ -1,11 +1,12 @@
 """The one place that sends workshop state to clients.
 
 - publish(): versioned deltas, right after the transaction that made them commits.
-- votes_changed(): vote tallies, coalesced per workshop (TALLY_INTERVAL, ~150 ms): the
-  flush reads the totals from the database (the truth, whichever worker took the votes),
-  records one `votes.tallied` change and broadcasts it. What a crash leaves pending is
+- votes_changed(): vote tallies, coalesced per workshop (TALLY_INTERVAL, ~150 ms; sent
+  when the votes pause, at most 4 intervals late: coalescer.py): the flush reads the
+  totals from the database (the truth, whichever worker took the votes), records one
+  `votes.tallied` change and broadcasts it. What a crash leaves pending is
   flushed by the sweeper (start_tally_sweeper, services/tallies.py).
-- presence_changed(): the count of connected attendees, coalesced the same way (over
+- presence_changed(): the count of connected attendees, coalesced (leading edge; over
   every worker when they share Redis: presence.py), to consoles and projectors only.
 - enter_rooms() / revoke(): each joined socket is also in a room for the grant it used;
   revoking that grant tells those sockets why (`access.revoked`) and disconnects them, on
@@ -119,7 +120,11 @@ class Broadcaster:
         self._lock = threading.Lock()
         self._clock_waits: set = set()  # (workshop_id, ends_at) this app waits for
         self._sweeping = False
-        self._tallies = Coalescer(interval, self._flush_tallies, start, sleep)
+        # tallies wait for a burst of votes to pause (a third of the interval), at most four
+        # intervals: in a room of 3,000 each fan-out took the CPU from the votes still
+        # arriving (a 300-vote burst's acks spread 0.69 s; docs/PERFORMANCE.md)
+        self._tallies = Coalescer(interval, self._flush_tallies, start, sleep,
+                                  quiet=interval, max_wait=4 * interval)
         self._presence = Coalescer(interval, self._flush_presence, start, sleep)
         # connected attendees: this process's, or every worker's through Redis
         self._attendees = presence.for_app(app, connections, start, sleep,
