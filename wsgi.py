@@ -53,9 +53,6 @@ def freeze_startup_objects() -> int:
 def main() -> None:
     host = os.environ.get("HOST", "127.0.0.1")
     port = int(os.environ.get("PORT", "5000"))
-    options = {}
-    if ASYNC_MODE == "threading":
-        options["allow_unsafe_werkzeug"] = True
     if os.environ.get("SUGGEST_WARMUP", "1") == "1":
         from app.services.errors import Unavailable
         from app.suggest import warm_up
@@ -71,8 +68,8 @@ def main() -> None:
     if ASYNC_MODE == "eventlet":
         serve_eventlet(host, port)
     else:
-        if ASYNC_MODE == "gevent":
-            options["backlog"] = LISTEN_BACKLOG
+        options = {"allow_unsafe_werkzeug": True} if ASYNC_MODE == "threading" else {
+            "backlog": LISTEN_BACKLOG}  # gevent
         socketio.run(app, host=host, port=port, log_output=False, **options)
 
 

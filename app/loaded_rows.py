@@ -1,7 +1,7 @@
 """ORM instances from one Prepared SELECT, for the hottest read of all: a join's door
 (participants.admission). SQLAlchemy's ORM query took ~105 µs of CPU to load a workshop,
-its event and a participant; on the driver, with the rows made into instances here, ~30 µs
-(docs/PERFORMANCE.md, "Joins").
+its event and a participant; on the driver, with the rows made into instances here, ~60 µs
+(docs/PERFORMANCE.md, "Issue 16, third pass").
 
 The instances are what a query would have returned: in the session, persistent, every
 column loaded and unmodified, other attributes loaded on first use. An instance the
@@ -16,7 +16,8 @@ from .database import Prepared
 class PreparedLoad:
     """SELECT every column of `models` (one row per result; a model on the outer side of a
     join may be missing: all its columns NULL, returned as None), `where` applied by
-    `shape(statement)`. run() returns one tuple of instances (or None) per row."""
+    `shape(statement)`. first() returns the first row as a tuple of instances (None for a
+    model missing from it)."""
 
     def __init__(self, models: tuple, shape):
         self.models = models

@@ -120,7 +120,7 @@ class Broadcaster:
         self._lock = threading.Lock()
         self._clock_waits: set = set()  # (workshop_id, ends_at) this app waits for
         self._sweeping = False
-        # tallies wait for a burst of votes to pause (a third of the interval), at most four
+        # tallies wait for a burst of votes to pause for one interval, at most four
         # intervals: in a room of 3,000 each fan-out took the CPU from the votes still
         # arriving (a 300-vote burst's acks spread 0.69 s; docs/PERFORMANCE.md)
         self._tallies = Coalescer(interval, self._flush_tallies, start, sleep,

@@ -33,7 +33,6 @@ import socket
 import threading
 import time
 
-
 log = logging.getLogger(__name__)
 STRIKE_WINDOW = 10.0
 MAX_HELD_BROWSERS = 10_000  # memory bound on the hold-back list
