@@ -279,7 +279,21 @@
       live.send("theme.reorder", { order: order });
     }
 
+    /* A press on the board holds redraws until it is over: a redraw between the button's
+       press and release would replace it, and the click would be lost. */
+    var pressing = false;
+    root.addEventListener("pointerdown", function () { pressing = true; });
+    function released() {
+      if (!pressing) return;
+      pressing = false;
+      // after the click this release belongs to
+      setTimeout(function () { if (pendingDraw && !dragging && !busy()) draw(live.state); }, 0);
+    }
+    ["pointerup", "pointercancel"].forEach(function (type) { document.addEventListener(type, released, true); });
+    window.addEventListener("blur", released);
+
     function busy() {
+      if (pressing) return true;
       var active = document.activeElement;
       if (!active || !root.contains(active)) return false;
       if (editing !== null && active.classList.contains("edit-text")) return true;

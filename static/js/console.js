@@ -12,9 +12,18 @@
   var VIEWS = { draft: "ideas", collecting: "ideas", grouping: "board", voting: "board",
                 results: "outcomes", closed: "outcomes" };
   var drawBoard = null, outcomes = null;
+  /* Only a change to what the board, lists and settings show redraws them: not someone
+     joining (presence), not a command waiting in the outbox, not an answer that changes
+     nothing. A redraw replaces the cards, and a click in the middle of one is lost. */
+  var stale = true;
   var live = P.connect(config, {
-    onChange: function (state, reason) { render(); if (outcomes) outcomes.changed(reason); },
+    onChange: function (state, reason) {
+      if (reason !== "presence" && reason !== "queued" && reason !== "ack") stale = true;
+      render();
+      if (outcomes) outcomes.changed(reason);
+    },
     onAck: function (entry, ack) {
+      if (!ack.ok || entry.event === "idea.post") stale = true;  // a refused move goes back
       if (entry.event === "phase.set") $("phase-error").textContent = ack.ok ? "" : ack.error;
       if (/^(theme|idea|board)\./.test(entry.event) && !ack.ok) $("announcer").textContent = ack.error;
       if (/^clock\./.test(entry.event)) $("clock-error").textContent = ack.ok ? "" : ack.error;
@@ -36,6 +45,9 @@
     conn.textContent = s.error ? s.error : t(s.online && s.joined ? "connected" : "reconnecting");
     conn.classList.toggle("is-online", s.online && s.joined);
     if (!s.workshop) return;
+    $("stat-people").textContent = s.connected;
+    if (!stale) return;
+    stale = false;
     if (s.workshop.phase !== lastPhase) { lastPhase = s.workshop.phase; showView(VIEWS[lastPhase] || "board"); }
     drawBoard(s);
     outcomes.draw(s);
@@ -56,7 +68,6 @@
     $("no-ideas").hidden = ideas.length > 0;
     drawQueue(s);
     $("reveal").hidden = !s.workshop.hide_until_reveal;
-    $("stat-people").textContent = s.connected;
     $("stat-ideas").textContent = ideas.length;
     $("stat-votes").textContent = total;
     if (lastCount !== null && ideas.length > lastCount) $("announcer").textContent = t("new_ideas", { n: ideas.length - lastCount });
@@ -106,7 +117,7 @@
                                       hide_until_reveal: $("hide-until-reveal").checked,
                                       vote_on: $("vote-on").value });
   });
-  $("sort").addEventListener("change", render);
+  $("sort").addEventListener("change", function () { stale = true; render(); });
   $("reveal").addEventListener("click", function () { live.send("ideas.reveal", {}); });
   P.mountClock(live, $("clock"));
   $("clock-form").addEventListener("submit", function (event) {

@@ -136,16 +136,16 @@
     var ranks = P.rankOf(ideas);
     var focused = document.activeElement && list.contains(document.activeElement)
       ? document.activeElement.getAttribute("data-key") : null;
-    list.textContent = "";
+    var rows = [];   // patched in below: rows that did not change stay the same nodes
     live.pending().filter(function (e) { return e.event === "idea.post"; }).forEach(function (e) {
-      list.appendChild(el("li", { class: "idea mine" }, [el("div", { class: "idea-text" }, [words(e.fields.text),
+      rows.push(el("li", { class: "idea mine" }, [el("div", { class: "idea-text" }, [words(e.fields.text),
         el("div", { class: "idea-meta status-pending", text: s.online ? t("sending") : t("waiting") })])]));
     });
     Object.keys(awaiting).forEach(function (id) {
       if (s.ideas.has(Number(id)) && s.ideas.get(Number(id)).approved !== false) {
         delete awaiting[id]; P.save(awaitingKey, awaiting); return;   // approved: shown below
       }
-      list.appendChild(el("li", { class: "idea mine" }, [el("div", { class: "idea-text" }, [words(awaiting[id]),
+      rows.push(el("li", { class: "idea mine" }, [el("div", { class: "idea-text" }, [words(awaiting[id]),
         el("div", { class: "idea-meta status-pending", text: t("awaiting") })])]));
     });
     var themeRanks = ranking && onThemes ? themeRanking(s) : null;
@@ -159,7 +159,7 @@
         if (theme && onThemes && phase === "voting") head.appendChild(voteControls(s, theme, "theme"));
         if (theme && onThemes && ranking) head.appendChild(el("strong", { class: "votes", text: P.votes(theme.votes || 0) }));
         if (theme) addNote(head, "theme" + theme.id);
-        list.appendChild(head);
+        rows.push(head);
       }
       var meta = el("div", { class: "idea-meta" + (mine.has(idea.id) ? " status-saved" : "") });
       meta.textContent = mine.has(idea.id) ? t("saved_mine") : "";
@@ -174,8 +174,9 @@
       else if (ranking && !onThemes) parts.push(el("strong", { class: "votes", text: P.votes(idea.votes) }));
       var row = el("li", { class: "idea" + (mine.has(idea.id) ? " mine" : "") }, parts);
       if (!onThemes) addNote(row, "idea" + idea.id);
-      list.appendChild(row);
+      rows.push(row);
     });
+    P.patchChildren(list, rows);
     if (focused) {  // keep a keyboard or screen-reader user on the button they pressed
       var again = list.querySelector('[data-key="' + focused + '"]');
       if (again && again.disabled) again = list.querySelector('[data-key="' + focused.replace("minus", "plus") + '"]');

@@ -38,10 +38,11 @@
       var ids = ideas.map(function (idea) { return idea.id; });
       live.ask("board.hints", { idea_ids: ids }, function (answer) {
         asking = false;
-        if (answer) {
+        if (answer) {  // a redraw only when a chip changes: it replaces the cards
+          var before = JSON.stringify(ids.map(function (id) { return hints.get(id) || null; }));
           ids.forEach(function (id) { hints.delete(id); });
           answer.hints.forEach(function (h) { hints.set(h.idea_id, h); });
-          redraw();
+          if (JSON.stringify(ids.map(function (id) { return hints.get(id) || null; })) !== before) redraw();
         }
         if (again) { again = false; askSoon(); }
       });

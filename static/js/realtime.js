@@ -383,10 +383,32 @@
     };
   }
 
+  /* Make `parent`'s children the `nodes` just built, keeping every existing child whose
+   * markup is identical (the same node: a tap on it in the middle of a redraw still lands,
+   * and the focus and a screen reader stay where they were). Only what changed is touched.
+   * Safe only where a node's listeners depend on nothing but what its markup shows. */
+  function patchChildren(parent, nodes) {
+    var spare = new Map();
+    Array.prototype.forEach.call(parent.children, function (old) {
+      var html = old.outerHTML;
+      if (!spare.has(html)) spare.set(html, []);
+      spare.get(html).push(old);
+    });
+    var wanted = nodes.map(function (node) {
+      var same = spare.get(node.outerHTML);
+      return same && same.length ? same.shift() : node;
+    });
+    var keep = new Set(wanted);
+    Array.prototype.slice.call(parent.children).forEach(function (old) { if (!keep.has(old)) old.remove(); });
+    wanted.forEach(function (node, i) {
+      if (parent.children[i] !== node) parent.insertBefore(node, parent.children[i] || null);
+    });
+  }
+
   window.Plenary = {
     connect: connect, el: el, readConfig: readConfig, vocabulary: vocabulary, ranked: ranked, rankOf: rankOf,
     scheduler: scheduler, t: t, votes: votes, load: load, save: save, visible: visible, grouped: grouped,
     newestPinnedFirst: newestPinnedFirst, mountClock: mountClock, byVotes: byVotes, alsoSaid: alsoSaid,
-    targetKey: targetKey
+    targetKey: targetKey, patchChildren: patchChildren
   };
 })();
