@@ -383,20 +383,24 @@
     };
   }
 
-  /* Make `parent`'s children the `nodes` just built, keeping every existing child whose
-   * markup is identical (the same node: a tap on it in the middle of a redraw still lands,
-   * and the focus and a screen reader stay where they were). Only what changed is touched.
-   * Safe only where a node's listeners depend on nothing but what its markup shows. */
+  /* Make `parent`'s children the `nodes` just built, keeping every existing child equal to
+   * its new version (isEqualNode: same attributes and text; the same node, so a tap on it
+   * in the middle of a redraw still lands, and the focus and a screen reader stay where
+   * they were). Only what changed is touched. Safe only where a node's listeners depend on
+   * nothing but what its markup shows. */
   function patchChildren(parent, nodes) {
-    var spare = new Map();
+    var spare = new Map();   // text -> the old children with that text
     Array.prototype.forEach.call(parent.children, function (old) {
-      var html = old.outerHTML;
-      if (!spare.has(html)) spare.set(html, []);
-      spare.get(html).push(old);
+      var text = old.textContent;
+      if (!spare.has(text)) spare.set(text, []);
+      spare.get(text).push(old);
     });
     var wanted = nodes.map(function (node) {
-      var same = spare.get(node.outerHTML);
-      return same && same.length ? same.shift() : node;
+      var same = spare.get(node.textContent) || [];
+      for (var i = 0; i < same.length; i++) {
+        if (same[i].isEqualNode(node)) return same.splice(i, 1)[0];
+      }
+      return node;
     });
     var keep = new Set(wanted);
     Array.prototype.slice.call(parent.children).forEach(function (old) { if (!keep.has(old)) old.remove(); });

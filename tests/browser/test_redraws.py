@@ -63,7 +63,7 @@ def test_phone_voting_redraws_only_the_row_voted_on(pages, browser_db):
         expect(theirs.locator(".count")).to_have_text(str(n))
     phone.wait_for_timeout(1000)                       # a tally follows the votes within 0.6 s
     kept = {IDEAS.index(next(i for i in IDEAS if i in text)): mark
-            for text, mark in zip(rows.all_inner_texts(), rows.evaluate_all(KEPT))}
+            for text, mark in zip(rows.all_inner_texts(), rows.evaluate_all(KEPT), strict=True)}
     assert kept == {0: False, 1: True, 2: True}        # only the row whose dots changed
 
 
