@@ -5,6 +5,7 @@ one transaction, records the answer under the caller's client_id (so a resent wr
 answered again and applied once), commits, and only then broadcasts.
 """
 import json
+from functools import partial
 
 from flask_babel import gettext as _
 from sqlalchemy import bindparam, insert, select
@@ -76,28 +77,27 @@ def execute(name: str, actor: Actor, payload, check_grant: bool = False) -> dict
     client_id = valid_client_id(payload["client_id"])
     driver = name in _ON_THE_DRIVER
     if driver and not _in_transaction():  # else in the caller's (which may hold locks)
-        return _on_the_driver(fn, actor, payload, client_id, check_grant)
-    if check_grant and not access.grant_holds(actor.workshop_id, actor.grant):
-        raise GrantRevoked()
-    conn = db.session.connection()
-    answered = _answer_given(conn, actor, client_id)
-    if answered is not None:
-        return answered
+        # a vote: every statement Prepared, no ORM session, whose set-up and tear-down cost
+        # more than the vote (docs/PERFORMANCE.md, "Votes")
+        unit = partial(DriverTransaction, db.engine)
+    else:
+        unit = _SessionUnit
     try:
-        response, envelopes, voted_ideas = fn(actor, payload, conn) if driver \
-            else fn(actor, payload)
-        _record(conn, actor, client_id, response, voted_ideas)
-        db.session.commit()
-    except IntegrityError:
-        # The same write arrived twice at the same moment and the other copy won.
-        db.session.rollback()
-        answered = _answer_given(db.session.connection(), actor, client_id)
+        with unit() as conn:
+            if check_grant and not access.grant_holds(actor.workshop_id, actor.grant, conn):
+                raise GrantRevoked()
+            answered = _answer_given(conn, actor, client_id)
+            if answered is not None:
+                return answered
+            response, envelopes, voted_ideas = fn(actor, payload, conn) if driver \
+                else fn(actor, payload)
+            _record(conn, actor, client_id, response, voted_ideas)
+    except IntegrityError:  # the same write twice at the same moment: the other one won
+        with unit() as conn:
+            answered = _answer_given(conn, actor, client_id)
         if answered is None:
             raise
         return answered
-    except Exception:
-        db.session.rollback()
-        raise
     return _published(actor, response, envelopes, voted_ideas)
 
 
@@ -106,26 +106,23 @@ def _in_transaction() -> bool:
     return db.session.registry.has() and db.session().in_transaction()
 
 
-def _on_the_driver(fn, actor: Actor, payload, client_id: str, check_grant: bool) -> dict:
-    """A vote: every statement Prepared, in one DriverTransaction, no ORM session (whose
-    set-up and tear-down cost more than the vote: docs/PERFORMANCE.md, "Votes")."""
-    try:
-        with DriverTransaction(db.engine) as conn:
-            if check_grant and not access.participant_holds(conn, actor.workshop_id,
-                                                             actor.participant_id):
-                raise GrantRevoked()
-            answered = _answer_given(conn, actor, client_id)
-            if answered is not None:
-                return answered
-            response, envelopes, voted_ideas = fn(actor, payload, conn)
-            _record(conn, actor, client_id, response, voted_ideas)
-    except IntegrityError:  # the same write twice at the same moment: the other one won
-        with DriverTransaction(db.engine) as conn:
-            answered = _answer_given(conn, actor, client_id)
-        if answered is None:
+class _SessionUnit:
+    """A write in the ORM session, as DriverTransaction is one on the driver: the
+    connection; committed on a clean exit, rolled back on an exception (a failed commit
+    too, so the session can be used again)."""
+
+    def __enter__(self):
+        return db.session.connection()
+
+    def __exit__(self, kind, _error, _traceback) -> None:
+        if kind is not None:
+            db.session.rollback()
+            return
+        try:
+            db.session.commit()
+        except Exception:
+            db.session.rollback()
             raise
-        return answered
-    return _published(actor, response, envelopes, voted_ideas)
 
 
 def _record(conn, actor: Actor, client_id: str, response: dict, voted_ideas) -> None:

@@ -135,13 +135,15 @@ _PARTICIPANT_HOLDS = Prepared(
            Participant.id == bindparam("participant")))
 
 
-def grant_holds(workshop_id: int, grant) -> bool:
-    """Is this grant still good for this workshop, by the database, now? (one query)"""
+def grant_holds(workshop_id: int, grant, conn=None) -> bool:
+    """Is this grant still good for this workshop, by the database, now? (one query)
+    `conn`: the write's own connection for an attendee's grant (a vote's DriverTransaction);
+    the others are read in the session."""
     if not grant or not isinstance(workshop_id, int):
         return False
     kind, value = grant
     if kind == "participant":  # first: building the other kinds costs as much as the query
-        return participant_holds(db.session.connection(), workshop_id, value)
+        return participant_holds(conn or db.session.connection(), workshop_id, value)
     live = (Workshop.id == workshop_id) & Event.deleted_at.is_(None)
     base = select(Workshop.id).join(Event, Event.id == Workshop.event_id)
     if kind == "organiser":
