@@ -70,6 +70,16 @@ def axe_violations(page):
 
 
 # The console's card menus (static/js/card-menus.js) ---------------------------------------
+def add_theme(page, name, settle=False):
+    """Add a theme on the console and wait for its box. settle: also wait out the placement
+    hints it prompts (asked within 1.1 s), so no later redraw comes from them."""
+    page.fill("#theme-new", name)
+    page.click("text=Add theme")
+    expect(page.locator(".theme-name", has_text=name)).to_have_count(1)
+    if settle:
+        page.wait_for_timeout(1500)
+
+
 def move_to(page, card, theme):
     """The keyboard-friendly way: a card's "Move to…" list, then the theme (a click). The list
     offers the themes there are when it opens: wait for a theme just added."""

@@ -2,7 +2,7 @@
 stays the same element, so a tap or an open menu survives the room changing around it."""
 from playwright.sync_api import expect
 
-from browser_support import new_workshop
+from browser_support import add_theme, new_workshop
 from test_screens import IDEAS, post
 
 MARK = "(nodes) => nodes.forEach(n => { n.__kept = true; })"
@@ -12,12 +12,9 @@ KEPT = "(nodes) => nodes.map(n => n.__kept === true)"
 def test_the_facilitators_open_move_menu_survives_phones_joining(pages, browser_db):
     workshop = new_workshop(browser_db, phase="grouping", ideas=IDEAS[:3])
     console = pages("console", f"/f/{workshop['token']}")
-    console.fill("#theme-new", "Cross-border cooperation")
-    console.click("text=Add theme")
-    expect(console.locator(".theme-name")).to_have_count(1)
+    add_theme(console, "Cross-border cooperation", settle=True)
     cards = console.locator(".board-card")
     expect(cards).to_have_count(3)
-    console.wait_for_timeout(1500)   # the placement hints for the new theme (asked within 1.1 s)
     cards.evaluate_all(MARK)
     card = console.locator('.board-list[data-theme-id="none"] .board-card', has_text=IDEAS[1])
     card.locator(".move-menu").click()
@@ -71,10 +68,7 @@ def test_a_click_on_the_board_lands_though_the_room_changes_during_the_press(pag
     workshop = new_workshop(browser_db, phase="voting", ideas=IDEAS[:2])
     console = pages("console", f"/f/{workshop['token']}")
     phone = pages("phone", f"/j/{workshop['code']}")
-    console.fill("#theme-new", "Skills")
-    console.click("text=Add theme")
-    expect(console.locator(".theme-name")).to_have_count(1)
-    console.wait_for_timeout(1500)   # the placement hints for the new theme (asked within 1.1 s)
+    add_theme(console, "Skills", settle=True)
     card = console.locator(".board-card", has_text=IDEAS[0])
     other = console.locator(".board-card", has_text=IDEAS[1])
     expect(other.locator(".count")).to_have_text("0")
