@@ -286,8 +286,7 @@
     function released() {
       if (!pressing) return;
       pressing = false;
-      // after the click this release belongs to
-      setTimeout(function () { if (pendingDraw && !dragging && !busy()) draw(live.state); }, 0);
+      drawHeldBack();  // after the click this release belongs to
     }
     ["pointerup", "pointercancel"].forEach(function (type) { document.addEventListener(type, released, true); });
     window.addEventListener("blur", released);
@@ -299,9 +298,11 @@
       if (editing !== null && active.classList.contains("edit-text")) return true;
       return active.classList.contains("theme-name") && active.value !== active.defaultValue;  // typing a name
     }
-    root.addEventListener("focusout", function () {
+    root.addEventListener("focusout", drawHeldBack);
+    /* The redraw that busy() held back, once the event at hand is over. */
+    function drawHeldBack() {
       setTimeout(function () { if (pendingDraw && !dragging && !busy()) draw(live.state); }, 0);
-    });
+    }
 
     function find(key) { return key ? columns.querySelector('[data-focus-key="' + key + '"]') : null; }
 
