@@ -3,7 +3,7 @@ import re
 
 from playwright.sync_api import expect
 
-from browser_support import moderate, move_to, new_workshop, screenshot
+from browser_support import add_theme, moderate, move_to, new_workshop, screenshot
 from test_screens import IDEAS, post
 
 
@@ -11,8 +11,7 @@ def test_facilitator_drags_ideas_into_themes_merges_and_undoes(pages, browser_db
     workshop = new_workshop(browser_db, phase="grouping", ideas=IDEAS[:4])
     console = pages("console", f"/f/{workshop['token']}")
     other = pages("console", f"/f/{workshop['token']}")
-    console.fill("#theme-new", "Testbeds and pilots")
-    console.click("text=Add theme")
+    add_theme(console, "Testbeds and pilots")
     theme_list = console.locator('.board-list:not([data-theme-id="none"])')
     expect(theme_list).to_have_count(1)
     unplaced = console.locator('.board-list[data-theme-id="none"] .board-card')
@@ -41,8 +40,7 @@ def test_projector_and_phones_show_the_themes_live(pages, browser_db):
     console = pages("console", f"/f/{workshop['token']}")
     projector = pages("projector", f"/p/{workshop['screen_token']}")
     phone = pages("phone", f"/j/{workshop['code']}")
-    console.fill("#theme-new", "Cross-border cooperation")
-    console.click("text=Add theme")
+    add_theme(console, "Cross-border cooperation")
     card = console.locator('.board-list[data-theme-id="none"] .board-card', has_text=IDEAS[1])
     move_to(console, card, "Cross-border cooperation")
     column = projector.locator(".theme-column", has_text="Cross-border cooperation")
@@ -168,8 +166,7 @@ def test_facilitator_drags_an_idea_with_a_finger_on_a_tablet(browser, server, br
                                   is_mobile=True)
     tablet = context.new_page()
     tablet.goto(f"{server.url}/f/{workshop['token']}")
-    tablet.fill("#theme-new", "Testbeds")
-    tablet.click("text=Add theme")
+    add_theme(tablet, "Testbeds")
     target = tablet.locator('.board-list:not([data-theme-id="none"])')
     expect(target).to_have_count(1)
     source = tablet.locator(".board-card .text", has_text=IDEAS[0])
@@ -199,8 +196,7 @@ def test_the_room_votes_on_themes_and_the_projector_ranks_them(pages, browser_db
     projector = pages("projector", f"/p/{workshop['screen_token']}")
     phone = pages("phone", f"/j/{workshop['code']}")
     for name, idea in (("Testbeds", IDEAS[0]), ("Vouchers", IDEAS[1])):
-        console.fill("#theme-new", name)
-        console.click("text=Add theme")
+        add_theme(console, name)
         move_to(console, console.locator(".board-card", has_text=idea), name)
     expect(console.locator('.board-list[data-theme-id="none"] .board-card')).to_have_count(0)
     console.select_option("#vote-on", "themes")
@@ -224,8 +220,7 @@ def test_reorder_themes_see_the_history_and_merged_texts_everywhere(pages, brows
     phone = pages("phone", f"/j/{workshop['code']}")
     expect(console.locator("#conn")).to_have_text("Connected")
     for name in ("First", "Second"):
-        console.fill("#theme-new", name)
-        console.click("text=Add theme")
+        add_theme(console, name)
     expect(console.locator(".theme-name")).to_have_count(2)
     console.get_by_role("button", name="Move the theme First right").click()
     expect(console.locator(".theme-name").first).to_have_value("Second")

@@ -3,7 +3,7 @@ the console ("→ theme"), one click (or Enter) puts it there, on the projector 
 moves by itself, and "×" dismisses a hint."""
 from playwright.sync_api import expect
 
-from browser_support import move_to, new_workshop, screenshot
+from browser_support import add_theme, move_to, new_workshop, screenshot
 from test_screens import post
 
 ENERGY = ["Renewable energy communities for SMEs", "Solar energy communities in industrial parks",
@@ -20,8 +20,7 @@ def test_a_posted_idea_gets_a_theme_hint_that_one_click_accepts(pages, browser_d
     phone = pages("phone", f"/j/{workshop['code']}")
     console.click('.view-switch [data-view="board"]')
     for name in ("Energy", "Training"):
-        console.fill("#theme-new", name)
-        console.click("text=Add theme")
+        add_theme(console, name)
     inbox = console.locator('.board-list[data-theme-id="none"]')
     for text, theme in ((ENERGY[0], "Energy"), (ENERGY[1], "Energy"), (TRAINING[0], "Training")):
         move_to(console, inbox.locator(".board-card", has_text=text), theme)

@@ -5,7 +5,7 @@ import re
 
 from playwright.sync_api import expect
 
-from browser_support import move_to, new_workshop, screenshot
+from browser_support import add_theme, move_to, new_workshop, screenshot
 
 HYDROGEN = ("Joint hydrogen valley for the three border regions, with shared storage, "
             "pipelines and a common training centre")
@@ -28,8 +28,7 @@ def test_undo_three_moves_then_redo_two_by_keyboard(pages, browser_db):
     other = pages("console", f"/f/{workshop['token']}")
     projector = pages("projector", f"/p/{workshop['screen_token']}")
     for name in ("Hydrogen & energy", "Skills"):
-        console.fill("#theme-new", name)
-        console.click("text=Add theme")
+        add_theme(console, name)
     expect(console.locator('.board-list:not([data-theme-id="none"])')).to_have_count(2)
     expect(unplaced(console)).to_have_count(3)
     original = unplaced(console).all_text_contents()
