@@ -86,6 +86,10 @@ class Config:
     INBOUND_BYTES_RATE = _env_float("INBOUND_BYTES_RATE", 64 * 1024)
     # Packets a socket may leave unread before it is closed (app/realtime/backpressure.py).
     SOCKET_MAX_BACKLOG = int(os.environ.get("SOCKET_MAX_BACKLOG", "256"))
+    # Broadcasts framed once and written straight to each idle websocket, under eventlet
+    # and gevent (app/realtime/fanout.py); 0 leaves every packet to python-engineio's queue.
+    DIRECT_FANOUT = os.environ.get("DIRECT_FANOUT", "1") == "1"
+    DIRECT_FANOUT_MAX_CHARS = int(os.environ.get("DIRECT_FANOUT_MAX_CHARS", "16384"))
     # Snapshots kept in memory (per workshop version and role), reused by every join/sync.
     SNAPSHOT_CACHE_SIZE = int(os.environ.get("SNAPSHOT_CACHE_SIZE", "64"))
     # Socket event budgets (app/realtime/budgets.py): kind -> (burst, refills per second),

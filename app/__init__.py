@@ -47,7 +47,11 @@ def create_app(config=None, **overrides) -> Flask:
         logger=False, engineio_logger=False,
     )
     from .realtime.backpressure import bound_backlogs
+    from .realtime.fanout import send_directly
     from .realtime.inbound import limit_inbound
+    if app.config["DIRECT_FANOUT"]:
+        # wrapped first: backpressure looks at the queue before it
+        send_directly(socketio.server.eio, app.config["DIRECT_FANOUT_MAX_CHARS"])
     bound_backlogs(socketio.server.eio, app.config["SOCKET_MAX_BACKLOG"])
     app.extensions["plenary_inbound"] = limit_inbound(socketio.server.eio, app.config)
     with app.app_context():
