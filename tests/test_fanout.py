@@ -7,9 +7,11 @@ live wsgi.py (eventlet and gevent) with raw websocket screens, one of them not r
 """
 import json
 import socket
+import struct
 import threading
 import time
 import uuid
+import zlib
 
 import pytest
 import websocket
@@ -183,4 +185,82 @@ def test_every_screen_gets_every_message_whole_and_in_order(app, db_url, tmp_pat
         for ws in readers + [slow]:
             if ws is not None:
                 ws.close()
+        server.stop()
+
+
+class DeflateScreen:
+    """A raw websocket that offers permessage-deflate as browsers do, joined as the
+    projector; it reads frames itself to see which came compressed (RSV1)."""
+
+    def __init__(self, base_url, workshop):
+        import requests
+        http = requests.Session()
+        http.get(f"{base_url}/p/{workshop['screen_token']}", allow_redirects=False, timeout=10)
+        host, port = base_url.split("//")[1].split(":")
+        self.sock = socket.create_connection((host, int(port)), timeout=20)
+        self.sock.sendall((
+            "GET /socket.io/?EIO=4&transport=websocket HTTP/1.1\r\n"
+            f"Host: {host}:{port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+            "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n"
+            "Sec-WebSocket-Extensions: permessage-deflate\r\n"
+            f"Cookie: session={http.cookies['session']}\r\n\r\n").encode())
+        head = b""
+        while b"\r\n\r\n" not in head:
+            head += self.sock.recv(1)
+        assert b" 101 " in head and b"permessage-deflate" in head.lower(), head
+        self.inflate = zlib.decompressobj(-15)  # the server keeps its context: one for all
+
+    def frame(self):
+        """(compressed?, text) of the next message."""
+        first, second = read_exactly(self.sock, 2)
+        size = second & 0x7F
+        if size == 126:
+            size = struct.unpack("!H", read_exactly(self.sock, 2))[0]
+        elif size == 127:
+            size = struct.unpack("!Q", read_exactly(self.sock, 8))[0]
+        payload = read_exactly(self.sock, size)
+        compressed = bool(first & 0x40)
+        if compressed:
+            payload = self.inflate.decompress(payload + b"\x00\x00\xff\xff")
+        return compressed, payload.decode()
+
+    def send(self, text):
+        data = text.encode()  # a client masks its frames: a zero mask leaves them as they are
+        assert len(data) < 126
+        self.sock.sendall(bytes((0x81, 0x80 | len(data))) + b"\0\0\0\0" + data)
+
+
+def test_a_browser_that_asks_for_compression_still_gets_its_snapshot_compressed(
+        app, db_url, tmp_path):
+    """Room messages are one plain frame for every socket (small: 16 K characters at most);
+    a join's 600 KB snapshot still goes compressed to a browser that negotiated it."""
+    workshop = make_workshop(app, phase="collecting")
+    with app.app_context():
+        db.session.add_all([Idea(workshop_id=workshop["id"], text=f"{n} " + "x" * 4000)
+                            for n in range(150)])
+        db.session.commit()
+    server = LiveServer(db_url).start(tmp_path)
+    phone = LivePhone(server.url, workshop["id"], f"/j/{workshop['code']}")
+    screen_ = None
+    try:
+        screen_ = DeflateScreen(server.url, workshop)
+        assert screen_.frame()[1].startswith("0{")  # Engine.IO open
+        screen_.send("40")
+        compressed, text = screen_.frame()
+        assert text.startswith("40{") and not compressed
+        screen_.send("421" + json.dumps(["workshop.join", {"workshop_id": workshop["id"],
+                                                           "role": "screen"}]))
+        compressed, text = screen_.frame()
+        assert text.startswith("431[") and compressed, (compressed, text[:40])
+        assert len(json.loads(text[3:])[0]["sync"]["snapshot"]["ideas"]) == 150
+        phone.connect()
+        assert phone.call("idea.post", {"client_id": uuid.uuid4().hex, "text": "Plain"})["ok"]
+        compressed, text = screen_.frame()
+        while not text.startswith('42["idea.posted"'):  # presence and the like come first
+            compressed, text = screen_.frame()
+        assert not compressed and json.loads(text[2:])[1]["data"]["idea"]["text"] == "Plain"
+    finally:
+        phone.disconnect()
+        if screen_ is not None:
+            screen_.sock.close()
         server.stop()

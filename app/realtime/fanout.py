@@ -15,11 +15,11 @@ and its packets take the queue, as before, until it has drained: every socket ge
 packets whole and in order, and a reader that stops reading still meets SOCKET_MAX_BACKLOG
 (backpressure.py). Acks and one-socket sends use the same path. Messages over
 DIRECT_FANOUT_MAX_CHARS (16 K: snapshots, large acks) do not: a frame written once to many
-sockets cannot be compressed per connection, while python-engineio's websocket compresses
-when the browser asks (permessage-deflate), which counts for a 100 KB snapshot on venue
-Wi-Fi and little for a 400-byte idea. Polling clients, upgrades in progress, closed sockets
-and the threading mode (where threads preempt each other between the check and the write)
-take python-engineio's path unchanged.
+sockets cannot be compressed per connection, while eventlet's websocket compresses when the
+browser asks (permessage-deflate), which counts for a 100 KB snapshot on venue Wi-Fi and
+little for a 400-byte idea (under gevent every frame is plain: see Outlet.around). Polling
+clients, upgrades in progress, closed sockets and the threading mode (where threads preempt
+each other between the check and the write) take python-engineio's path unchanged.
 
 Two hooks, once per app: the Engine.IO server's send_packet (as backpressure.py), and the
 websocket class it builds per connection, so that each connection's websocket is known and
