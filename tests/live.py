@@ -1,4 +1,5 @@
 """A live Plenary server (wsgi.py in a subprocess) and real python-socketio phones."""
+import json
 import os
 import re
 import socket
@@ -68,6 +69,32 @@ class LiveServer:
                 self.process.wait(10)
         if self.process:
             self._log.close()
+
+
+def screen_cookie(base_url: str, workshop: dict) -> str:
+    """The session cookie a projector gets from its /p/<token> page."""
+    http = requests.Session()
+    http.get(f"{base_url}/p/{workshop['screen_token']}", allow_redirects=False, timeout=10)
+    return http.cookies["session"]
+
+
+def raw_screen(base_url: str, workshop: dict, rcvbuf: int | None = None, timeout=10):
+    """A raw Engine.IO/Socket.IO websocket (websocket-client) joined as the projector, with
+    a receive buffer of `rcvbuf` bytes if given; `ws.session_cookie` is its cookie."""
+    import websocket
+    cookie = screen_cookie(base_url, workshop)
+    options = ((socket.SOL_SOCKET, socket.SO_RCVBUF, rcvbuf),) if rcvbuf else ()
+    ws = websocket.create_connection(
+        base_url.replace("http", "ws") + "/socket.io/?EIO=4&transport=websocket",
+        header=[f"Cookie: session={cookie}"], sockopt=options, timeout=timeout)
+    assert ws.recv().startswith("0")  # Engine.IO open
+    ws.send("40")
+    assert ws.recv().startswith("40")  # Socket.IO connected
+    ws.send("420" + json.dumps(["workshop.join", {"workshop_id": workshop["id"],
+                                                  "role": "screen"}]))
+    assert '"ok":true' in ws.recv()
+    ws.session_cookie = cookie
+    return ws
 
 
 def csrf_token(html: str) -> str:

@@ -14,14 +14,13 @@ import uuid
 import zlib
 
 import pytest
-import websocket
 from websocket import ABNF
 
 from app.extensions import db
 from app.models import Idea
 from app.realtime.fanout import Outlet, Rest, text_frame
 from helpers import make_workshop
-from live import LivePhone, LiveServer, wait_until
+from live import LivePhone, LiveServer, raw_screen, screen_cookie, wait_until
 
 
 @pytest.mark.parametrize("text", ["42[\"idea.posted\",{}]", "x" * 125, "é" * 63, "y" * 126,
@@ -93,24 +92,6 @@ def test_no_direct_write_while_another_write_is_under_way():
     server.close(), client.close()
 
 
-def screen(base_url, workshop, rcvbuf=None):
-    """A raw Engine.IO/Socket.IO websocket joined as the projector (no acks of its own)."""
-    import requests
-    http = requests.Session()
-    http.get(f"{base_url}/p/{workshop['screen_token']}", allow_redirects=False, timeout=10)
-    options = ((socket.SOL_SOCKET, socket.SO_RCVBUF, rcvbuf),) if rcvbuf else ()
-    ws = websocket.create_connection(
-        base_url.replace("http", "ws") + "/socket.io/?EIO=4&transport=websocket",
-        header=[f"Cookie: session={http.cookies['session']}"], sockopt=options, timeout=20)
-    assert ws.recv().startswith("0")
-    ws.send("40")
-    assert ws.recv().startswith("40")
-    ws.send("420" + json.dumps(["workshop.join", {"workshop_id": workshop["id"],
-                                                  "role": "screen"}]))
-    assert '"ok":true' in ws.recv()
-    return ws
-
-
 def read_messages(ws, posted: int, asked: set, deadline: float):
     """Socket.IO messages until `posted` ideas and every asked-for ack have come; answers
     the server's pings. Returns the ideas' versions in arrival order and the acks' ids."""
@@ -151,8 +132,8 @@ def test_every_screen_gets_every_message_whole_and_in_order(app, db_url, tmp_pat
     readers, slow = [], None
     try:
         phone.connect()
-        readers = [screen(server.url, workshop) for _ in range(12)]
-        slow = screen(server.url, workshop, rcvbuf=4096)
+        readers = [raw_screen(server.url, workshop, timeout=20) for _ in range(12)]
+        slow = raw_screen(server.url, workshop, rcvbuf=4096, timeout=20)
         asked = set(range(11, 20))
         for ack_id in sorted(asked):
             slow.send(f"42{ack_id}" + json.dumps(["workshop.sync", {
@@ -189,13 +170,10 @@ def test_every_screen_gets_every_message_whole_and_in_order(app, db_url, tmp_pat
 
 
 class DeflateScreen:
-    """A raw websocket that offers permessage-deflate as browsers do, joined as the
-    projector; it reads frames itself to see which came compressed (RSV1)."""
+    """A raw websocket with the projector's cookie that offers permessage-deflate as
+    browsers do; it reads frames itself to see which came compressed (RSV1)."""
 
     def __init__(self, base_url, workshop):
-        import requests
-        http = requests.Session()
-        http.get(f"{base_url}/p/{workshop['screen_token']}", allow_redirects=False, timeout=10)
         host, port = base_url.split("//")[1].split(":")
         self.sock = socket.create_connection((host, int(port)), timeout=20)
         self.sock.sendall((
@@ -203,7 +181,7 @@ class DeflateScreen:
             f"Host: {host}:{port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
             "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n"
             "Sec-WebSocket-Extensions: permessage-deflate\r\n"
-            f"Cookie: session={http.cookies['session']}\r\n\r\n").encode())
+            f"Cookie: session={screen_cookie(base_url, workshop)}\r\n\r\n").encode())
         head = b""
         while b"\r\n\r\n" not in head:
             head += self.sock.recv(1)
@@ -241,26 +219,26 @@ def test_a_browser_that_asks_for_compression_still_gets_its_snapshot_compressed(
         db.session.commit()
     server = LiveServer(db_url).start(tmp_path)
     phone = LivePhone(server.url, workshop["id"], f"/j/{workshop['code']}")
-    screen_ = None
+    screen = None
     try:
-        screen_ = DeflateScreen(server.url, workshop)
-        assert screen_.frame()[1].startswith("0{")  # Engine.IO open
-        screen_.send("40")
-        compressed, text = screen_.frame()
+        screen = DeflateScreen(server.url, workshop)
+        assert screen.frame()[1].startswith("0{")  # Engine.IO open
+        screen.send("40")
+        compressed, text = screen.frame()
         assert text.startswith("40{") and not compressed
-        screen_.send("421" + json.dumps(["workshop.join", {"workshop_id": workshop["id"],
+        screen.send("421" + json.dumps(["workshop.join", {"workshop_id": workshop["id"],
                                                            "role": "screen"}]))
-        compressed, text = screen_.frame()
+        compressed, text = screen.frame()
         assert text.startswith("431[") and compressed, (compressed, text[:40])
         assert len(json.loads(text[3:])[0]["sync"]["snapshot"]["ideas"]) == 150
         phone.connect()
         assert phone.call("idea.post", {"client_id": uuid.uuid4().hex, "text": "Plain"})["ok"]
-        compressed, text = screen_.frame()
+        compressed, text = screen.frame()
         while not text.startswith('42["idea.posted"'):  # presence and the like come first
-            compressed, text = screen_.frame()
+            compressed, text = screen.frame()
         assert not compressed and json.loads(text[2:])[1]["data"]["idea"]["text"] == "Plain"
     finally:
         phone.disconnect()
-        if screen_ is not None:
-            screen_.sock.close()
+        if screen is not None:
+            screen.sock.close()
         server.stop()

@@ -13,7 +13,7 @@ import websocket
 from app.extensions import db
 from app.models import Idea
 from helpers import make_workshop
-from live import LivePhone, LiveServer, wait_until
+from live import LivePhone, LiveServer, raw_screen, wait_until
 
 BACKLOG = 40
 
@@ -25,21 +25,7 @@ def rss_kb(pid: int) -> int:
 
 def silent_projector(base_url: str, workshop: dict):
     """A raw Engine.IO/Socket.IO websocket with a tiny receive buffer, joined as screen."""
-    import requests
-    http = requests.Session()
-    http.get(f"{base_url}/p/{workshop['screen_token']}", allow_redirects=False, timeout=10)
-    ws = websocket.create_connection(
-        base_url.replace("http", "ws") + "/socket.io/?EIO=4&transport=websocket",
-        header=[f"Cookie: session={http.cookies['session']}"],
-        sockopt=((socket.SOL_SOCKET, socket.SO_RCVBUF, 4096),), timeout=10)
-    assert ws.recv().startswith("0")  # Engine.IO open
-    ws.send("40")
-    assert ws.recv().startswith("40")  # Socket.IO connected
-    ws.send("420" + json.dumps(["workshop.join", {"workshop_id": workshop["id"],
-                                                  "role": "screen"}]))
-    assert '"ok":true' in ws.recv()
-    ws.session_cookie = http.cookies["session"]
-    return ws
+    return raw_screen(base_url, workshop, rcvbuf=4096)
 
 
 def drained_to_the_end(ws, timeout: float) -> bool:

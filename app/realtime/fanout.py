@@ -25,13 +25,11 @@ Two hooks, once per app: the Engine.IO server's send_packet (as backpressure.py)
 websocket class it builds per connection, so that each connection's websocket is known and
 its writer's sends take the connection's lock.
 """
-import logging
 import struct
 import threading
 
 from engineio import packet as eio_packet
 
-log = logging.getLogger(__name__)
 GREEN_MODES = ("eventlet", "gevent")
 FRAME = "_plenary_frame"  # attribute of an Engine.IO packet: its websocket frame, once built
 
