@@ -4,7 +4,10 @@ N attendees (default 1,000) each open a socket and send `workshop.join`, as fast
 generator (bench/loadgen.py, pinned to core 1) can drive them, against:
 - plenary: wsgi.py (eventlet) on a fresh file SQLite database, pinned to core 0; each
   attendee first fetches the cookie page /j/<code> (timed apart: "pages/s");
-- flask-bare: bench/baseline_flask.py (eventlet), no database, no auth, pinned to core 0.
+- flask-bare: bench/baseline_flask.py (eventlet), no database, no auth, pinned to core 0;
+- plenary-floor (with --floor): bench/join_floor.py, wsgi.py with an empty `workshop.join`
+  (no grant checked, no participant, no snapshot), on the same database as plenary: what
+  Plenary's connection stack costs apart from the join's own work.
 
 joins/s = N / (time from the first socket opened to the last join acknowledged), the
 figure issue 16 asks to be >= 600 on one core; server CPU-ms per join is less disturbed by
@@ -14,6 +17,7 @@ medians. Prints a Markdown table (and --append adds it to a file).
 
     python bench/joins.py                  # 3 runs of 1,000
     python bench/joins.py --n 300 --runs 1 # a quick look
+    python bench/joins.py --n 3000 --floor # and the floor under a join
 """
 import argparse
 import asyncio
@@ -34,14 +38,16 @@ from run import GENERATOR_CPU, SERVER_CPU, plenary_env, setup_workshop  # noqa: 
 from servers import python_server, raise_fd_limit  # noqa: E402
 
 TARGETS = ("plenary", "flask-bare")
+FLOOR = "plenary-floor"
 
 
 def start(target: str, work: Path):
     """The started server and the workshop it serves."""
-    if target == "plenary":
+    if target in ("plenary", FLOOR):
         url = f"sqlite:///{work / f'joins-{time.time_ns()}.sqlite3'}"
         workshop = setup_workshop(url)
-        server = python_server(target, "wsgi.py", plenary_env("eventlet", url), SERVER_CPU,
+        script = "wsgi.py" if target == "plenary" else "bench/join_floor.py"
+        server = python_server(target, script, plenary_env("eventlet", url), SERVER_CPU,
                                work)
     else:
         workshop = {"id": 1}
@@ -116,20 +122,27 @@ def median_spread(values):
 def table(results: dict, n: int, runs: int) -> str:
     rows = ["| target | joins/s (median) | spread | server CPU ms per join | pages/s | "
             "server CPU ms per page |", "|---|---|---|---|---|---|"]
-    medians = {}
+    medians, cpus = {}, {}
     for target, measured in results.items():
         joins, (low, high) = median_spread([m["joins_per_s"] for m in measured])
         cpu, _ = median_spread([m["cpu_ms_per_join"] for m in measured])
         pages, _ = median_spread([m["pages_per_s"] for m in measured])
         page_cpu, _ = median_spread([m["cpu_ms_per_page"] for m in measured])
-        medians[target] = joins
+        medians[target], cpus[target] = joins, cpu
         rows.append(f"| {target} | {joins:.0f} | {low:.0f}–{high:.0f} | {cpu:.2f} | "
                     f"{_number(pages, '.0f')} | {_number(page_cpu, '.2f')} |")
     ratio = medians["plenary"] / medians["flask-bare"]
+    floor = ""
+    if FLOOR in medians:
+        share = medians[FLOOR] / medians["flask-bare"]
+        own = cpus["plenary"] - cpus[FLOOR]
+        floor = (f"With an empty join (`{FLOOR}`): **{share:.2f}×** bare's joins per second; "
+                 f"the join's own work (grant, participant, snapshot, answer) is {own:.2f} "
+                 f"ms of server CPU of Plenary's {cpus['plenary']:.2f}.\n")
     when = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     return (f"Joins, {n} attendees (socket + `workshop.join`; the cookie page timed apart), "
             f"median of {runs} runs, {when}, {os.cpu_count()} cores:\n\n" + "\n".join(rows) +
-            f"\n\nPlenary / bare Flask-SocketIO: **{ratio:.2f}×** the joins per second.\n")
+            f"\n\nPlenary / bare Flask-SocketIO: **{ratio:.2f}×** the joins per second.\n" + floor)
 
 
 def _number(value, spec: str) -> str:
@@ -140,10 +153,11 @@ async def main_async(args) -> str:
     raise_fd_limit()
     if hasattr(os, "sched_setaffinity") and (os.cpu_count() or 1) >= 2:
         os.sched_setaffinity(0, {GENERATOR_CPU})
-    results = {target: [] for target in TARGETS}
+    targets = TARGETS + ((FLOOR,) if args.floor else ())
+    results = {target: [] for target in targets}
     with tempfile.TemporaryDirectory(prefix="plenary-joins-") as tmp:
         for run in range(args.runs):
-            for target in TARGETS:
+            for target in targets:
                 measured = await one_run(target, args.n, args.concurrency, Path(tmp))
                 results[target].append(measured)
                 print(f"run {run + 1} {target}: {measured['joins_per_s']:.0f} joins/s, "
@@ -161,6 +175,8 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--concurrency", type=int, default=100,
                         help="sockets connecting and joining at once")
+    parser.add_argument("--floor", action="store_true",
+                        help="also run plenary-floor (bench/join_floor.py: an empty join)")
     parser.add_argument("--append", help="append the table to this Markdown file")
     args = parser.parse_args()
     report = asyncio.run(main_async(args))
