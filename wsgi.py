@@ -103,3 +103,6 @@ def serve_eventlet(host: str, port: int) -> None:
 
 if __name__ == "__main__":
     main()
+else:  # imported by a server (gunicorn -k eventlet wsgi:app): the same collector set-up
+    freeze_startup_objects()
+    collect_young_less_often()
