@@ -60,10 +60,12 @@ def freeze_startup_objects() -> int:
 GC_YOUNG_THRESHOLD = int(os.environ.get("GC_YOUNG_THRESHOLD", "5000"))
 
 
-def collect_young_less_often(threshold: int = GC_YOUNG_THRESHOLD) -> tuple:
+def set_up_collector(young_threshold: int = GC_YOUNG_THRESHOLD) -> None:
+    """Once start-up is done, by main() or when a server (gunicorn) imports this module:
+    freeze what start-up built, then collect the young generation less often."""
+    freeze_startup_objects()
     _young, middle, old = gc.get_threshold()
-    gc.set_threshold(threshold, middle, old)
-    return gc.get_threshold()
+    gc.set_threshold(young_threshold, middle, old)
 
 
 def main() -> None:
@@ -79,8 +81,7 @@ def main() -> None:
     from app.realtime import broadcast
     # tallies a crash left pending reach clients at once
     app.extensions[broadcast.EXTENSION].start_tally_sweeper()
-    freeze_startup_objects()
-    collect_young_less_often()
+    set_up_collector()
     print(f"Plenary on http://{host}:{port}/ ({ASYNC_MODE})", flush=True)
     if ASYNC_MODE == "eventlet":
         serve_eventlet(host, port)
@@ -104,5 +105,4 @@ def serve_eventlet(host: str, port: int) -> None:
 if __name__ == "__main__":
     main()
 else:  # imported by a server (gunicorn -k eventlet wsgi:app): the same collector set-up
-    freeze_startup_objects()
-    collect_young_less_often()
+    set_up_collector()

@@ -9,12 +9,12 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def test_start_up_objects_are_frozen_out_of_the_garbage_collectors_full_passes(tmp_path):
     # Each full collection walks every tracked object while every connection waits; the
-    # ~260,000 objects built at start-up (Flask, SQLAlchemy, scikit-learn) never die, so
+    # ~100,000 objects built at start-up (Flask, SQLAlchemy, the models) never die, so
     # the server freezes them and full passes only walk what connections create. Young
     # collections run less often than Python's default (each one counts toward a full
     # pass); the older generations keep Python's thresholds, so closed connections'
     # cycles are still collected. Importing wsgi.py is what gunicorn does (python wsgi.py
-    # calls the same two functions in main(), after warming the suggestions up).
+    # calls the same set_up_collector() in main(), after warming the suggestions up).
     code = ("import gc, wsgi\n"
             "print(len(gc.get_objects()), gc.get_freeze_count(), *gc.get_threshold())\n")
     env = {**os.environ, "ASYNC_MODE": "threading", "SECRET_KEY": "startup-test",
