@@ -139,15 +139,22 @@ _GRANTED_BY = {
 _LOOK_UP = object()
 
 
-def admit(workshop_id, role) -> tuple[Workshop, Actor, Participant | None]:
+def admit(workshop_id, role, connection=None) -> tuple[Workshop, Actor, Participant | None]:
     """`workshop.join`'s door: the workshop, its event and this browser's participant in
     one query (participants.admission), then the checks of actor(); a new attendee's
     participant is made (not committed; IntegrityError if another tab of the browser made
-    it meanwhile: roll back and admit again). Returns it too (None for other roles)."""
+    it meanwhile: roll back and admit again). Returns it too (None for other roles).
+    `connection`: a database.DriverTransaction to read and write on instead of the ORM
+    session, the rows returned in no session. Only for an attendee, whose door reads
+    nothing else (the other roles' grants are read in the session, which on SQLite would
+    wait for this transaction's write lock)."""
     _known_role(role)
+    if connection is not None and role != "attendee":
+        raise ValueError("only an attendee is admitted on a driver connection")
     token = participant_token() if role == "attendee" and _opened(workshop_id) else None
-    workshop, participant = participants.admission(workshop_id, token)
-    return (workshop, *_actor(workshop, role, True, participant, make=participants.add))
+    workshop, participant = participants.admission(workshop_id, token, connection)
+    return (workshop, *_actor(workshop, role, True, participant,
+                              make=lambda w, t: participants.add(w, t, connection)))
 
 
 def _known_role(role) -> None:

@@ -40,8 +40,17 @@ class PreparedLoad:
         return found
 
     def first(self, session, params: dict) -> tuple | None:
-        """The first row's instances, or None if there is no row."""
-        connection = session.connection()
+        """The first row's instances, in `session`, or None if there is no row."""
+        return self._first(session.connection(), params,
+                           lambda model, state: attach(session, model, state))
+
+    def first_detached(self, connection, params: dict) -> tuple | None:
+        """first(), run on `connection` (a database.DriverTransaction: no ORM session), the
+        instances in no session: every column loaded, nothing else (a relationship not set
+        raises DetachedInstanceError instead of querying)."""
+        return self._first(connection, params, detached)
+
+    def _first(self, connection, params: dict, make) -> tuple | None:
         cursor = self.prepared.run(connection, params)
         try:
             row = cursor.fetchone()
@@ -56,15 +65,10 @@ class PreparedLoad:
         for model, pairs in zip(self.models, self.attributes, strict=True):
             mine = values[at:at + len(pairs)]
             at += len(pairs)
-            made.append(_instance(session, model, pairs, mine))
+            made.append(None if all(value is None for value in mine)  # outer side: none
+                        else make(model, {key: value for (key, _column), value
+                                          in zip(pairs, mine, strict=True)}))
         return tuple(made)
-
-
-def _instance(session, model, pairs, values):
-    if all(value is None for value in values):  # the outer side of a join found nothing
-        return None
-    return attach(session, model,
-                  {key: value for (key, _column), value in zip(pairs, values, strict=True)})
 
 
 def attach(session, model, state: dict):
@@ -77,8 +81,15 @@ def attach(session, model, state: dict):
     held = session.identity_map.get(key)
     if held is not None:
         return held
-    instance = mapper.class_manager.new_instance()
+    instance = detached(model, state)
+    session.add(instance)
+    return instance
+
+
+def detached(model, state: dict):
+    """The `model` instance whose every column attribute is in `state`, as loaded and then
+    let go by a session: in none, nothing modified."""
+    instance = inspect(model).class_manager.new_instance()
     instance.__dict__.update(state)
     make_transient_to_detached(instance)  # as if loaded: every column set, none modified
-    session.add(instance)
     return instance

@@ -24,6 +24,6 @@ def empty_join(payload):
     return {"ok": True, "role": payload.get("role") if isinstance(payload, dict) else None}
 
 
-# In place of handlers.join, behind the same budget and error handling (guarded).
+# In place of joining.join, behind the same budget and error handling (guarded).
 socketio.on_event("workshop.join", guarded("workshop.join", empty_join))
 wsgi.main()

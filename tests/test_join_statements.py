@@ -10,6 +10,7 @@ from contextlib import contextmanager
 import pytest
 
 from sqlalchemy import event
+from sqlalchemy.orm import Session
 
 from app.extensions import db, socketio
 from helpers import Client, wait_for
@@ -18,25 +19,32 @@ from helpers import Client, wait_for
 class Counter:
     """The statements (BEGIN left out) and transactions this thread runs inside a
     `window()` (the Socket.IO test client runs handlers in the caller's thread; coalesced
-    tally and presence flushes run in their own). Listening starts before any other thread
-    uses the engine: adding a listener while another thread fires the event is not safe."""
+    tally and presence flushes run in their own). A transaction is counted when it takes a
+    connection from the pool, whether in the ORM session or straight on the driver
+    (database.DriverTransaction). Listening starts before any other thread uses the engine:
+    adding a listener while another thread fires the event is not safe."""
 
     def __init__(self, engine):
         self.me, self.seen = None, None
         event.listen(engine, "before_cursor_execute", self._statement)
-        event.listen(engine, "begin", self._began)
+        event.listen(engine, "checkout", self._began)
 
     def _statement(self, _conn, _cursor, sql, *_args):
         if self.me == threading.get_ident() and not sql.startswith("BEGIN"):
             self.seen["statements"].append(" ".join(sql.split()[:8]))
 
-    def _began(self, _conn):
+    def _began(self, *_connection):
         if self.me == threading.get_ident():
             self.seen["transactions"] += 1
 
+    def _session_began(self, *_args):
+        if self.me == threading.get_ident():
+            self.seen["sessions"] += 1
+
     @contextmanager
     def window(self):
-        self.me, self.seen = threading.get_ident(), {"statements": [], "transactions": 0}
+        self.me, self.seen = threading.get_ident(), {"statements": [], "transactions": 0,
+                                                     "sessions": 0}
         try:
             yield self.seen
         finally:
@@ -45,14 +53,19 @@ class Counter:
 
 @pytest.fixture
 def counter(app):
+    """Also counts the transactions begun in an ORM session (a listener on every Session,
+    taken off again after the test)."""
     with app.app_context():
-        return Counter(db.engine)
+        found = Counter(db.engine)
+    event.listen(Session, "after_begin", found._session_began)
+    yield found
+    event.remove(Session, "after_begin", found._session_began)
 
 
-def _rejoin(client):
+def _rejoin(client, since=None):
     """The same browser (same cookie) on a new socket: a returning attendee or console."""
     client.sio = socketio.test_client(client.app, flask_test_client=client.http)
-    return client.join()
+    return client.join(since)
 
 
 def _votes_queried(statements):
@@ -73,6 +86,7 @@ def test_a_new_attendee_joins_in_one_transaction_with_few_statements(app, worksh
     # authorise (one query), INSERT, the version: was 13 in 2 transactions
     assert len(seen["statements"]) <= 3, seen
     assert seen["transactions"] == 1, seen
+    assert seen["sessions"] == 0, seen  # on the driver: no ORM session set up (joining.py)
     assert not _votes_queried(seen["statements"])
     assert ack["sync"]["mode"] == "snapshot" and ack["me"]["votes_used"] == 0
     assert ack["me"]["participant_id"] and ack["me"]["votes"] == {}
@@ -141,7 +155,9 @@ def test_a_snapshot_is_never_older_than_its_version(app, workshop, ctx):
     db.session.rollback()
 
 
-def test_two_tabs_joining_at_once_share_one_participant(app, workshop, monkeypatch):
+@pytest.mark.parametrize("since", [None, 0], ids=["arriving, on the driver",
+                                                 "catching up, in the session"])
+def test_two_tabs_joining_at_once_share_one_participant(app, workshop, monkeypatch, since):
     """The join makes a new attendee's participant without a savepoint; if another tab of
     the same browser made it in between (the unique token refuses the second row), the join
     starts again and finds it."""
@@ -152,11 +168,39 @@ def test_two_tabs_joining_at_once_share_one_participant(app, workshop, monkeypat
     made = first_tab.join()["me"]["participant_id"]
     real, calls = participants.admission, []
 
-    def not_yet_made(workshop_id, token):  # as read before the other tab committed
-        calls.append(token)
-        found = real(workshop_id, token)
+    def not_yet_made(workshop_id, token, connection=None):  # as read before the other tab
+        calls.append(token)                                 # committed
+        found = real(workshop_id, token, connection)
         return (found[0], None) if len(calls) == 1 else found
     monkeypatch.setattr(participants, "admission", not_yet_made)
-    ack = _rejoin(first_tab)  # the second tab: same cookie, new socket
+    ack = _rejoin(first_tab, since)  # the second tab: same cookie, new socket
     assert len(calls) == 2 and ack["me"]["participant_id"] == made
     assert count_rows(app, Participant) == 1
+
+
+def test_an_attendee_catching_up_joins_in_the_session(app, workshop, counter):
+    """A phone that comes back with the version it has (`since`) gets the deltas, read in
+    the ORM session: the driver's join is only for arrivals with nothing to catch up on."""
+    attendee = Client(app, workshop, "attendee")
+    first = attendee.join()
+    with counter.window() as seen:
+        ack = _rejoin(attendee, since=first["version"])
+    assert ack["sync"] == {"mode": "deltas", "deltas": []}
+    assert seen["sessions"] == 1 and seen["transactions"] == 1, seen
+
+
+def test_a_version_not_cached_yet_is_read_after_the_arrival_commits(app, workshop, counter):
+    """The first arrival at a new version finds no snapshot in the cache: the participant
+    is committed on the driver, then the snapshot is built in the session, and holds the
+    idea posted just before."""
+    author = Client(app, workshop, "attendee")
+    author.join()
+    assert author.write("idea.post", text="Open data for regional supply chains")["ok"]
+    newcomer = Client(app, workshop, "attendee")
+    with counter.window() as seen:
+        ack = newcomer.join()
+    assert [i["text"] for i in ack["sync"]["snapshot"]["ideas"]] == [
+        "Open data for regional supply chains"]
+    assert ack["version"] == ack["sync"]["snapshot"]["workshop"]["version"]
+    assert seen["transactions"] == 2 and seen["sessions"] == 1, seen
+    assert newcomer.call("workshop.sync", {"workshop_id": workshop["id"]})["ok"]

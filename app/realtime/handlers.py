@@ -18,8 +18,8 @@ Contract in short:
   `board.suggest`, `board.hints`, `idea.similar`, `results.support`, `matches.mine`.
 - Before any of that, each event spends its budget (budgets.py) and each raw message the
   connection's inbound rate (inbound.py).
-- `workshop.join` is the one handler that commits (an attendee's first join makes their
-  participant row); every other write goes through commands.execute.
+- `workshop.join` (joining.py) is the one handler that commits (an attendee's first join
+  makes their participant row); every other write goes through commands.execute.
 - Every ack is `{ok: true, ...}` or `{ok: false, error: "..."}`; the database session is
   released after every event, even when the handler raises.
 """
@@ -29,17 +29,16 @@ import logging
 from flask import current_app, request
 from flask_babel import gettext as _
 from flask_socketio import disconnect
-from sqlalchemy.exc import IntegrityError
 
 from .. import commands, identity, reads, vocabulary
 from ..actors import Actor, require_role
 from ..extensions import db, socketio
 from ..models import Participant
-from ..services import access, board_actions, clock, matches, support, \
+from ..services import access, board_actions, matches, support, \
     workshops
 from ..services.errors import DomainError, GrantRevoked, InvalidInput, NotAllowed
 from ..services.validation import Id, expect_object
-from . import broadcast, budgets, connections
+from . import broadcast, budgets, connections, joining
 
 log = logging.getLogger(__name__)
 
@@ -102,7 +101,7 @@ def _close_connection(sid: str) -> None:
 
 
 def register() -> None:
-    socketio.on_event("workshop.join", guarded("workshop.join", join))
+    socketio.on_event("workshop.join", guarded("workshop.join", joining.join))
     socketio.on_event("workshop.sync", guarded("workshop.sync", sync))
     socketio.on_event("board.history", guarded("board.history", board_history))
     socketio.on_event("idea.similar", guarded("idea.similar", similar_idea))
@@ -113,34 +112,6 @@ def register() -> None:
     for name in commands.names():
         socketio.on_event(name, guarded(name, functools.partial(write, name)))
     socketio.on_event("disconnect", on_disconnect)
-
-
-def join(payload):
-    """One transaction, one query to authorise (identity.admit): the rooms are entered
-    before the version is read (reads.state), so a change committed meanwhile is either in
-    the answer or broadcast to this socket; the snapshot comes from the per-version cache."""
-    workshop_id = commands.workshop_id_of(payload)
-    expect_object(payload, {"workshop_id": int, "role": str}, {"since": int})
-    role = payload["role"]
-    try:
-        workshop, actor, me = identity.admit(workshop_id, role)  # refuses without this grant
-    except IntegrityError:  # another tab of this browser made its participant meanwhile
-        db.session.rollback()
-        workshop, actor, me = identity.admit(workshop_id, role)
-    if workshop.clock_ends_at is not None:  # the process that started it may be gone
-        broadcast.clock_running(workshop.id, workshop.clock_ends_at)
-    broadcast.enter_rooms(workshop, actor)
-    broadcast.start_tally_sweeper()  # once per process: what a crash left pending
-    if connections.join(request.sid, actor):
-        broadcast.presence_changed(workshop.id)
-    try:
-        answer = reads.state(actor, payload.get("since"), me)
-        db.session.commit()  # an attendee's first join made their participant
-    except Exception:
-        _leave(workshop_id)  # not joined after all (nor their participant made)
-        raise
-    return {"ok": True, "role": role, "connected": broadcast.attendee_count(workshop_id),
-            "server_time": clock.now_ms(), **answer}
 
 
 def sync(payload):
@@ -244,7 +215,7 @@ def write(name, payload):
     try:
         return commands.execute(name, _joined(workshop_id), payload, check_grant=True)
     except GrantRevoked:
-        _leave(workshop_id)
+        joining.leave(workshop_id)
         raise
 
 
@@ -260,7 +231,7 @@ def _member(workshop_id: int) -> Actor:
     the next event, whichever worker revoked it."""
     actor = _joined(workshop_id)
     if not access.grant_holds(workshop_id, actor.grant):
-        _leave(workshop_id)
+        joining.leave(workshop_id)
         raise GrantRevoked()
     return actor
 
@@ -271,10 +242,3 @@ def _joined(workshop_id: int) -> Actor:
     if actor is None:
         raise NotAllowed(_("You have not joined this workshop."))
     return actor
-
-
-def _leave(workshop_id: int) -> None:
-    """This connection is no longer in the workshop (nor counted present)."""
-    if connections.leave(request.sid, workshop_id):
-        broadcast.presence_changed(workshop_id)
-    broadcast.leave_rooms(workshop_id)

@@ -8,7 +8,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.attributes import set_committed_value
 
 from ..database import Prepared, new_row
-from ..loaded_rows import PreparedLoad, attach
+from ..loaded_rows import PreparedLoad, attach, detached
 from ..extensions import db
 from ..models import Event, Participant, Workshop
 from . import fields, privacy, voting
@@ -33,12 +33,20 @@ def _admission():
                         .where(Workshop.id == bindparam("workshop_id")))
 
 
-def admission(workshop_id, token: str | None) -> tuple[Workshop, Participant | None]:
+def admission(workshop_id, token: str | None, connection=None
+              ) -> tuple[Workshop, Participant | None]:
     """A join's one query: the workshop with its event (deleted? closed?) and, for a browser
     token, its participant there (None if it never joined). NotFound for no such workshop.
-    On the driver (loaded_rows.py): the ORM's query was most of a join's database CPU."""
-    found = _admission().first(db.session, {"workshop_id": workshop_id, "token": token}
-                               ) if isinstance(workshop_id, int) else None
+    On the driver (loaded_rows.py): the ORM's query was most of a join's database CPU.
+    With `connection` (a database.DriverTransaction), read on it, the instances in no
+    session."""
+    params = {"workshop_id": workshop_id, "token": token}
+    if not isinstance(workshop_id, int):
+        found = None
+    elif connection is None:
+        found = _admission().first(db.session, params)
+    else:
+        found = _admission().first_detached(connection, params)
     if found is None:
         raise NotFound(_("This workshop does not exist."))
     workshop, event, participant = found
@@ -55,13 +63,16 @@ _ADD = Prepared(insert(Participant).values(
      if not column.primary_key}).returning(Participant.id))
 
 
-def add(workshop: Workshop, token: str) -> Participant:
+def add(workshop: Workshop, token: str, connection=None) -> Participant:
     """The browser's participant in the workshop, made now, without a savepoint: an
     IntegrityError (another tab of the same browser made it at the same moment) spoils
-    the transaction, and the caller starts it again (realtime/handlers.py join). One
-    INSERT on the driver (a join burst is CPU-bound; the ORM's flush took a third of a
-    join), then the row joins the session as loaded, every column set."""
+    the transaction, and the caller starts it again (realtime/joining.py). One INSERT on
+    the driver (a join burst is CPU-bound; the ORM's flush took a third of a join), then
+    the row joins the session as loaded, every column set; with `connection` (a
+    database.DriverTransaction), made on it and in no session."""
     row = new_row(Participant, workshop_id=workshop.id, token=token)
+    if connection is not None:
+        return detached(Participant, {"id": _ADD.scalar(connection, row), **row})
     return attach(db.session, Participant,
                   {"id": _ADD.scalar(db.session.connection(), row), **row})
 
@@ -113,15 +124,17 @@ def update_profile(participant: Participant, **values) -> Participant:
     return participant
 
 
-def own_state(participant_id: int, participant: Participant | None = None) -> dict:
+def own_state(participant_id: int, participant: Participant | None = None,
+              event: Event | None = None) -> dict:
     """What an attendee's own screen needs besides the shared board. `profiles_closed`:
     the event's personal data was erased, so "About you" takes nothing new. No query for
     what a join loaded already (participants.admission), nor for the votes of someone who
-    has none (votes_used is the sum of their dots: voting.py, merges.py). `participant`: the
-    row, when the caller read it already."""
+    has none (votes_used is the sum of their dots: voting.py, merges.py). `participant` and
+    `event`: the rows, when the caller read them already."""
     if participant is None or participant.id != participant_id:
-        participant = db.session.get(Participant, participant_id)
-    event = db.session.get(Workshop, participant.workshop_id).event
+        participant, event = db.session.get(Participant, participant_id), None
+    if event is None:
+        event = db.session.get(Workshop, participant.workshop_id).event
     voted = participant.votes_used != 0
     return {"participant_id": participant.id, "votes_used": participant.votes_used,
             "votes": {str(k): v for k, v in voting.my_votes(participant.id).items()}

@@ -38,6 +38,18 @@ def sync(workshop_id: int, since: int | None, max_deltas: int,
     return version, {"mode": "snapshot", "snapshot": built}
 
 
+def cached(workshop_id: int, cache: "changes.VersionCache", connection
+           ) -> tuple[int, dict] | None:
+    """sync() for an attendee with no `since`, on `connection` alone: the version read on
+    it and the attendees' snapshot `cache` holds at that version; None when it holds none
+    (or the workshop shows each attendee their own ideas until revealed)."""
+    found = _VERSION.first(connection, {"workshop_id": workshop_id})
+    if found is None or found[1]:
+        return None
+    built = cache.get((workshop_id, found[0], False))
+    return None if built is None else (found[0], {"mode": "snapshot", "snapshot": built})
+
+
 def snapshot(workshop_id: int, moderator: bool = False,
              participant_id: int | None = None) -> dict:
     """The whole board. Deleted ideas are left out; hidden, queued and not yet revealed
