@@ -17,11 +17,7 @@ def state(actor: Actor, since, participant=None, event=None) -> dict:
                                  moderator=actor.role == "facilitator",
                                  participant_id=actor.participant_id,
                                  cache=current_app.extensions["plenary_snapshots"])
-    answer = {"version": version, "sync": sync}
-    if actor.role == "attendee":
-        answer["me"] = participants.own_state(actor.participant_id, participant, event) \
-            if actor.participant_id else None
-    return answer
+    return _answer(actor, version, sync, participant, event)
 
 
 def cached_state(actor: Actor, participant, event, connection) -> dict | None:
@@ -35,6 +31,12 @@ def cached_state(actor: Actor, participant, event, connection) -> dict | None:
                              connection)
     if found is None:
         return None
-    version, sync = found
-    return {"version": version, "sync": sync,
-            "me": participants.own_state(actor.participant_id, participant, event)}
+    return _answer(actor, *found, participant, event)
+
+
+def _answer(actor: Actor, version: int, sync: dict, participant, event) -> dict:
+    answer = {"version": version, "sync": sync}
+    if actor.role == "attendee":
+        answer["me"] = participants.own_state(actor.participant_id, participant, event) \
+            if actor.participant_id else None
+    return answer

@@ -52,7 +52,8 @@ def _arriving_once(workshop_id: int) -> dict:
     try:
         with DriverTransaction(db.engine) as connection:
             workshop, actor, me = identity.admit(workshop_id, "attendee", connection)
-            entered = _enter(workshop, actor)
+            _enter(workshop, actor)
+            entered = True
             answer = reads.cached_state(actor, me, workshop.event, connection)
         return answer or reads.state(actor, None, me, workshop.event)
     except Exception:
@@ -78,11 +79,10 @@ def _joining(workshop_id: int, role: str, since) -> dict:
     return answer
 
 
-def _enter(workshop, actor) -> bool:
+def _enter(workshop, actor) -> None:
     if workshop.clock_ends_at is not None:  # the process that started it may be gone
         broadcast.clock_running(workshop.id, workshop.clock_ends_at)
     broadcast.enter_rooms(workshop, actor)
     broadcast.start_tally_sweeper()  # once per process: what a crash left pending
     if connections.join(request.sid, actor):
         broadcast.presence_changed(workshop.id)
-    return True

@@ -28,10 +28,10 @@ def sync(workshop_id: int, since: int | None, max_deltas: int,
     missed = changes.deltas(workshop_id, since, version, max_deltas, moderator)
     if missed is not None:
         return version, {"mode": "deltas", "deltas": missed}
-    if cache is None or (personal and not moderator):  # each attendee sees their own ideas
+    key = _cache_key(workshop_id, version, personal, moderator)
+    if cache is None or key is None:
         return version, {"mode": "snapshot",
                          "snapshot": snapshot(workshop_id, moderator, participant_id)}
-    key = (workshop_id, version, moderator)
     built = cache.get(key)
     if built is None:
         built = cache.put(key, snapshot(workshop_id, moderator, participant_id))
@@ -44,10 +44,18 @@ def cached(workshop_id: int, cache: "changes.VersionCache", connection
     it and the attendees' snapshot `cache` holds at that version; None when it holds none
     (or the workshop shows each attendee their own ideas until revealed)."""
     found = _VERSION.first(connection, {"workshop_id": workshop_id})
-    if found is None or found[1]:
+    if found is None:
         return None
-    built = cache.get((workshop_id, found[0], False))
-    return None if built is None else (found[0], {"mode": "snapshot", "snapshot": built})
+    version, personal = found
+    key = _cache_key(workshop_id, version, personal, False)
+    built = cache.get(key) if key is not None else None
+    return None if built is None else (version, {"mode": "snapshot", "snapshot": built})
+
+
+def _cache_key(workshop_id: int, version: int, personal: bool, moderator: bool):
+    """Where the snapshot at `version` is kept for a role; None when it is not shared
+    (`personal`: each attendee sees their own ideas until they are revealed)."""
+    return None if personal and not moderator else (workshop_id, version, moderator)
 
 
 def snapshot(workshop_id: int, moderator: bool = False,
