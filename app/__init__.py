@@ -69,6 +69,9 @@ def create_app(config=None, **overrides) -> Flask:
     app.extensions["plenary_budgets"] = Budgets(app.config["SOCKET_BUDGETS"])
     from .services.changes import VersionCache
     app.extensions["plenary_snapshots"] = VersionCache(app.config["SNAPSHOT_CACHE_SIZE"])
+    from .write_batches import EXTENSION as BATCHES, WriteBatches
+    app.extensions[BATCHES] = WriteBatches(lambda: db.engine, socketio.server.sleep,
+                                           socketio.server.eio.create_event)
     from .views.page_cache import EXTENSION as PAGES, PageCache
     app.extensions[PAGES] = PageCache()
     handlers.register()

@@ -7,10 +7,12 @@ answered again and applied once), commits, and only then broadcasts.
 import json
 from functools import partial
 
+from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import bindparam, insert, select
 from sqlalchemy.exc import IntegrityError
 
+from . import write_batches
 from .actors import Actor, require_role
 from .database import DriverTransaction, Prepared
 from .extensions import db
@@ -76,29 +78,40 @@ def execute(name: str, actor: Actor, payload, check_grant: bool = False) -> dict
         raise NotAllowed(_("You have not joined this workshop."))
     client_id = valid_client_id(payload["client_id"])
     driver = name in _ON_THE_DRIVER
-    if driver and not _in_transaction():  # else in the caller's (which may hold locks)
-        # a vote: every statement Prepared, no ORM session, whose set-up and tear-down cost
-        # more than the vote (docs/PERFORMANCE.md, "Votes")
-        unit = partial(DriverTransaction, db.engine)
-    else:
-        unit = _SessionUnit
+    own = driver and not _in_transaction()  # else in the caller's (which may hold locks)
+    unit = partial(DriverTransaction, db.engine) if own else _SessionUnit
+    write = partial(_write, fn, driver, actor, payload, client_id, check_grant)
     try:
-        with unit() as conn:
-            if check_grant and not access.grant_holds(actor.workshop_id, actor.grant, conn):
-                raise GrantRevoked()
-            answered = _answer_given(conn, actor, client_id)
-            if answered is not None:
-                return answered
-            response, envelopes, voted_ideas = fn(actor, payload, conn) if driver \
-                else fn(actor, payload)
-            _record(conn, actor, client_id, response, voted_ideas)
+        if own:  # a vote: with the votes that came with it, in one transaction
+            done = current_app.extensions[write_batches.EXTENSION].run(write)
+        if not own or done is write_batches.ALONE:
+            with unit() as conn:
+                done = write(conn)
     except IntegrityError:  # the same write twice at the same moment: the other one won
         with unit() as conn:
             answered = _answer_given(conn, actor, client_id)
         if answered is None:
             raise
         return answered
-    return _published(actor, response, envelopes, voted_ideas)
+    response, published = done
+    return response if published is None else _published(actor, response, *published)
+
+
+def _write(fn, driver: bool, actor: Actor, payload, client_id: str, check_grant: bool,
+           conn) -> tuple:
+    """(the answer, (envelopes, voted ideas) to publish once committed, or None when the
+    answer was given before). A vote runs on the driver (`conn` a DriverTransaction: every
+    statement Prepared, no ORM session, whose set-up and tear-down cost more than the vote;
+    docs/PERFORMANCE.md, "Votes"), any other write in the ORM session."""
+    if check_grant and not access.grant_holds(actor.workshop_id, actor.grant, conn):
+        raise GrantRevoked()
+    answered = _answer_given(conn, actor, client_id)
+    if answered is not None:
+        return answered, None
+    response, envelopes, voted_ideas = fn(actor, payload, conn) if driver \
+        else fn(actor, payload)
+    _record(conn, actor, client_id, response, voted_ideas)
+    return response, (envelopes, voted_ideas)
 
 
 def _in_transaction() -> bool:
