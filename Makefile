@@ -19,7 +19,7 @@ CATALOGUES := $(wildcard app/translations/*/LC_MESSAGES/messages.po)
 COMPILED   := $(CATALOGUES:.po=.mo)
 
 .PHONY: run test lint install install-dev migrate demo organiser clean messages bench bench-flood \
-	bench-joins
+	bench-joins bench-votes
 
 $(STAMP): requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -104,6 +104,12 @@ bench-flood: install-dev $(SERVE_STAMP)
 JOINS_ARGS ?=
 bench-joins: install-dev $(SERVE_STAMP)
 	$(BENCH_ENV) $(BIN)/python bench/joins.py $(JOINS_ARGS)
+
+# Bursts of 300 simultaneous votes, Plenary against bare Flask-SocketIO: each burst's acks
+# spread and the server's CPU (~2 minutes); VOTES_ARGS e.g. "--n 3000 --bursts 3".
+VOTES_ARGS ?=
+bench-votes: install-dev $(SERVE_STAMP)
+	$(BENCH_ENV) $(BIN)/python bench/votes.py $(VOTES_ARGS)
 
 # FULL=1: a whole conference run to the end (three closed workshops), to try the roadmap.
 demo: migrate
