@@ -1,12 +1,12 @@
 """`python bench/votes.py`: bursts of 300 votes at once, Plenary against bare Flask-SocketIO.
 
 N phones (default 1,000) connect and join; the facilitator posts ten ideas per burst and
-opens voting; then each burst is 300 phones (all, if fewer) voting at the same instant (bench/scenario.py's
-`voting`, as `make bench` runs it once), on ten ideas of their own so that no vote is
-refused. Reported per target: each burst's acks spread (from the first vote sent to the
-last ack), their median, and the server's CPU for all the bursts (with their tallies).
-The server is pinned to core 0 and the generator to core 1, as in bench/run.py; the targets
-run one after the other, so compare figures of the same run.
+opens voting; then each burst is 300 phones (all, if fewer) voting at the same instant
+(bench/scenario.py's `voting`, as `make bench` runs it once), on ten ideas of their own
+so that no vote is refused. Reported per target: each burst's acks spread (from the first
+vote sent to the last ack), their median, and the server's CPU for all the bursts (with
+their tallies). The server is pinned to core 0 and the generator to core 1, as in
+bench/run.py; the targets run one after the other, so compare figures of the same run.
 
     python bench/votes.py                          # 6 bursts on 1,000 phones
     python bench/votes.py --n 3000 --bursts 3 --targets plenary
