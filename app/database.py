@@ -48,9 +48,14 @@ def configure_engine(engine, busy_timeout_ms: int) -> None:
 
 def begin_immediate(dbapi_connection) -> None:
     """SQLite: open the transaction with the write lock taken at once."""
+    run_plain(dbapi_connection, "BEGIN IMMEDIATE")
+
+
+def run_plain(dbapi_connection, statement: str) -> None:
+    """A statement with no parameters and no rows (BEGIN, SAVEPOINT...) on the driver."""
     cursor = dbapi_connection.cursor()
     try:
-        cursor.execute("BEGIN IMMEDIATE")
+        cursor.execute(statement)
     finally:
         cursor.close()
 

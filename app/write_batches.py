@@ -24,7 +24,7 @@ import logging
 import threading
 from collections import deque
 
-from .database import DriverTransaction
+from .database import DriverTransaction, run_plain
 
 log = logging.getLogger(__name__)
 
@@ -126,20 +126,13 @@ class WriteBatches:
 
     @staticmethod
     def _one(connection, vote: _Vote, own: bool) -> None:
-        _run(connection, "SAVEPOINT vote")
+        run_plain(connection.connection, "SAVEPOINT vote")
         try:
             vote.answer = vote.work(connection)
         except Exception as error:
-            _run(connection, "ROLLBACK TO SAVEPOINT vote")  # raises: the batch fails
+            # if this raises, the whole batch fails (and each vote runs alone)
+            run_plain(connection.connection, "ROLLBACK TO SAVEPOINT vote")
             vote.answer = ALONE
             if own:
                 vote.error = error
-        _run(connection, "RELEASE SAVEPOINT vote")
-
-
-def _run(connection, statement: str) -> None:
-    cursor = connection.connection.cursor()
-    try:
-        cursor.execute(statement)
-    finally:
-        cursor.close()
+        run_plain(connection.connection, "RELEASE SAVEPOINT vote")
